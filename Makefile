@@ -1,0 +1,57 @@
+# StimDiary: `make run` to try it, `make test` to check it.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
+
+.PHONY: run test lint bench install clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@ $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(MPLCONFIGDIR)
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "  StimDiary is running at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo log-ins (password for all: stimdiary-demo):"
+	@echo "    patients:   alice, bob, carmen (and the other demo scenarios)"
+	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob)"
+	@echo "    staff:      admin (the Django admin at /admin/)"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Runs the whole suite. Browser tests run when a Chromium is installed and are skipped with a
+# notice when not; set REQUIRE_BROWSER=1 (as .ci/run does) to make a missing browser an error.
+test: $(DEV_STAMP)
+	@mkdir -p $(MPLCONFIGDIR)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; \
+	exit $$rc
+
+bench: $(DEV_STAMP)
+	@mkdir -p $(MPLCONFIGDIR)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles var

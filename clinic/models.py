@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Clinician(models.Model):
+    """Marks a user as a clinician. Which patients they see is Patient.care_team."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician")
+    title = models.CharField(max_length=80, blank=True, help_text="For example 'Pain nurse'.")
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, for example Europe/Amsterdam.")
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    care_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="patients_in_care",
+        blank=True,
+        limit_choices_to={"clinician__isnull": False},
+        help_text="Clinicians who may see this patient.",
+    )
+    # Bumped on every write to the patient's diary, settings or medications: charts and
+    # summaries are cached under it, so a new entry changes them and a repeat view does not.
+    data_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return self.user.username
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class NightQuerySet(models.QuerySet["Night"]):
+    def alive(self) -> NightQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def for_patient(self, patient: Patient) -> NightQuerySet:
+        return self.filter(patient=patient).alive()
+
+    def between(self, start: date | None, end: date | None) -> NightQuerySet:
+        qs = self
+        if start:
+            qs = qs.filter(date__gte=start)
+        if end:
+            qs = qs.filter(date__lte=end)
+        return qs
+
+
+LEVEL_CHOICES = [("low", "Less than usual"), ("usual", "Usual"), ("high", "More than usual")]
+
+
+class Night(models.Model):
+    """One logged night. A night with no episodes is a cramp-free night; a date with no
+    Night at all is missing, never zero."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="nights")
+    date = models.DateField(help_text="The evening the night began.")
+    # The zone the night was lived in, kept so a patient who moves keeps every night in place.
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    therapy_benefit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="How well the therapy itself worked that day, 0-10.",
+    )
+    sleep_quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    fluids = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
+    activity = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
+    alcohol = models.BooleanField(null=True, blank=True)
+    lumbar_support = models.BooleanField(null=True, blank=True, help_text="Lumbar support used in bed.")
+    notes = models.TextField(blank=True, max_length=2000)
+    # When the patient answered "How was last night?"; null for a night created by logging
+    # a cramp during it.
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_live_night_per_patient_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "date"])]
+
+    def __str__(self) -> str:
+        return f"night of {self.date.isoformat()}"
+
+
+SIDE_CHOICES = [("left", "Left"), ("right", "Right"), ("both", "Both")]
+SITE_CHOICES = [
+    ("calf", "Calf"),
+    ("foot", "Foot"),
+    ("thigh", "Thigh"),
+    ("hamstring", "Hamstring"),
+    ("groin", "Groin"),
+    ("other", "Other"),
+]
+STIMULATION_FELT_CHOICES = [
+    ("usual", "In the usual place"),
+    ("different_location", "In a different place"),
+    ("not_felt", "Not felt"),
+]
+NEW_MOVEMENT_CHOICES = [
+    ("none", "None"),
+    ("toes", "Toes"),
+    ("calf", "Calf"),
+    ("thigh_or_hip", "Thigh or hip"),
+]
+RELIEF_CHOICES = [
+    ("stretching", "Stretching"),
+    ("walking", "Walking"),
+    ("device_off", "Turning the device off"),
+    ("amplitude_lowered", "Lowering the amplitude with the remote"),
+    ("massage", "Massage"),
+    ("heat", "Heat"),
+    ("nothing", "Nothing helped"),
+    ("other", "Something else"),
+]
+RELIEF_CODES = frozenset(code for code, _ in RELIEF_CHOICES)
+
+
+def validate_relief_list(value: object) -> None:
+    if not isinstance(value, list) or any(item not in RELIEF_CODES for item in value):
+        raise ValidationError("Choose what helped from the list.")
+
+
+class EpisodeQuerySet(models.QuerySet["CrampEpisode"]):
+    def alive(self) -> EpisodeQuerySet:
+        return self.filter(deleted_at__isnull=True, night__deleted_at__isnull=True)
+
+    def for_patient(self, patient: Patient) -> EpisodeQuerySet:
+        return self.filter(night__patient=patient).alive()
+
+
+class CrampEpisode(models.Model):
+    night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="episodes")
+    started_at = models.DateTimeField()
+    duration_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(240)]
+    )
+    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    side = models.CharField(max_length=8, choices=SIDE_CHOICES, blank=True)
+    site = models.CharField(max_length=12, choices=SITE_CHOICES, blank=True)
+    woke_from_sleep = models.BooleanField(null=True, blank=True)
+    stimulation_felt = models.CharField(max_length=20, choices=STIMULATION_FELT_CHOICES, blank=True)
+    new_movement = models.CharField(max_length=16, choices=NEW_MOVEMENT_CHOICES, blank=True)
+    relieved_by = models.JSONField(default=list, blank=True, validators=[validate_relief_list])
+    notes = models.TextField(blank=True, max_length=2000)
+    # Sent with the form that created the episode: a double submission, a retried request or
+    # an offline entry replayed later all carry the same token and create one episode.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["night", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"cramp at {self.started_at.isoformat()}"
+
+
+MEDICATION_CATEGORY_CHOICES = [
+    ("steroid", "Steroid"),
+    ("diuretic", "Diuretic"),
+    ("statin", "Statin"),
+    ("opioid", "Opioid"),
+    ("other", "Other"),
+]
+# ../shared/seeds/001 ("Pain Medication Side-Effects and Leg Cramps"): steroids and drugs
+# that upset electrolytes can cause night cramps; statins are the other well-known culprit.
+CRAMP_ASSOCIATED_CATEGORIES = frozenset({"steroid", "diuretic", "statin"})
+
+
+class MedicationQuerySet(models.QuerySet["Medication"]):
+    def for_patient(self, patient: Patient) -> MedicationQuerySet:
+        return self.filter(patient=patient, deleted_at__isnull=True)
+
+
+class Medication(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=12, choices=MEDICATION_CATEGORY_CHOICES)
+    started_on = models.DateField()
+    stopped_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MedicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
+            raise ValidationError({"stopped_on": "The stop date is before the start date."})
+
+
+def new_client_token() -> uuid.UUID:
+    return uuid.uuid4()

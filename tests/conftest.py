@@ -1,0 +1,67 @@
+"""Personas, in healthchecks' manner: alice (patient), bob (another patient), dr_lee (alice's
+and carmen's clinician), dr_okafor (bob's clinician, not alice's)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from diary.models import Patient
+from tests.factories import make_clinician, make_patient
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db) -> Patient:
+    return make_patient("alice", timezone="Europe/Amsterdam")
+
+
+@pytest.fixture
+def bob(db) -> Patient:
+    return make_patient("bob", timezone="America/New_York", therapy="spinal_cord")
+
+
+@pytest.fixture
+def carmen(db) -> Patient:
+    return make_patient("carmen", timezone="Europe/Madrid", therapy="drg")
+
+
+@pytest.fixture
+def dr_lee(alice: Patient, carmen: Patient) -> User:
+    return make_clinician("dr.lee", patients=(alice, carmen))
+
+
+@pytest.fixture
+def dr_okafor(bob: Patient) -> User:
+    return make_clinician("dr.okafor", patients=(bob,))
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: Patient) -> Client:
+    return client_for(alice.user)
+
+
+@pytest.fixture
+def bob_client(bob: Patient) -> Client:
+    return client_for(bob.user)
+
+
+@pytest.fixture
+def lee_client(dr_lee: User) -> Client:
+    return client_for(dr_lee)
+
+
+@pytest.fixture
+def okafor_client(dr_okafor: User) -> Client:
+    return client_for(dr_okafor)
