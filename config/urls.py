@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/no-role/", diary_views.no_role, name="accounts-no-role"),
+    path("accounts/", include("accounts.urls")),
     path("diary/", include("diary.urls")),
     path("clinic/", include("clinic.urls")),
     path("admin/", admin.site.urls),

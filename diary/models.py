@@ -4,6 +4,7 @@ import uuid
 import zoneinfo
 from datetime import date
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +45,10 @@ class Patient(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Files this row's audit-log entries under the patient (see accounts.admin)."""
+        return {"patient_id": self.pk}
 
 
 class NightQuerySet(models.QuerySet["Night"]):
@@ -109,6 +114,9 @@ class Night(models.Model):
 
     def __str__(self) -> str:
         return f"night of {self.date.isoformat()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.patient_id}
 
 
 SIDE_CHOICES = [("left", "Left"), ("right", "Right"), ("both", "Both")]
@@ -187,6 +195,9 @@ class CrampEpisode(models.Model):
     def __str__(self) -> str:
         return f"cramp at {self.started_at.isoformat()}"
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.night.patient_id}
+
 
 MEDICATION_CATEGORY_CHOICES = [
     ("steroid", "Steroid"),
@@ -225,6 +236,9 @@ class Medication(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.patient_id}
+
     def clean(self) -> None:
         if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
             raise ValidationError({"stopped_on": "The stop date is before the start date."})
@@ -232,3 +246,11 @@ class Medication(models.Model):
 
 def new_client_token() -> uuid.UUID:
     return uuid.uuid4()
+
+
+# The audit trail of every change to a patient's diary (django-auditlog; who and from where
+# come from AuditlogMiddleware). Free text is recorded as changed, never copied.
+auditlog.register(Patient, m2m_fields={"care_team"})
+auditlog.register(Night, mask_fields=["notes"], mask_callable="accounts.audit.redact_text")
+auditlog.register(CrampEpisode, mask_fields=["notes"], mask_callable="accounts.audit.redact_text")
+auditlog.register(Medication)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,6 +62,9 @@ class Device(models.Model):
     def benefit_label(self) -> str:
         return therapy_benefit_label(self.therapy)
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.patient_id}
+
 
 class SettingsRecordQuerySet(models.QuerySet["SettingsRecord"]):
     def for_patient(self, patient: Patient) -> SettingsRecordQuerySet:
@@ -110,6 +114,9 @@ class SettingsRecord(models.Model):
             f"{self.frequency_hz} Hz, {state}"
         )
 
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.device.patient_id}
+
     def clean(self) -> None:
         errors = settings_range_errors(
             amplitude=self.amplitude,
@@ -140,3 +147,8 @@ def settings_range_errors(
         if not (low <= frequency_hz <= high):
             errors["frequency_hz"] = f"Frequency must be between {low} and {high:,} Hz."
     return errors
+
+
+# Every settings record and device change goes to the audit trail (django-auditlog).
+auditlog.register(Device)
+auditlog.register(SettingsRecord, mask_fields=["note"], mask_callable="accounts.audit.redact_text")

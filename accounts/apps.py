@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts and security"
+
+    def ready(self) -> None:
+        from accounts import sessions  # noqa: F401  (connects the log-in receiver)
