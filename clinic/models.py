@@ -7,7 +7,9 @@ from django.db import models
 class Clinician(models.Model):
     """Marks a user as a clinician. Which patients they see is Patient.care_team."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
+    )
     title = models.CharField(max_length=80, blank=True, help_text="For example 'Pain nurse'.")
 
     class Meta:

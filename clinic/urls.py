@@ -7,4 +7,14 @@ from clinic import views
 app_name = "clinic"
 urlpatterns = [
     path("", views.cohort, name="cohort"),
+    path("patients/new/", views.patient_new, name="patient-new"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
+    path("patients/<int:patient_id>/password-link/", views.set_password_link, name="password-link"),
+    path("patients/<int:patient_id>/medications/new/", views.medication_add, name="medication-add"),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/stop/",
+        views.medication_stop_view,
+        name="medication-stop",
+    ),
+    path("welcome/<uidb64>/<token>/", views.set_password, name="set-password"),
 ]

@@ -1,12 +1,180 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import zoneinfo
+from typing import Any
 
-from clinic.access import clinician_required, visible_patients
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlencode, urlsafe_base64_decode
+from django.views.decorators.http import require_POST
+
+from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
+from clinic.audit import audit_access
+from clinic.cohort import SORTS, attach_page_details, cohort_queryset, recent_window
+from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
+from clinic.services import patient_onboard, set_password_path
+from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night
+from diary.services import medication_create, medication_stop
+from insights.panel import patient_insights
+from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
+from programming.services import timeline_for
+
+COHORT_PAGE_SIZE = 25
+NIGHTS_PAGE_SIZE = 30
+RELIEF_LABELS = dict(RELIEF_CHOICES)
 
 
 @clinician_required
 def cohort(request: HttpRequest) -> HttpResponse:
-    patients = visible_patients(request.user).select_related("user")
-    return render(request, "clinic/cohort.html", {"patients": patients})
+    therapy = request.GET.get("therapy", "")
+    therapy = therapy if therapy in dict(THERAPY_CHOICES) else ""
+    phase = request.GET.get("phase", "")
+    phase = phase if phase in dict(PHASE_CHOICES) else ""
+    sort = request.GET.get("sort", "triage")
+    sort = sort if sort in SORTS else "triage"
+    window = recent_window()
+    patients = cohort_queryset(request.user, window=window, therapy=therapy, phase=phase, sort=sort)
+    page = Paginator(patients, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    attach_page_details(rows)
+    return render(request, "clinic/cohort.html", {
+        "page": page,
+        "rows": rows,
+        "window": window,
+        "therapy": therapy,
+        "phase": phase,
+        "sort": sort,
+        "filter_query": "&" + urlencode({"sort": sort, "therapy": therapy, "phase": phase}),
+        "therapy_choices": THERAPY_CHOICES,
+        "phase_choices": PHASE_CHOICES,
+    })
+
+
+@clinician_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    audit_access(request, patient, "patient_record")
+    devices = list(patient.devices.all())
+    history = list(
+        SettingsRecord.objects.for_patient(patient)
+        .select_related("corrects", "recorded_by")
+        .order_by("-effective_at", "-id")
+    )
+    corrected = {record.corrects_id: record for record in history if record.corrects_id}
+    for record in history:
+        record.corrected_by = corrected.get(record.pk)
+    timeline = timeline_for(patient)
+    nights = Night.objects.for_patient(patient).order_by("-date").prefetch_related(
+        Prefetch(
+            "episodes",
+            queryset=CrampEpisode.objects.filter(deleted_at__isnull=True).order_by("started_at"),
+            to_attr="live_episodes",
+        )
+    )
+    page = Paginator(nights, NIGHTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    night_rows = []
+    for night in page.object_list:
+        zone = night.timezone
+        night_rows.append({
+            "night": night,
+            "zone": zone,
+            "settings": timeline.for_night(night.date, zoneinfo.ZoneInfo(zone)),
+            "episodes": [(ep, timeline.at(ep.started_at)) for ep in night.live_episodes],
+        })
+        for episode in night.live_episodes:
+            episode.relief_labels = [RELIEF_LABELS.get(code, code) for code in episode.relieved_by]
+    context: dict[str, Any] = {
+        "patient": patient,
+        "device": devices[0] if devices else None,
+        "devices": devices,
+        "current": timeline.current,
+        "history": history,
+        "medications": list(Medication.objects.for_patient(patient)),
+        "page": page,
+        "night_rows": night_rows,
+        "insights": patient_insights(patient, request.user),
+    }
+    return render(request, "clinic/patient.html", context)
+
+
+@clinician_required
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientOnboardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patient = patient_onboard(clinician=request.user, **data)
+        link = request.build_absolute_uri(set_password_path(patient.user))
+        return render(request, "clinic/patient_created.html", {"patient": patient, "link": link})
+    return render(request, "clinic/patient_new.html", {"form": form})
+
+
+@clinician_required
+@require_POST
+def set_password_link(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A fresh one-time link for a patient who lost theirs before using it. Only while the
+    account has no password: a clinician must not be able to take over a patient's account."""
+    patient = get_patient_or_404(request.user, patient_id)
+    if patient.user.has_usable_password():
+        messages.error(request, "This patient has set a password already; no link is needed.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    link = request.build_absolute_uri(set_password_path(patient.user))
+    return render(
+        request, "clinic/patient_created.html", {"patient": patient, "link": link, "again": True}
+    )
+
+
+def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The patient's first password, from the link their clinician handed them. Not signed
+    in: the token is the credential, and it stops working once a password is set."""
+    user_model = get_user_model()
+    try:
+        user = user_model.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (user_model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "clinic/set_password.html", {"invalid": True}, status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your password is set. You can sign in now.")
+        return redirect("login")
+    return render(
+        request, "clinic/set_password.html", {"form": form, "username": user.get_username()}
+    )
+
+
+@clinician_required
+def medication_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    form = MedicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        medication_create(patient=patient, recorded_by=request.user, **form.cleaned_data)
+        messages.success(request, "Medication recorded.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    return render(request, "clinic/medication_form.html", {"patient": patient, "form": form})
+
+
+@clinician_required
+def medication_stop_view(request: HttpRequest, patient_id: int, medication_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    medication = get_scoped_or_404(
+        request.user, Medication.objects.for_patient(patient), medication_id
+    )
+    form = MedicationStopForm(request.POST or None, medication=medication)
+    if request.method == "POST" and form.is_valid():
+        medication_stop(medication=medication, stopped_on=form.cleaned_data["stopped_on"])
+        messages.success(request, f"Recorded the stop of {medication.name}.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    return render(request, "clinic/medication_stop.html", {
+        "patient": patient, "medication": medication, "form": form,
+    })
+
+

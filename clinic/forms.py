@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, tzinfo
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from diary.models import Medication, timezone_choices
+from programming.forms import SettingsForm, local_now
+from programming.models import PHASE_CHOICES, THERAPY_CHOICES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatientOnboardForm(SettingsForm):
+    """Account, device and initial settings of a new patient, in one form."""
+
+    username = forms.CharField(
+        max_length=150, validators=[User.username_validator],
+        help_text="What the patient will sign in with. Letters, digits and @ . + - _ only.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone", choices=timezone_choices, help_text="Where the patient lives."
+    )
+    therapy = forms.ChoiceField(choices=THERAPY_CHOICES)
+    phase = forms.ChoiceField(choices=PHASE_CHOICES, initial="trial")
+    implanted_on = forms.DateField(label="Implant date", widget=DATE_WIDGET)
+    lead_site = forms.CharField(
+        label="Lead site", max_length=80, required=False, help_text="For example 'left S3'."
+    )
+
+    field_order = [
+        "username", "timezone", "therapy", "phase", "implanted_on", "lead_site",
+        "effective_at", "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz",
+        "electrode_configuration",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        clinic_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.fields["timezone"].initial = settings.TIME_ZONE
+        self.fields["effective_at"].initial = local_now(clinic_zone)
+        self.fields["effective_at"].label = "Settings in effect from"
+
+    def zone_for(self, cleaned: dict[str, Any]) -> tzinfo | None:
+        name = cleaned.get("timezone")
+        return zoneinfo.ZoneInfo(name) if name else None
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken. Choose another.")
+        return username
+
+    def clean_implanted_on(self) -> date:
+        implanted_on = self.cleaned_data["implanted_on"]
+        if implanted_on > date.today():
+            raise forms.ValidationError("The implant date is in the future.")
+        return implanted_on
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["name", "category", "started_on", "stopped_on"]
+        widgets = {"started_on": DATE_WIDGET, "stopped_on": DATE_WIDGET}
+        labels = {"started_on": "Started on", "stopped_on": "Stopped on (if already stopped)"}
+
+
+class MedicationStopForm(forms.Form):
+    stopped_on = forms.DateField(label="Stopped on", widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, medication: Medication, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.medication = medication
+
+    def clean_stopped_on(self) -> date:
+        stopped_on = self.cleaned_data["stopped_on"]
+        if stopped_on < self.medication.started_on:
+            raise forms.ValidationError("The stop date is before the start date.")
+        return stopped_on
+
+

@@ -1,0 +1,73 @@
+"""Staff views of devices and the settings history. The history is append-only: staff may add
+a record (it goes through settings_record_create) but never edit or delete one; a mistake is
+fixed with a correction from the clinician's patient page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from programming.models import Device, SettingsRecord
+from programming.services import settings_record_create
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ["patient", "therapy", "phase", "implanted_on", "lead_site"]
+    list_filter = ["therapy", "phase"]
+    search_fields = ["patient__user__username", "lead_site"]
+    list_select_related = ["patient__user"]
+    autocomplete_fields = ["patient"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SettingsRecord)
+class SettingsRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "device_patient", "effective_at", "amplitude", "amplitude_unit", "pulse_width_us",
+        "frequency_hz", "stimulation_on", "reason", "source", "corrects",
+    ]
+    list_filter = ["reason", "source", "stimulation_on", "device__therapy"]
+    search_fields = ["device__patient__user__username"]
+    list_select_related = ["device__patient__user", "corrects"]
+    date_hierarchy = "effective_at"
+    autocomplete_fields = ["device"]
+    raw_id_fields = ["corrects"]
+    exclude = ["recorded_by"]
+
+    @admin.display(description="Patient", ordering="device__patient__user__username")
+    def device_patient(self, record: SettingsRecord) -> str:
+        return record.device.patient.user.username
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Existing records are shown read-only; only the add form can be submitted.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: SettingsRecord, form: Any, change: bool
+    ) -> None:
+        if change:
+            return
+        created = settings_record_create(
+            device=obj.device,
+            effective_at=obj.effective_at,
+            amplitude=obj.amplitude,
+            amplitude_unit=obj.amplitude_unit,
+            pulse_width_us=obj.pulse_width_us,
+            frequency_hz=obj.frequency_hz,
+            stimulation_on=obj.stimulation_on,
+            electrode_configuration=obj.electrode_configuration,
+            source=obj.source,
+            reason=obj.reason,
+            note=obj.note,
+            corrects=obj.corrects,
+            recorded_by=request.user,
+        )
+        obj.pk = created.pk

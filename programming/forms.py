@@ -1,0 +1,128 @@
+"""Forms for the settings history. Times are typed on the patient's wall clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
+
+# A record may be a few minutes ahead of the server clock (a slow typist, a skewed tablet),
+# never further: settings that have not happened yet would misattribute the nights before.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time, left naive: the form makes it aware in the patient's zone, which is
+    not the server's and not the browser's."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        try:
+            result = parse_datetime(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if result is None:
+            result = forms.BaseTemporalField.to_python(self, value)
+        return result
+
+    def prepare_value(self, value: Any) -> Any:
+        return value
+
+
+def local_now(zone: tzinfo) -> datetime:
+    """Now on the zone's wall clock, to the minute, naive: the initial value of a time field."""
+    return timezone.now().astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+
+
+class SettingsForm(forms.Form):
+    effective_at = LocalDateTimeField(
+        label="In effect from", help_text="Local time where the patient lives."
+    )
+    amplitude = forms.DecimalField(max_digits=5, decimal_places=2)
+    amplitude_unit = forms.ChoiceField(label="Unit", choices=AMPLITUDE_UNIT_CHOICES)
+    pulse_width_us = forms.IntegerField(label="Pulse width (µs)")
+    frequency_hz = forms.DecimalField(label="Frequency (Hz)", max_digits=7, decimal_places=1)
+    electrode_configuration = forms.CharField(
+        label="Electrode configuration", max_length=80, required=False,
+        help_text="For example '0-3+' or 'bipolar 1-2'.",
+    )
+
+    def __init__(self, *args: Any, zone: tzinfo | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def zone_for(self, cleaned: dict[str, Any]) -> tzinfo | None:
+        return self.zone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field, message in settings_range_errors(
+            amplitude=cleaned.get("amplitude"),
+            amplitude_unit=cleaned.get("amplitude_unit"),
+            pulse_width_us=cleaned.get("pulse_width_us"),
+            frequency_hz=cleaned.get("frequency_hz"),
+        ).items():
+            self.add_error(field, message)
+        moment = cleaned.get("effective_at")
+        zone = self.zone_for(cleaned)
+        if moment is not None and zone is not None:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=zone)
+            cleaned["effective_at"] = moment
+            if moment > timezone.now() + FUTURE_SLACK:
+                self.add_error(
+                    "effective_at",
+                    "That time is in the future. Record a change once it has been made.",
+                )
+        return cleaned
+
+
+class ProgrammingForm(SettingsForm):
+    stimulation_on = forms.BooleanField(label="Stimulation on", required=False)
+    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *REASON_CHOICES])
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
+        help_text="What was changed and why, for the next clinician.",
+    )
+
+    field_order = [
+        "effective_at", "reason", "stimulation_on", "amplitude", "amplitude_unit",
+        "pulse_width_us", "frequency_hz", "electrode_configuration", "note",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        reason, on = cleaned.get("reason"), cleaned.get("stimulation_on")
+        if reason == "device_off" and on:
+            self.add_error("stimulation_on", "A device-off record has stimulation off.")
+        if reason == "device_on" and not on:
+            self.add_error("stimulation_on", "A device-on record has stimulation on.")
+        return cleaned
+
+
+def initial_from_record(record: Any, zone: tzinfo, *, keep_time: bool) -> dict[str, Any]:
+    """Prefill a form with a record's values; keep_time for a correction, else now."""
+    moment = (
+        record.effective_at.astimezone(zone).replace(tzinfo=None) if keep_time else local_now(zone)
+    )
+    return {
+        "effective_at": moment,
+        "amplitude": record.amplitude,
+        "amplitude_unit": record.amplitude_unit,
+        "pulse_width_us": record.pulse_width_us,
+        "frequency_hz": record.frequency_hz,
+        "stimulation_on": record.stimulation_on,
+        "electrode_configuration": record.electrode_configuration,
+        "reason": record.reason if keep_time else "",
+    }
