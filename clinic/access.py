@@ -58,7 +58,9 @@ def scoped(user: Any, queryset: QuerySet[M], patient_path: str = "patient") -> Q
     return queryset.filter(**{f"{patient_path}__in": visible_patients(user)})
 
 
-def get_scoped_or_404(user: Any, queryset: QuerySet[M], pk: Any, patient_path: str = "patient") -> M:
+def get_scoped_or_404(
+    user: Any, queryset: QuerySet[M], pk: Any, patient_path: str = "patient"
+) -> M:
     try:
         return scoped(user, queryset, patient_path).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -21,7 +21,9 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_access(request: HttpRequest | None, patient: Patient, what: str, **details: Any) -> LogEntry:
+def audit_access(
+    request: HttpRequest | None, patient: Patient, what: str, **details: Any
+) -> LogEntry:
     user = getattr(request, "user", None) if request is not None else None
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Patient),

@@ -22,7 +22,9 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class Patient(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
+    )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -90,7 +92,9 @@ class Night(models.Model):
     fluids = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     activity = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     alcohol = models.BooleanField(null=True, blank=True)
-    lumbar_support = models.BooleanField(null=True, blank=True, help_text="Lumbar support used in bed.")
+    lumbar_support = models.BooleanField(
+        null=True, blank=True, help_text="Lumbar support used in bed."
+    )
     notes = models.TextField(blank=True, max_length=2000)
     # When the patient answered "How was last night?"; null for a night created by logging
     # a cramp during it.
@@ -117,6 +121,10 @@ class Night(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"patient_id": self.patient_id}
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
 
 SIDE_CHOICES = [("left", "Left"), ("right", "Right"), ("both", "Both")]
@@ -171,7 +179,9 @@ class CrampEpisode(models.Model):
     duration_min = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(240)]
     )
-    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    severity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
     side = models.CharField(max_length=8, choices=SIDE_CHOICES, blank=True)
     site = models.CharField(max_length=12, choices=SITE_CHOICES, blank=True)
     woke_from_sleep = models.BooleanField(null=True, blank=True)

@@ -40,13 +40,19 @@ def night_get_or_create(*, patient: Patient, night_date: date) -> tuple[Night, b
 
 @transaction.atomic
 def episode_create(
-    *, patient: Patient, started_at: datetime, severity: int, client_token: uuid.UUID | None = None,
+    *,
+    patient: Patient,
+    started_at: datetime,
+    severity: int,
+    client_token: uuid.UUID | None = None,
     **detail: Any,
 ) -> tuple[CrampEpisode, bool]:
     """Log a cramp on the night it belongs to. Returns (episode, created): a token already
     used by this patient returns that episode instead of a second one."""
     if client_token is not None:
-        existing = CrampEpisode.objects.filter(client_token=client_token).select_related("night").first()
+        existing = (
+            CrampEpisode.objects.filter(client_token=client_token).select_related("night").first()
+        )
         if existing is not None:
             if existing.night.patient_id == patient.pk:
                 return existing, False

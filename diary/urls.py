@@ -7,4 +7,15 @@ from diary import views
 app_name = "diary"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cramp/", views.log_cramp, name="log-cramp"),
+    path("episodes/<int:episode_id>/", views.episode, name="episode"),
+    path("episodes/<int:episode_id>/delete/", views.episode_delete, name="episode-delete"),
+    path("nights/no-cramps/", views.no_cramps, name="no-cramps"),
+    path("nights/new/", views.night_new, name="night-new"),
+    path("nights/<int:night_id>/", views.night, name="night"),
+    path("nights/<int:night_id>/delete/", views.night_delete, name="night-delete"),
+    path("history/", views.history, name="history"),
+    path("remote/", views.remote_change, name="remote-change"),
+    path("medications/", views.medications, name="medications"),
+    path("medications/<int:medication_id>/stop/", views.medication_stop, name="medication-stop"),
 ]

@@ -1,10 +1,32 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from clinic.access import home_url_for, patient_required
+from clinic.access import get_scoped_or_404, home_url_for, patient_required
+from diary import services
+from diary.forms import (
+    EpisodeForm,
+    LogCrampForm,
+    MedicationForm,
+    MedicationStopForm,
+    NightForm,
+    PastNightForm,
+    RemoteChangeForm,
+)
+from diary.models import CrampEpisode, Medication, Night, Patient
+from programming.models import SettingsRecord
+from programming.services import current_device, settings_record_create, timeline_for
 
 
 @login_required
@@ -17,6 +39,337 @@ def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/no_role.html", status=403)
 
 
+def local_today(patient: Patient) -> date:
+    return timezone.now().astimezone(patient.tz).date()
+
+
+def last_night_date(patient: Patient) -> date:
+    """The night that ended this morning (or, in the small hours, the one still going on)."""
+    return local_today(patient) - timedelta(days=1)
+
+
+def nights_with_episodes(patient: Patient):
+    alive = CrampEpisode.objects.filter(deleted_at__isnull=True).order_by("started_at", "id")
+    return Night.objects.for_patient(patient).prefetch_related(Prefetch("episodes", queryset=alive))
+
+
 @patient_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "diary/home.html", {})
+    patient: Patient = request.user.patient
+    last_night = last_night_date(patient)
+    window_start = last_night - timedelta(days=13)
+    counts = (
+        Night.objects.for_patient(patient)
+        .between(window_start, last_night)
+        .aggregate(
+            logged=Count("id", distinct=True),
+            cramp_nights=Count(
+                "id",
+                filter=Q(episodes__deleted_at__isnull=True, episodes__isnull=False),
+                distinct=True,
+            ),
+        )
+    )
+    last = nights_with_episodes(patient).filter(date=last_night).first()
+    timeline = timeline_for(patient)
+    device = current_device(patient)
+    return render(
+        request,
+        "diary/home.html",
+        {
+            "patient": patient,
+            "device": device,
+            "last_night": last_night,
+            "last": last,
+            "last_episodes": list(last.episodes.all()) if last else [],
+            "in_effect": timeline.at(timezone.now()),
+            "logged_14": counts["logged"],
+            "cramp_nights_14": counts["cramp_nights"],
+        },
+    )
+
+
+@patient_required
+def log_cramp(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient
+    if request.method == "POST":
+        form = LogCrampForm(request.POST, patient=patient)
+        if form.is_valid():
+            episode, created = services.episode_create(
+                patient=patient,
+                started_at=form.cleaned_data["started_at"],
+                severity=form.cleaned_data["severity"],
+                client_token=form.cleaned_data["client_token"],
+            )
+            if created:
+                messages.success(
+                    request, "Cramp saved. Add more detail below if you like, or go back to sleep."
+                )
+            else:
+                messages.info(request, "That cramp was already saved.")
+            return redirect("diary:episode", episode_id=episode.pk)
+    else:
+        initial: dict[str, Any] = {}
+        night = request.GET.get("night")
+        if night:
+            try:
+                night_date = date.fromisoformat(night)
+                moment = datetime.combine(
+                    night_date + timedelta(days=1), time(3, 0), tzinfo=patient.tz
+                )
+                if moment < timezone.now():
+                    initial["started_at"] = moment.strftime("%Y-%m-%dT%H:%M")
+            except ValueError:
+                pass
+        form = LogCrampForm(patient=patient, initial=initial)
+    return render(
+        request,
+        "diary/log_cramp.html",
+        {
+            "form": form,
+            "severities": range(0, 11),
+            "time_open": bool(form.initial.get("started_at") and request.GET.get("night"))
+            or form.errors,
+        },
+    )
+
+
+def settings_of(patient: Patient, episodes: list[CrampEpisode]) -> dict[int, Any]:
+    timeline = timeline_for(patient)
+    return {episode.pk: timeline.at(episode.started_at) for episode in episodes}
+
+
+@patient_required
+def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
+    patient: Patient = request.user.patient
+    item: CrampEpisode = get_scoped_or_404(
+        request.user,
+        CrampEpisode.objects.alive().select_related("night"),
+        episode_id,
+        "night__patient",
+    )
+    if request.method == "POST":
+        form = EpisodeForm(request.POST, patient=patient)
+        if form.is_valid():
+            services.episode_update(episode=item, **form.cleaned_data)
+            messages.success(request, "Cramp updated.")
+            return redirect("diary:history")
+    else:
+        form = EpisodeForm(initial=EpisodeForm.initial_for(item, patient), patient=patient)
+    in_effect = timeline_for(patient).at(item.started_at)
+    return render(
+        request, "diary/episode.html", {"form": form, "episode": item, "in_effect": in_effect}
+    )
+
+
+@patient_required
+def episode_delete(request: HttpRequest, episode_id: int) -> HttpResponse:
+    item: CrampEpisode = get_scoped_or_404(
+        request.user,
+        CrampEpisode.objects.alive().select_related("night"),
+        episode_id,
+        "night__patient",
+    )
+    if request.method == "POST":
+        services.episode_delete(episode=item)
+        messages.success(
+            request, "Cramp removed from your diary. Your clinic keeps a record of the change."
+        )
+        return redirect("diary:history")
+    return render(request, "diary/confirm_delete.html", {"what": "this cramp", "object": item})
+
+
+@patient_required
+@require_POST
+def no_cramps(request: HttpRequest) -> HttpResponse:
+    """The one-tap cramp-free night: a record of its own, not an absence."""
+    patient: Patient = request.user.patient
+    try:
+        night_date = date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        night_date = last_night_date(patient)
+    if night_date > last_night_date(patient):
+        messages.error(request, "That night has not ended yet.")
+        return redirect("diary:home")
+    try:
+        night = services.night_check_in(patient=patient, night_date=night_date, cramp_free=True)
+    except services.NightHasCramps as exc:
+        messages.error(
+            request,
+            f"You logged {exc.count} cramp{'s' if exc.count != 1 else ''} that night, "
+            "so it is not cramp-free. Open it to check.",
+        )
+        return redirect("diary:night", night_id=exc.night.pk)
+    messages.success(request, f"Saved: no cramps on the night of {night.date:%A %-d %B}.")
+    return redirect("diary:home")
+
+
+@patient_required
+def night_new(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient
+    form = PastNightForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        night_date = form.cleaned_data["date"]
+        if request.POST.get("had_cramps"):
+            return redirect(f"{reverse('diary:log-cramp')}?night={night_date.isoformat()}")
+        night = services.night_check_in(patient=patient, night_date=night_date, cramp_free=True)
+        messages.success(request, f"Saved: no cramps on the night of {night.date:%A %-d %B}.")
+        return redirect("diary:history")
+    return render(request, "diary/night_new.html", {"form": form, "existing": form.existing})
+
+
+@patient_required
+def night(request: HttpRequest, night_id: int) -> HttpResponse:
+    patient: Patient = request.user.patient
+    item: Night = get_scoped_or_404(request.user, nights_with_episodes(patient), night_id)
+    device = current_device(patient)
+    benefit_label = device.benefit_label if device else "how well the therapy worked"
+    form = NightForm(request.POST or None, instance=item, benefit_label=benefit_label)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.night_check_in(patient=patient, night_date=item.date, cramp_free=False, **fields)
+        messages.success(request, "Night saved.")
+        return redirect("diary:home")
+    timeline = timeline_for(patient)
+    episodes = list(item.episodes.all())
+    return render(
+        request,
+        "diary/night.html",
+        {
+            "form": form,
+            "night": item,
+            "episodes": [(e, timeline.at(e.started_at)) for e in episodes],
+            "in_effect": timeline.for_night(item.date, item.zone),
+        },
+    )
+
+
+@patient_required
+def night_delete(request: HttpRequest, night_id: int) -> HttpResponse:
+    item: Night = get_scoped_or_404(request.user, Night.objects.alive(), night_id)
+    if request.method == "POST":
+        services.night_delete(night=item)
+        messages.success(
+            request, "Night removed from your diary. Your clinic keeps a record of the change."
+        )
+        return redirect("diary:history")
+    return render(
+        request,
+        "diary/confirm_delete.html",
+        {"what": "this whole night and its cramps", "object": item},
+    )
+
+
+@patient_required
+def history(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient
+    page = Paginator(nights_with_episodes(patient).order_by("-date"), 20).get_page(
+        request.GET.get("page")
+    )
+    timeline = timeline_for(patient)
+    rows = []
+    # On the first page, the nights since the newest entry that are still missing.
+    previous: date | None = (
+        last_night_date(patient) + timedelta(days=1) if page.number == 1 else None
+    )
+    for item in page.object_list:
+        gap = (previous - item.date).days - 1 if previous else 0
+        episodes = list(item.episodes.all())
+        rows.append(
+            {
+                "night": item,
+                "gap": gap,
+                "settings": timeline.for_night(item.date, item.zone),
+                "episodes": [(e, timeline.at(e.started_at)) for e in episodes],
+            }
+        )
+        previous = item.date
+    return render(request, "diary/history.html", {"page": page, "rows": rows, "patient": patient})
+
+
+@patient_required
+def remote_change(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient
+    device = current_device(patient)
+    current = SettingsRecord.objects.for_patient(patient).current().timeline_order().last()
+    if device is None or current is None:
+        messages.error(request, "Your clinic has not recorded your stimulator yet.")
+        return redirect("diary:home")
+    form = RemoteChangeForm(
+        request.POST or None,
+        patient=patient,
+        unit=current.amplitude_unit,
+        initial={
+            "amplitude": current.amplitude,
+            "stimulation_on": "on" if current.stimulation_on else "off",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not data["stimulation_on"]:
+            reason = "device_off"
+        elif not current.stimulation_on:
+            reason = "device_on"
+        elif data["amplitude"] < current.amplitude:
+            reason = "reduce_amplitude"
+        else:
+            reason = "other"
+        values = {
+            "device": device,
+            "effective_at": data["effective_at"],
+            "amplitude": data["amplitude"],
+            "amplitude_unit": current.amplitude_unit,
+            "pulse_width_us": current.pulse_width_us,
+            "frequency_hz": current.frequency_hz,
+            "stimulation_on": data["stimulation_on"],
+            "source": "patient_remote",
+        }
+        # The same form sent twice carries the same values and time: record it once.
+        duplicate = SettingsRecord.objects.filter(**values, correction__isnull=True).exists()
+        if not duplicate:
+            settings_record_create(
+                **values,
+                reason=reason,
+                note=data["note"],
+                electrode_configuration=current.electrode_configuration,
+                recorded_by=request.user,
+            )
+        messages.success(request, "Saved. Your diary now uses the new setting from that time on.")
+        return redirect("diary:home")
+    return render(request, "diary/remote_change.html", {"form": form, "current": current})
+
+
+@patient_required
+def medications(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient
+    form = MedicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        exists = (
+            Medication.objects.for_patient(patient)
+            .filter(name__iexact=data["name"], started_on=data["started_on"])
+            .exists()
+        )
+        if not exists:
+            services.medication_create(patient=patient, recorded_by=request.user, **data)
+        messages.success(request, f"Saved: {data['name']}.")
+        return redirect("diary:medications")
+    items = Medication.objects.for_patient(patient)
+    return render(request, "diary/medications.html", {"form": form, "medications": items})
+
+
+@patient_required
+def medication_stop(request: HttpRequest, medication_id: int) -> HttpResponse:
+    item: Medication = get_scoped_or_404(
+        request.user, Medication.objects.filter(deleted_at__isnull=True), medication_id
+    )
+    form = MedicationStopForm(
+        request.POST or None,
+        started_on=item.started_on,
+        initial={"stopped_on": timezone.now().date()},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.medication_stop(medication=item, stopped_on=form.cleaned_data["stopped_on"])
+        messages.success(request, f"Saved: you stopped {item.name}.")
+        return redirect("diary:medications")
+    return render(request, "diary/medication_stop.html", {"form": form, "medication": item})

@@ -129,7 +129,10 @@ class SettingsRecord(models.Model):
 
 
 def settings_range_errors(
-    *, amplitude: Decimal | None, amplitude_unit: str | None, pulse_width_us: int | None,
+    *,
+    amplitude: Decimal | None,
+    amplitude_unit: str | None,
+    pulse_width_us: int | None,
     frequency_hz: Decimal | None,
 ) -> dict[str, str]:
     """Messages for values outside what a stimulator can deliver, keyed by field."""

@@ -42,15 +42,18 @@ class Settings:
     def parameters(self) -> tuple[float, str, int, float, bool]:
         """What the patient's nerves feel: two records with equal parameters are one epoch."""
         return (
-            self.amplitude, self.amplitude_unit, self.pulse_width_us,
-            self.frequency_hz, self.stimulation_on,
+            self.amplitude,
+            self.amplitude_unit,
+            self.pulse_width_us,
+            self.frequency_hz,
+            self.stimulation_on,
         )
 
     def describe(self) -> str:
         if not self.stimulation_on:
-            return "stimulation off"
+            return "Stimulation off"
         return (
-            f"{self.amplitude:g} {self.amplitude_unit}, {self.pulse_width_us} µs, "
+            f"{self.amplitude:g} {self.amplitude_unit} · {self.pulse_width_us} µs · "
             f"{self.frequency_hz:g} Hz"
         )
 

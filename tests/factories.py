@@ -33,7 +33,11 @@ def make_patient(
     user = User.objects.create_user(username=username, password=PASSWORD)
     patient = Patient.objects.create(user=user, timezone=timezone)
     device = Device.objects.create(
-        patient=patient, therapy=therapy, phase=phase, implanted_on=implanted_on, lead_site="left S3"
+        patient=patient,
+        therapy=therapy,
+        phase=phase,
+        implanted_on=implanted_on,
+        lead_site="left S3",
     )
     if initial_at is None:
         initial_at = datetime(2025, 3, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo(timezone))

@@ -14,8 +14,13 @@ UTC = zoneinfo.ZoneInfo("UTC")
 
 def rec(at: datetime, amplitude: float, record_id: int, on: bool = True) -> Settings:
     return Settings(
-        record_id=record_id, effective_at=at, amplitude=amplitude, amplitude_unit="mA",
-        pulse_width_us=210, frequency_hz=14.0, stimulation_on=on,
+        record_id=record_id,
+        effective_at=at,
+        amplitude=amplitude,
+        amplitude_unit="mA",
+        pulse_width_us=210,
+        frequency_hz=14.0,
+        stimulation_on=on,
     )
 
 
@@ -83,29 +88,37 @@ def test_a_night_starts_at_the_local_start_hour_even_across_dst():
 
 def test_a_night_that_spans_a_change_keeps_the_settings_at_its_start():
     zone = AMS
-    timeline = Timeline([
-        rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
-        rec(datetime(2026, 1, 11, 3, 0, tzinfo=zone), 1.0, 2),  # lowered with the remote at 3 a.m.
-    ])
+    timeline = Timeline(
+        [
+            rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
+            rec(
+                datetime(2026, 1, 11, 3, 0, tzinfo=zone), 1.0, 2
+            ),  # lowered with the remote at 3 a.m.
+        ]
+    )
     assert timeline.for_night(date(2026, 1, 10), zone).amplitude == 2.0
     assert timeline.for_night(date(2026, 1, 11), zone).amplitude == 1.0
 
 
 def test_an_afternoon_clinic_visit_applies_to_that_night():
     zone = AMS
-    timeline = Timeline([
-        rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
-        rec(datetime(2026, 1, 10, 15, 0, tzinfo=zone), 1.5, 2),
-    ])
+    timeline = Timeline(
+        [
+            rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
+            rec(datetime(2026, 1, 10, 15, 0, tzinfo=zone), 1.5, 2),
+        ]
+    )
     assert timeline.for_night(date(2026, 1, 9), zone).amplitude == 2.0
     assert timeline.for_night(date(2026, 1, 10), zone).amplitude == 1.5
 
 
 def test_changes_skip_records_that_repeat_the_same_parameters():
     zone = AMS
-    timeline = Timeline([
-        rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
-        rec(datetime(2026, 1, 5, 9, tzinfo=zone), 2.0, 2),
-        rec(datetime(2026, 1, 9, 9, tzinfo=zone), 1.0, 3),
-    ])
+    timeline = Timeline(
+        [
+            rec(datetime(2026, 1, 1, 9, tzinfo=zone), 2.0, 1),
+            rec(datetime(2026, 1, 5, 9, tzinfo=zone), 2.0, 2),
+            rec(datetime(2026, 1, 9, 9, tzinfo=zone), 1.0, 3),
+        ]
+    )
     assert [r.record_id for r in timeline.changes()] == [1, 3]

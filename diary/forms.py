@@ -1,0 +1,358 @@
+"""Patient forms. Messages are written for someone half awake at 3 a.m."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from diary.models import (
+    LEVEL_CHOICES,
+    MEDICATION_CATEGORY_CHOICES,
+    NEW_MOVEMENT_CHOICES,
+    RELIEF_CHOICES,
+    SIDE_CHOICES,
+    SITE_CHOICES,
+    STIMULATION_FELT_CHOICES,
+    Night,
+    Patient,
+)
+from programming.models import settings_range_errors
+
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
+SEVERITY_CHOICES = [(n, str(n)) for n in range(0, 11)]
+YES_NO_CHOICES = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
+
+
+def local_input(moment: datetime, patient: Patient) -> str:
+    return moment.astimezone(patient.tz).strftime("%Y-%m-%dT%H:%M")
+
+
+class PatientLocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time typed on the phone, read in the patient's own time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        )
+        super().__init__(*args, **kwargs)
+        self.patient: Patient | None = None
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value
+        naive = value if isinstance(value, datetime) else None
+        if naive is None:
+            for fmt in self.input_formats:
+                try:
+                    naive = datetime.strptime(value, fmt)
+                    break
+                except (TypeError, ValueError):
+                    continue
+        if naive is None:
+            raise forms.ValidationError("Enter a date and time, for example 2026-03-01 02:30.")
+        zone = self.patient.tz if self.patient else timezone.get_current_timezone()
+        return naive.replace(tzinfo=zone)
+
+
+def not_in_future(moment: datetime | None) -> None:
+    if moment is not None and moment > timezone.now() + CLOCK_SKEW:
+        raise forms.ValidationError("That time is in the future. Enter when it happened.")
+
+
+class PatientFormMixin:
+    """Gives datetime fields the patient's zone."""
+
+    def bind_patient(self, patient: Patient) -> None:
+        self.patient = patient
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, PatientLocalDateTimeField):
+                field.patient = patient
+
+
+class LogCrampForm(PatientFormMixin, forms.Form):
+    """The two-tap log: severity is the second tap; the time defaults to now."""
+
+    severity = forms.TypedChoiceField(
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        label="How bad is it? (0 = barely, 10 = worst)",
+        error_messages={"invalid_choice": "Choose a severity between 0 and 10."},
+    )
+    started_at = PatientLocalDateTimeField(label="When did it start?", required=False)
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bind_patient(patient)
+        if not self.is_bound:
+            self.initial.setdefault("started_at", local_input(timezone.now(), patient))
+            self.initial.setdefault("client_token", uuid.uuid4())
+
+    def clean_started_at(self) -> datetime:
+        started_at = self.cleaned_data.get("started_at") or timezone.now()
+        not_in_future(started_at)
+        return started_at
+
+
+class EpisodeForm(PatientFormMixin, forms.Form):
+    """All the detail of one cramp, every field but severity and time optional."""
+
+    started_at = PatientLocalDateTimeField(label="When did it start?")
+    severity = forms.TypedChoiceField(
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        label="How bad was it? (0-10)",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a severity between 0 and 10."},
+    )
+    duration_min = forms.IntegerField(
+        label="How long did it last? (minutes)",
+        required=False,
+        min_value=0,
+        max_value=240,
+        error_messages={
+            "min_value": "Duration must be between 0 and 240 minutes.",
+            "max_value": "Duration must be between 0 and 240 minutes.",
+            "invalid": "Enter the duration as a whole number of minutes.",
+        },
+    )
+    side = forms.ChoiceField(
+        choices=SIDE_CHOICES, required=False, widget=forms.RadioSelect, label="Which side?"
+    )
+    site = forms.ChoiceField(
+        choices=SITE_CHOICES, required=False, widget=forms.RadioSelect, label="Where?"
+    )
+    woke_from_sleep = forms.TypedChoiceField(
+        choices=YES_NO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        label="Did it wake you up?",
+    )
+    stimulation_felt = forms.ChoiceField(
+        choices=STIMULATION_FELT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Where did you feel the stimulation?",
+    )
+    new_movement = forms.ChoiceField(
+        choices=NEW_MOVEMENT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Did you feel a new muscle movement?",
+    )
+    relieved_by = forms.MultipleChoiceField(
+        choices=RELIEF_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What helped?",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bind_patient(patient)
+
+    def clean_started_at(self) -> datetime:
+        started_at = self.cleaned_data["started_at"]
+        not_in_future(started_at)
+        return started_at
+
+    @staticmethod
+    def initial_for(episode: Any, patient: Patient) -> dict[str, Any]:
+        woke = {True: "yes", False: "no"}.get(episode.woke_from_sleep, "")
+        return {
+            "started_at": local_input(episode.started_at, patient),
+            "severity": episode.severity,
+            "duration_min": episode.duration_min,
+            "side": episode.side,
+            "site": episode.site,
+            "woke_from_sleep": woke,
+            "stimulation_felt": episode.stimulation_felt,
+            "new_movement": episode.new_movement,
+            "relieved_by": episode.relieved_by,
+            "notes": episode.notes,
+        }
+
+
+class NightForm(forms.ModelForm):
+    """How the night and the day went: the therapy's own benefit and the confounders."""
+
+    therapy_benefit = forms.TypedChoiceField(
+        choices=[("", "Skip")] + SEVERITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    sleep_quality = forms.TypedChoiceField(
+        choices=[("", "Skip")] + SEVERITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How well did you sleep? (0 = not at all, 10 = very well)",
+    )
+    fluids = forms.ChoiceField(
+        choices=[("", "Skip")] + LEVEL_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How much did you drink yesterday?",
+    )
+    activity = forms.ChoiceField(
+        choices=[("", "Skip")] + LEVEL_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How active were you yesterday?",
+    )
+    alcohol = forms.TypedChoiceField(
+        choices=YES_NO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        label="Any alcohol yesterday evening?",
+    )
+    lumbar_support = forms.TypedChoiceField(
+        choices=YES_NO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        label="Did you use lumbar support in bed?",
+    )
+
+    class Meta:
+        model = Night
+        fields = [
+            "therapy_benefit",
+            "sleep_quality",
+            "fluids",
+            "activity",
+            "alcohol",
+            "lumbar_support",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(
+        self, *args: Any, benefit_label: str = "how well the therapy worked", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "therapy_benefit"
+        ].label = f"How was your {benefit_label} yesterday? (0 = none, 10 = excellent)"
+        if self.instance.pk:
+            for name in ("alcohol", "lumbar_support"):
+                value = getattr(self.instance, name)
+                self.initial[name] = {True: "yes", False: "no"}.get(value, "")
+
+
+class PastNightForm(forms.Form):
+    """Log a night after the fact: a cramp-free night, or open it to add its cramps."""
+
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Which night? (the evening it began)"
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.existing: Night | None = None
+
+    def clean_date(self) -> date:
+        night_date = self.cleaned_data["date"]
+        today = timezone.now().astimezone(self.patient.tz).date()
+        if night_date >= today:
+            raise forms.ValidationError("That night has not ended yet. Choose an earlier evening.")
+        self.existing = Night.objects.for_patient(self.patient).filter(date=night_date).first()
+        if self.existing is not None:
+            raise forms.ValidationError("You already logged that night.", code="exists")
+        return night_date
+
+
+class RemoteChangeForm(PatientFormMixin, forms.Form):
+    """'I changed my amplitude with my remote.' Values start as the current settings."""
+
+    stimulation_on = forms.TypedChoiceField(
+        choices=[("on", "On"), ("off", "Off")],
+        coerce=lambda v: v == "on",
+        widget=forms.RadioSelect,
+        label="Is your stimulator on now?",
+    )
+    amplitude = forms.DecimalField(
+        max_digits=5, decimal_places=2, label="Amplitude now", min_value=Decimal("0")
+    )
+    effective_at = PatientLocalDateTimeField(label="When did you change it?")
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Anything to add? (optional)",
+    )
+
+    def __init__(self, *args: Any, patient: Patient, unit: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bind_patient(patient)
+        self.unit = unit
+        self.fields["amplitude"].label = f"Amplitude now ({unit})"
+        self.fields["amplitude"].error_messages["min_value"] = "Amplitude cannot be negative."
+        if not self.is_bound:
+            self.initial.setdefault("effective_at", local_input(timezone.now(), patient))
+
+    def clean_effective_at(self) -> datetime:
+        moment = self.cleaned_data["effective_at"]
+        not_in_future(moment)
+        return moment
+
+    def clean_amplitude(self) -> Decimal:
+        amplitude = self.cleaned_data["amplitude"]
+        errors = settings_range_errors(
+            amplitude=amplitude, amplitude_unit=self.unit, pulse_width_us=None, frequency_hz=None
+        )
+        if errors:
+            raise forms.ValidationError(errors["amplitude"])
+        return amplitude
+
+
+class MedicationForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Medicine")
+    category = forms.ChoiceField(choices=MEDICATION_CATEGORY_CHOICES, label="Kind")
+    started_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Started on")
+
+    def clean_started_on(self) -> date:
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.now().date() + timedelta(days=1):
+            raise forms.ValidationError("That date is in the future.")
+        return started_on
+
+
+class MedicationStopForm(forms.Form):
+    stopped_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Stopped on")
+
+    def __init__(self, *args: Any, started_on: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.started_on = started_on
+
+    def clean_stopped_on(self) -> date:
+        stopped_on = self.cleaned_data["stopped_on"]
+        if stopped_on < self.started_on:
+            raise forms.ValidationError("The stop date is before the start date.")
+        if stopped_on > timezone.now().date() + timedelta(days=1):
+            raise forms.ValidationError("That date is in the future.")
+        return stopped_on
