@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "diary.middleware.PatientTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.ClinicianIdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
@@ -162,9 +163,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "stimdiary"),
         "TIMEOUT": 60 * 60 * 24 * 7,
     }
@@ -179,6 +178,24 @@ NIGHT_BOUNDARY_HOUR = int(os.environ.get("NIGHT_BOUNDARY_HOUR", "12"))
 # later (at bedtime or in the middle of the night) applies from the next night on.
 NIGHT_START_HOUR = int(os.environ.get("NIGHT_START_HOUR", "18"))
 
+# --- The management ladder (insights.ladder; docs/management-ladder.md) ------------------
+# Defaults from issue 5. The clinical source is not peer reviewed, so every threshold is a
+# named setting a clinic can change; the flags are decision support, the clinician decides.
+LADDER_WINDOW_NIGHTS = int(os.environ.get("LADDER_WINDOW_NIGHTS", "14"))
+LADDER_ACTIVE_CRAMP_NIGHTS = int(os.environ.get("LADDER_ACTIVE_CRAMP_NIGHTS", "3"))
+LADDER_COMPARISON_NIGHTS = int(os.environ.get("LADDER_COMPARISON_NIGHTS", "14"))
+LADDER_IMPROVED_RATIO = float(os.environ.get("LADDER_IMPROVED_RATIO", "0.5"))
+LADDER_MIN_NIGHTS_AFTER = int(os.environ.get("LADDER_MIN_NIGHTS_AFTER", "7"))
+LADDER_DIFFERENT_LOCATION_NIGHTS = int(os.environ.get("LADDER_DIFFERENT_LOCATION_NIGHTS", "2"))
+LADDER_QUIET_NIGHTS_BEFORE_ONSET = int(os.environ.get("LADDER_QUIET_NIGHTS_BEFORE_ONSET", "28"))
+LADDER_DEVICE_OFF_RELIEF_EPISODES = int(os.environ.get("LADDER_DEVICE_OFF_RELIEF_EPISODES", "2"))
+LADDER_STIMULATION_OFF_CRAMP_NIGHTS = int(
+    os.environ.get("LADDER_STIMULATION_OFF_CRAMP_NIGHTS", "3")
+)
+LADDER_MEDICATION_ONSET_DAYS = int(os.environ.get("LADDER_MEDICATION_ONSET_DAYS", "14"))
+# How far back the ladder reads: bounded so keeping it current costs the same after five years.
+LADDER_LOOKBACK_DAYS = int(os.environ.get("LADDER_LOOKBACK_DAYS", "365"))
+
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("CLINICIAN_IDLE_MINUTES", "30")))
@@ -192,7 +209,9 @@ SECURE = env_bool("SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 if env_bool("BEHIND_PROXY", False):
