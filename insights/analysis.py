@@ -1,0 +1,525 @@
+"""How a patient's cramps move with their stimulator settings.
+
+Pure functions over plain data (no database access here): the loader in insights.data builds
+`PatientData` from the database, pages, exports, the PDF and `manage.py analyze` read the
+`Analysis` this module returns.
+
+The honesty rules:
+- A night with no Night row is missing, never a cramp-free night: every rate is over logged
+  nights, and adherence (logged / elapsed nights) is reported beside it.
+- A night is read under the settings in effect at its start (programming.timeline).
+- A statistic that cannot be computed is None, never 0 or NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+from scipy import stats
+
+from programming.timeline import Settings, Timeline, night_start
+
+# How many logged nights each side of a settings change are compared, and how many are needed
+# after it before the change is judged. Issue 5 fixes these as the ladder's "improved" rule.
+COMPARISON_NIGHTS = 14
+MIN_NIGHTS_AFTER = 7
+MIN_NIGHTS_BEFORE = 3
+IMPROVED_RATIO = 0.5
+# Below this many nights a correlation carries a caution.
+SMALL_N = 14
+
+PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
+PARAMETER_LABELS = {
+    "amplitude": "amplitude",
+    "pulse_width_us": "pulse width",
+    "frequency_hz": "frequency",
+}
+
+
+@dataclass(frozen=True)
+class Episode:
+    started_at: datetime
+    severity: int
+    stimulation_felt: str = ""
+    new_movement: str = ""
+    relieved_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NightRecord:
+    """One logged night. A date without one is missing."""
+
+    date: date
+    timezone: str
+    episodes: tuple[Episode, ...] = ()
+    therapy_benefit: int | None = None
+    confounders: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+    @property
+    def cramps(self) -> int:
+        return len(self.episodes)
+
+
+@dataclass(frozen=True)
+class MedicationRecord:
+    name: str
+    category: str
+    started_on: date
+    stopped_on: date | None = None
+
+
+@dataclass
+class PatientData:
+    nights: Sequence[NightRecord]  # in date order
+    timeline: Timeline
+    today: date  # the night in progress, in the patient's zone
+    timezone: str = "UTC"
+    medications: Sequence[MedicationRecord] = ()
+    phase: str = "permanent"
+    therapy: str = "sacral"
+
+
+@dataclass(frozen=True)
+class AttributedNight:
+    night: NightRecord
+    settings: Settings | None
+
+    @property
+    def stimulation_on(self) -> bool:
+        return self.settings is not None and self.settings.stimulation_on
+
+
+@dataclass(frozen=True)
+class Adherence:
+    nights_logged: int
+    nights_elapsed: int
+    first_night: date | None
+    last_night: date | None
+
+    @property
+    def rate(self) -> float | None:
+        return self.nights_logged / self.nights_elapsed if self.nights_elapsed else None
+
+    def describe(self) -> str:
+        if not self.nights_elapsed:
+            return "no nights logged yet"
+        return f"{self.nights_logged} of {self.nights_elapsed} nights logged ({self.rate:.0%})"
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """A contiguous period with the same settings."""
+
+    index: int
+    start: date
+    end: date
+    settings: Settings
+    nights_elapsed: int
+    nights_logged: int
+    cramp_nights: int
+    cramps: int
+    mean_severity: float | None
+    mean_benefit: float | None
+
+    @property
+    def adherence(self) -> float | None:
+        return _rate(self.nights_logged, self.nights_elapsed)
+
+    @property
+    def cramps_per_logged_night(self) -> float | None:
+        return _rate(self.cramps, self.nights_logged)
+
+    @property
+    def cramp_night_rate(self) -> float | None:
+        return _rate(self.cramp_nights, self.nights_logged)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    parameter: str
+    rho: float | None
+    p: float | None
+    n: int
+    sentence: str
+    caution: str = ""
+
+    def as_json(self) -> dict[str, float | int] | None:
+        if self.rho is None:
+            return None
+        return {"rho": round(self.rho, 4), "p": self.p, "n": self.n}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Cramp-night rate over the logged nights before a settings change against those after."""
+
+    change: Settings
+    previous: Settings
+    first_night: date
+    kinds: tuple[str, ...]
+    before_nights: int
+    before_cramp_nights: int
+    after_nights: int
+    after_cramp_nights: int
+    verdict: str  # improved | not_improved | too_early | too_few_before | no_cramps_before
+
+    @property
+    def before_rate(self) -> float | None:
+        return _rate(self.before_cramp_nights, self.before_nights)
+
+    @property
+    def after_rate(self) -> float | None:
+        return _rate(self.after_cramp_nights, self.after_nights)
+
+    @property
+    def judged(self) -> bool:
+        return self.verdict in {"improved", "not_improved"}
+
+    def describe_change(self) -> str:
+        return describe_change(self.previous, self.change)
+
+    def sentence(self) -> str:
+        before = (
+            f"{self.before_cramp_nights} of {self.before_nights} logged nights with cramps before"
+        )
+        after = f"{self.after_cramp_nights} of {self.after_nights} after"
+        if self.verdict == "too_early":
+            return f"{before}; only {self.after_nights} logged nights after: too early to judge."
+        if self.verdict == "too_few_before":
+            return f"Only {self.before_nights} logged nights before the change: nothing to compare."
+        if self.verdict == "no_cramps_before":
+            return f"No cramps in the {self.before_nights} logged nights before; {after}."
+        if self.verdict == "improved":
+            return f"Improved: {before}, {after}."
+        return f"Not improved: {before}, {after}."
+
+
+@dataclass(frozen=True)
+class AmplitudeLevel:
+    amplitude: float
+    unit: str
+    nights: int
+    cramps: int
+    cramp_nights: int
+    mean_benefit: float | None
+    benefit_nights: int
+
+    @property
+    def cramps_per_night(self) -> float:
+        return self.cramps / self.nights
+
+
+@dataclass
+class Analysis:
+    today: date
+    nights: list[AttributedNight]
+    epochs: list[Epoch]
+    correlations: dict[str, Correlation]
+    comparisons: list[Comparison]
+    adherence: Adherence
+    adherence_14: Adherence
+    levels: list[AmplitudeLevel]
+    changes: list[Settings]
+    medications: Sequence[MedicationRecord]
+    timezone: str
+
+    @property
+    def logged_nights(self) -> int:
+        return len(self.nights)
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def first_night_under(change: Settings, zone_name: str) -> date:
+    """The first night analysed under a change: nights are read at their start."""
+    z = zone(zone_name)
+    day = change.effective_at.astimezone(z).date()
+    return day if night_start(day, z) >= change.effective_at else day + timedelta(days=1)
+
+
+def change_kinds(previous: Settings, change: Settings) -> tuple[str, ...]:
+    kinds: list[str] = []
+    if previous.stimulation_on and not change.stimulation_on:
+        return ("stimulation_off",)
+    if change.stimulation_on and not previous.stimulation_on:
+        kinds.append("stimulation_on")
+    if change.amplitude_unit == previous.amplitude_unit:
+        if change.amplitude < previous.amplitude:
+            kinds.append("amplitude_down")
+        elif change.amplitude > previous.amplitude:
+            kinds.append("amplitude_up")
+    else:
+        kinds.append("amplitude_unit")
+    if change.pulse_width_us != previous.pulse_width_us:
+        kinds.append("pulse_width")
+    if change.frequency_hz != previous.frequency_hz:
+        kinds.append("frequency")
+    return tuple(kinds)
+
+
+def describe_change(previous: Settings | None, change: Settings) -> str:
+    if previous is None:
+        return f"Initial settings: {change.describe()}"
+    if previous.stimulation_on and not change.stimulation_on:
+        return "Stimulation turned off"
+    parts: list[str] = []
+    if change.stimulation_on and not previous.stimulation_on:
+        parts.append("Stimulation back on")
+    if change.amplitude != previous.amplitude or change.amplitude_unit != previous.amplitude_unit:
+        parts.append(
+            f"amplitude {previous.amplitude:g} → {change.amplitude:g} {change.amplitude_unit}"
+        )
+    if change.pulse_width_us != previous.pulse_width_us:
+        parts.append(f"pulse width {previous.pulse_width_us} → {change.pulse_width_us} µs")
+    if change.frequency_hz != previous.frequency_hz:
+        parts.append(f"frequency {previous.frequency_hz:g} → {change.frequency_hz:g} Hz")
+    text = ", ".join(parts) or "Settings re-recorded"
+    return text[0].upper() + text[1:]
+
+
+def attribute_nights(data: PatientData) -> list[AttributedNight]:
+    out = []
+    for night in data.nights:
+        settings = data.timeline.for_night(night.date, zone(night.timezone))
+        out.append(AttributedNight(night, settings))
+    return out
+
+
+def last_complete_night(data: PatientData) -> date:
+    """Nights up to yesterday's are elapsed; tonight counts only once it is logged."""
+    last = data.today - timedelta(days=1)
+    if data.nights and data.nights[-1].date > last:
+        return data.nights[-1].date
+    return last
+
+
+def adherence_between(nights: Sequence[NightRecord], first: date, last: date) -> Adherence:
+    if last < first:
+        return Adherence(0, 0, None, None)
+    logged = sum(1 for n in nights if first <= n.date <= last)
+    return Adherence(logged, (last - first).days + 1, first, last)
+
+
+def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[Epoch]:
+    changes = data.timeline.changes()
+    if not changes:
+        return []
+    diary_start = data.nights[0].date if data.nights else None
+    last = last_complete_night(data)
+    starts = [first_night_under(c, data.timezone) for c in changes]
+    # Which epoch each record belongs to: the latest change at or before it.
+    epoch_of: dict[int, int] = {}
+    index = -1
+    change_ids = {id(c) for c in changes}
+    for record in data.timeline.records:
+        if id(record) in change_ids:
+            index += 1
+        epoch_of[id(record)] = max(index, 0)
+    members: list[list[NightRecord]] = [[] for _ in changes]
+    for item in attributed:
+        if item.settings is not None:
+            members[epoch_of[id(item.settings)]].append(item.night)
+    epochs: list[Epoch] = []
+    for i, change in enumerate(changes):
+        start = starts[i]
+        end = starts[i + 1] - timedelta(days=1) if i + 1 < len(changes) else max(last, start)
+        if end < start:  # two changes before one night began: the first never applied
+            end = start
+        nights = members[i]
+        counted_from = max(start, diary_start) if diary_start else None
+        elapsed = (end - counted_from).days + 1 if counted_from and end >= counted_from else 0
+        episodes = [e for n in nights for e in n.episodes]
+        benefits = [n.therapy_benefit for n in nights if n.therapy_benefit is not None]
+        epochs.append(
+            Epoch(
+                index=i,
+                start=start,
+                end=end,
+                settings=change,
+                nights_elapsed=max(elapsed, len(nights)),
+                nights_logged=len(nights),
+                cramp_nights=sum(1 for n in nights if n.cramps),
+                cramps=len(episodes),
+                mean_severity=mean(e.severity for e in episodes) if episodes else None,
+                mean_benefit=mean(benefits) if benefits else None,
+            )
+        )
+    return epochs
+
+
+def correlation(parameter: str, attributed: list[AttributedNight]) -> Correlation:
+    label = PARAMETER_LABELS[parameter]
+    pairs = [
+        (float(getattr(item.settings, parameter)), item.night.cramps)
+        for item in attributed
+        if item.stimulation_on
+    ]
+    n = len(pairs)
+    xs = [x for x, _ in pairs]
+    ys = [y for _, y in pairs]
+    if len(set(xs)) < 2:
+        return Correlation(
+            parameter, None, None, n,
+            f"The {label} did not change over the logged nights with stimulation on, "
+            "so its link with cramps cannot be measured.",
+        )
+    if len(set(ys)) < 2:
+        return Correlation(
+            parameter, None, None, n,
+            f"The number of cramps was the same on every logged night, so its link with the "
+            f"{label} cannot be measured.",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = stats.spearmanr(xs, ys)
+    rho, p = float(result.statistic), float(result.pvalue)
+    if math.isnan(rho) or math.isnan(p):
+        return Correlation(
+            parameter, None, None, n, f"The link with the {label} cannot be measured."
+        )
+    figures = f"(rho {rho:.2f}, {n} nights, {format_p(p)})"
+    if abs(rho) < 0.2:
+        sentence = f"No clear link between {label} and cramps {figures}"
+    elif rho > 0:
+        sentence = f"More cramps at higher {label} {figures}"
+    else:
+        sentence = f"Fewer cramps at higher {label} {figures}"
+    caution = ""
+    if n < SMALL_N:
+        caution = f"Only {n} nights: too few to rely on; keep logging, cramp-free nights too."
+    return Correlation(parameter, rho, p, n, sentence, caution)
+
+
+def format_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
+def compare_change(
+    previous: Settings,
+    change: Settings,
+    first_night: date,
+    attributed: list[AttributedNight],
+    *,
+    window_start: date | None = None,
+    window_end: date | None = None,
+    nights_each_side: int = COMPARISON_NIGHTS,
+    min_after: int = MIN_NIGHTS_AFTER,
+    improved_ratio: float = IMPROVED_RATIO,
+) -> Comparison:
+    """Logged nights before the change (from window_start) against those from its first night
+    (until window_end, the night before the next change)."""
+    before = [
+        a.night for a in attributed
+        if a.night.date < first_night and (window_start is None or a.night.date >= window_start)
+    ][-nights_each_side:]
+    after = [
+        a.night for a in attributed
+        if a.night.date >= first_night and (window_end is None or a.night.date <= window_end)
+    ][:nights_each_side]
+    before_cramp = sum(1 for n in before if n.cramps)
+    after_cramp = sum(1 for n in after if n.cramps)
+    if len(before) < MIN_NIGHTS_BEFORE:
+        verdict = "too_few_before"
+    elif len(after) < min_after:
+        verdict = "too_early"
+    elif before_cramp == 0:
+        verdict = "no_cramps_before"
+    elif after_cramp / len(after) <= improved_ratio * before_cramp / len(before):
+        verdict = "improved"
+    else:
+        verdict = "not_improved"
+    return Comparison(
+        change=change,
+        previous=previous,
+        first_night=first_night,
+        kinds=change_kinds(previous, change),
+        before_nights=len(before),
+        before_cramp_nights=before_cramp,
+        after_nights=len(after),
+        after_cramp_nights=after_cramp,
+        verdict=verdict,
+    )
+
+
+def build_comparisons(
+    data: PatientData, attributed: list[AttributedNight], **rule: int | float
+) -> list[Comparison]:
+    changes = data.timeline.changes()
+    starts = [first_night_under(c, data.timezone) for c in changes]
+    out = []
+    for i in range(1, len(changes)):
+        # Each side stays within its own settings: the nights since the previous change, and
+        # those until the next one.
+        window_start = starts[i - 1]
+        window_end = starts[i + 1] - timedelta(days=1) if i + 1 < len(changes) else None
+        out.append(
+            compare_change(
+                changes[i - 1], changes[i], starts[i], attributed,
+                window_start=window_start, window_end=window_end, **rule,
+            )
+        )
+    return out
+
+
+def amplitude_levels(attributed: list[AttributedNight]) -> list[AmplitudeLevel]:
+    groups: dict[tuple[float, str], list[NightRecord]] = {}
+    for item in attributed:
+        if item.stimulation_on:
+            key = (item.settings.amplitude, item.settings.amplitude_unit)
+            groups.setdefault(key, []).append(item.night)
+    levels = []
+    for (amplitude, unit), nights in sorted(groups.items()):
+        benefits = [n.therapy_benefit for n in nights if n.therapy_benefit is not None]
+        levels.append(
+            AmplitudeLevel(
+                amplitude=amplitude,
+                unit=unit,
+                nights=len(nights),
+                cramps=sum(n.cramps for n in nights),
+                cramp_nights=sum(1 for n in nights if n.cramps),
+                mean_benefit=mean(benefits) if benefits else None,
+                benefit_nights=len(benefits),
+            )
+        )
+    return levels
+
+
+def analyse(data: PatientData) -> Analysis:
+    attributed = attribute_nights(data)
+    last = last_complete_night(data)
+    first = data.nights[0].date if data.nights else None
+    adherence = (
+        adherence_between(data.nights, first, last) if first else Adherence(0, 0, None, None)
+    )
+    adherence_14 = adherence_between(data.nights, last - timedelta(days=13), last)
+    return Analysis(
+        today=data.today,
+        nights=attributed,
+        epochs=build_epochs(data, attributed),
+        correlations={p: correlation(p, attributed) for p in PARAMETERS},
+        comparisons=build_comparisons(data, attributed),
+        adherence=adherence,
+        adherence_14=adherence_14,
+        levels=amplitude_levels(attributed),
+        changes=data.timeline.changes(),
+        medications=data.medications,
+        timezone=data.timezone,
+    )

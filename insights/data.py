@@ -1,0 +1,95 @@
+"""The one loader from the database to insights.analysis' plain data: five queries, whatever
+the number of nights (nights, episodes, settings timeline, medications, device)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from diary.models import CrampEpisode, Medication, Night, Patient
+from insights.analysis import (
+    Analysis,
+    Episode,
+    MedicationRecord,
+    NightRecord,
+    PatientData,
+    analyse,
+)
+from programming.models import Device
+from programming.services import timeline_for
+from programming.timeline import night_of
+
+CONFOUNDERS = ("sleep_quality", "fluids", "activity", "alcohol", "lumbar_support")
+
+
+def today_for(patient: Patient) -> date:
+    return night_of(timezone.now(), patient.tz)
+
+
+def load_patient_data(
+    patient: Patient, *, since: date | None = None, today: date | None = None
+) -> PatientData:
+    """A patient's diary as plain data; `since` bounds the nights read (the ladder needs only
+    a recent window; the settings history and medications are always read whole)."""
+    nights_qs = Night.objects.for_patient(patient).between(since, None).order_by("date")
+    rows = list(
+        nights_qs.values_list("id", "date", "timezone", "therapy_benefit", *CONFOUNDERS)
+    )
+    episodes_qs = CrampEpisode.objects.for_patient(patient).order_by("started_at", "id")
+    if since is not None:
+        episodes_qs = episodes_qs.filter(night__date__gte=since)
+    by_night: dict[int, list[Episode]] = {}
+    for night_id, started_at, severity, felt, movement, relieved in episodes_qs.values_list(
+        "night_id", "started_at", "severity", "stimulation_felt", "new_movement", "relieved_by"
+    ):
+        by_night.setdefault(night_id, []).append(
+            Episode(started_at, severity, felt, movement, tuple(relieved or ()))
+        )
+    nights = [
+        NightRecord(
+            date=row[1],
+            timezone=row[2],
+            episodes=tuple(by_night.get(row[0], ())),
+            therapy_benefit=row[3],
+            confounders=dict(zip(CONFOUNDERS, row[4:], strict=True)),
+        )
+        for row in rows
+    ]
+    medications = [
+        MedicationRecord(name, category, started_on, stopped_on)
+        for name, category, started_on, stopped_on in Medication.objects.for_patient(patient)
+        .order_by("started_on")
+        .values_list("name", "category", "started_on", "stopped_on")
+    ]
+    device = (
+        Device.objects.filter(patient=patient)
+        .order_by("-implanted_on", "-id")
+        .values("phase", "therapy")
+        .first()
+    ) or {"phase": "permanent", "therapy": "other"}
+    return PatientData(
+        nights=nights,
+        timeline=timeline_for(patient),
+        today=today or today_for(patient),
+        timezone=patient.timezone,
+        medications=medications,
+        phase=device["phase"],
+        therapy=device["therapy"],
+    )
+
+
+def analysis_cache_key(patient: Patient) -> str:
+    return f"insights:analysis:{patient.pk}:{patient.data_version}:{today_for(patient)}"
+
+
+def cached_analysis(patient: Patient) -> Analysis:
+    """The full analysis, computed once per data version (and per night, as 'today' moves
+    the elapsed-night counts)."""
+    key = analysis_cache_key(patient)
+    result = cache.get(key)
+    if result is None:
+        result = analyse(load_patient_data(patient))
+        cache.set(key, result)
+    return result

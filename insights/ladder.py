@@ -1,0 +1,405 @@
+"""The management ladder: where a patient stands, from their own diary, and why.
+
+Pure rules over insights.analysis data. Each rule, with the sentence of the clinical source it
+follows, is written down in docs/management-ladder.md; the thresholds are named settings
+(config/settings.py, LADDER_*) so a clinic can change them. This is decision support: the
+clinician decides.
+
+Words used below:
+- "logged nights" are Night rows; an unlogged night is missing and never counts either way.
+- "active cramps": at least `active_cramp_nights` cramp nights among the last `window_nights`
+  logged nights.
+- "the cramps began": the first cramp night after the last run of `window_nights` cramp-free
+  logged nights (or the first cramp night in the look-back period).
+- "improved": the cramp-night rate after a change is at most half the rate before it
+  (insights.analysis.compare_change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from insights.analysis import (
+    AttributedNight,
+    Comparison,
+    PatientData,
+    attribute_nights,
+    build_comparisons,
+    describe_change,
+)
+
+CRAMP_ASSOCIATED_CATEGORIES = frozenset({"steroid", "diuretic", "statin"})
+
+DECISION_SUPPORT = "Decision support only: the clinician decides."
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    window_nights: int = 14
+    active_cramp_nights: int = 3
+    comparison_nights: int = 14
+    improved_ratio: float = 0.5
+    min_nights_after: int = 7
+    different_location_nights: int = 2
+    quiet_nights_before_onset: int = 28
+    device_off_relief_episodes: int = 2
+    stimulation_off_cramp_nights: int = 3
+    medication_onset_days: int = 14
+    lookback_days: int = 365
+
+    @classmethod
+    def from_settings(cls) -> Thresholds:
+        from django.conf import settings
+
+        return cls(**{
+            name: getattr(settings, f"LADDER_{name.upper()}", default)
+            for name, default in cls().__dict__.items()
+        })
+
+
+@dataclass(frozen=True)
+class Evidence:
+    nights: tuple[date, ...] = ()
+    rates: dict[str, float | None] = field(default_factory=dict)
+    changes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "nights": [d.isoformat() for d in self.nights],
+            "rates": {k: (round(v, 3) if v is not None else None) for k, v in self.rates.items()},
+            "changes": list(self.changes),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    step: int | None  # None: information, not a rung of the ladder
+    title: str
+    explanation: str
+    evidence: Evidence
+    since: date | None
+    # What makes this flag "the same situation": an acknowledged flag alerts again only when
+    # this changes (a new onset, a new settings change, a new report of the kind it rests on),
+    # never merely because one more night of the same was logged.
+    fingerprint_parts: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        text = "|".join((self.code, *self.fingerprint_parts))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "step": self.step,
+            "title": self.title,
+            "explanation": self.explanation,
+            "evidence": self.evidence.as_json(),
+            "since": self.since.isoformat() if self.since else None,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass
+class LadderResult:
+    flags: list[Flag]
+    active_cramps: bool
+    cramp_nights_recent: int
+    logged_recent: int
+    onset: date | None
+
+    @property
+    def step(self) -> int | None:
+        steps = [f.step for f in self.flags if f.step is not None]
+        return max(steps) if steps else None
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.flags]
+
+    @property
+    def cramp_night_rate(self) -> float | None:
+        return self.cramp_nights_recent / self.logged_recent if self.logged_recent else None
+
+
+@dataclass(frozen=True)
+class Change:
+    comparison: Comparison
+
+    @property
+    def first_night(self) -> date:
+        return self.comparison.first_night
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.comparison.kinds
+
+    @property
+    def reduces_amplitude(self) -> bool:
+        return "amplitude_down" in self.kinds
+
+    @property
+    def reprograms(self) -> bool:
+        return "pulse_width" in self.kinds or "frequency" in self.kinds
+
+    def describe(self) -> str:
+        c = self.comparison
+        return f"{c.first_night.isoformat()}: {describe_change(c.previous, c.change)}"
+
+
+def _onset(nights: list[AttributedNight], quiet_run: int) -> tuple[date | None, int]:
+    """The night the current cramps began, and how many cramp-free logged nights ran right
+    before it."""
+    onset: date | None = None
+    run = 0
+    run_before_onset = 0
+    for item in nights:
+        if item.night.cramps:
+            if onset is None or run >= quiet_run:
+                onset = item.night.date
+                run_before_onset = run
+            run = 0
+        else:
+            run += 1
+    if onset is not None and run >= quiet_run:
+        return None, 0  # the last cramps ended a full quiet window ago
+    return onset, run_before_onset
+
+
+def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderResult:
+    t = thresholds or Thresholds()
+    start = data.today - timedelta(days=t.lookback_days)
+    window = PatientData(
+        nights=[n for n in data.nights if n.date >= start],
+        timeline=data.timeline,
+        today=data.today,
+        timezone=data.timezone,
+        medications=data.medications,
+        phase=data.phase,
+        therapy=data.therapy,
+    )
+    nights = attribute_nights(window)
+    recent = nights[-t.window_nights:]
+    recent_cramp = [a for a in recent if a.night.cramps]
+    active = len(recent_cramp) >= t.active_cramp_nights
+    onset, quiet_before = _onset(nights, t.window_nights)
+    changes = [
+        Change(c)
+        for c in build_comparisons(
+            window, nights, nights_each_side=t.comparison_nights,
+            min_after=t.min_nights_after, improved_ratio=t.improved_ratio,
+        )
+    ]
+    flags: list[Flag] = []
+    rate = len(recent_cramp) / len(recent) if recent else None
+    recent_rates = {"cramp_night_rate_last_14": rate}
+    recent_note = f"{len(recent_cramp)} cramp nights among the last {len(recent)} logged nights."
+    cramp_dates = tuple(a.night.date for a in recent_cramp)
+
+    since_onset = [c for c in changes if onset is not None and c.first_night >= onset]
+    reductions = [c for c in since_onset if c.reduces_amplitude]
+    reprogrammings = [c for c in since_onset if c.reprograms]
+
+    if active and onset is not None and not reductions:
+        flags.append(Flag(
+            code="reduce_amplitude",
+            step=1,
+            title="Consider reducing the amplitude",
+            explanation=(
+                "Cramps are active and the amplitude has not been reduced since they began. "
+                "The source gives reducing the amplitude as the first-line approach."
+            ),
+            evidence=Evidence(
+                nights=cramp_dates,
+                rates=recent_rates,
+                notes=(recent_note, f"Cramps began on the night of {onset.isoformat()}."),
+            ),
+            since=onset,
+            fingerprint_parts=(onset.isoformat(),),
+        ))
+    if active and onset is not None and reductions:
+        reduction = reductions[-1]
+        result = reduction.comparison
+        reprogrammed_since = [c for c in reprogrammings if c.first_night >= reduction.first_night]
+        if (
+            result.verdict == "not_improved"
+            and result.after_nights >= t.min_nights_after
+            and not reprogrammed_since
+        ):
+            flags.append(Flag(
+                code="reprogram",
+                step=2,
+                title="Consider reprogramming pulse width or frequency",
+                explanation=(
+                    "The amplitude was reduced after the cramps began, and over the logged "
+                    "nights since the cramps have not improved. Pulse width and frequency "
+                    "have not been changed since."
+                ),
+                evidence=Evidence(
+                    nights=cramp_dates,
+                    rates={
+                        "before_reduction": result.before_rate,
+                        "after_reduction": result.after_rate,
+                        **recent_rates,
+                    },
+                    changes=(reduction.describe(),),
+                    notes=(result.sentence(), recent_note),
+                ),
+                since=reduction.first_night,
+                fingerprint_parts=(onset.isoformat(), reduction.describe()),
+            ))
+
+    # possible_lead_migration: any of three reasons, each with its own code in the fingerprint.
+    reasons: list[tuple[str, str, date]] = []
+    lead_changes: list[str] = []
+    if active and onset is not None:
+        failed_reductions = [c for c in reductions if c.comparison.verdict == "not_improved"]
+        failed_reprograms = [c for c in reprogrammings if c.comparison.verdict == "not_improved"]
+        if failed_reductions and failed_reprograms:
+            pair = (failed_reductions[-1], failed_reprograms[-1])
+            lead_changes += [c.describe() for c in pair]
+            reasons.append((
+                "adjustments_failed",
+                "Cramps have not improved after an amplitude reduction nor after a pulse width "
+                "or frequency change.",
+                max(c.first_night for c in pair),
+            ))
+        if quiet_before >= t.quiet_nights_before_onset and not any(
+            _during_quiet_run(c.first_night, onset, quiet_before, nights) for c in changes
+        ):
+            reasons.append((
+                "onset_after_quiet",
+                f"Cramps started after {quiet_before} cramp-free logged nights with unchanged "
+                "settings.",
+                onset,
+            ))
+    different = [
+        a for a in recent
+        if any(e.stimulation_felt == "different_location" for e in a.night.episodes)
+    ]
+    if len(different) >= t.different_location_nights:
+        reasons.append((
+            "felt_elsewhere",
+            f"Stimulation felt in a different place on {len(different)} of the last "
+            f"{len(recent)} logged nights.",
+            different[t.different_location_nights - 1].night.date,
+        ))
+    if reasons:
+        flags.append(Flag(
+            code="possible_lead_migration",
+            step=3,
+            title="Possible lead migration",
+            explanation=(
+                "The source says leads may need repositioning if adjustments to the stimulation "
+                "parameters are ineffective, and that leg symptoms may indicate lead migration. "
+                + " ".join(text for _, text, _ in reasons)
+            ),
+            evidence=Evidence(
+                nights=tuple(sorted({a.night.date for a in different} | set(cramp_dates))),
+                rates=recent_rates,
+                changes=tuple(lead_changes),
+                notes=tuple(text for _, text, _ in reasons),
+            ),
+            since=min(since for _, _, since in reasons),
+            fingerprint_parts=(
+                *(code for code, _, _ in reasons),
+                *lead_changes,
+                *(a.night.date.isoformat() for a in different),
+                onset.isoformat() if onset else "",
+            ),
+        ))
+
+    relief = [
+        (a.night.date, e) for a in nights for e in a.night.episodes if "device_off" in e.relieved_by
+    ]
+    if len(relief) >= t.device_off_relief_episodes:
+        flags.append(Flag(
+            code="device_off_relief",
+            step=4,
+            title="Cramps relieved by turning the device off",
+            explanation=(
+                f"{len(relief)} cramps were relieved by turning the device off: the stimulation "
+                "is probably involved. The source says turning the device off temporarily can "
+                "give immediate relief."
+            ),
+            evidence=Evidence(
+                nights=tuple(sorted({d for d, _ in relief})),
+                notes=(f"{len(relief)} episodes relieved by turning the device off.",),
+            ),
+            since=relief[t.device_off_relief_episodes - 1][0],
+            fingerprint_parts=tuple(e.started_at.isoformat() for _, e in relief),
+        ))
+
+    other_reasons: list[str] = []
+    other_nights: list[date] = []
+    other_since: list[date] = []
+    off_cramp = [
+        a for a in nights if a.night.cramps and a.settings and not a.settings.stimulation_on
+    ]
+    if len(off_cramp) >= t.stimulation_off_cramp_nights:
+        other_reasons.append(f"Cramps on {len(off_cramp)} nights while stimulation was off.")
+        other_nights += [a.night.date for a in off_cramp]
+        other_since.append(off_cramp[t.stimulation_off_cramp_nights - 1].night.date)
+    if onset is not None:
+        for med in data.medications:
+            if (
+                med.category in CRAMP_ASSOCIATED_CATEGORIES
+                and 0 <= (onset - med.started_on).days <= t.medication_onset_days
+            ):
+                other_reasons.append(
+                    f"Cramps began {(onset - med.started_on).days} days after starting "
+                    f"{med.name} ({med.category})."
+                )
+                other_since.append(onset)
+    if other_reasons:
+        flags.append(Flag(
+            code="rule_out_other_causes",
+            step=0,
+            title="Rule out other causes first",
+            explanation=(
+                "Before attributing leg cramps to the stimulation, the source says other causes "
+                "should be ruled out: spinal stenosis, medication side effects (steroids, "
+                "electrolyte imbalance), inactivity. " + " ".join(other_reasons)
+            ),
+            evidence=Evidence(nights=tuple(other_nights), notes=tuple(other_reasons)),
+            since=min(other_since),
+            fingerprint_parts=(*other_reasons,),
+        ))
+
+    if data.phase == "trial" and active:
+        flags.append(Flag(
+            code="trial_phase",
+            step=None,
+            title="Trial phase",
+            explanation=(
+                "The device is in its trial phase: the source says transient leg symptoms during "
+                "the trial period may resolve with programming adjustments."
+            ),
+            evidence=Evidence(nights=cramp_dates, notes=(recent_note,)),
+            since=onset,
+            fingerprint_parts=(onset.isoformat() if onset else "",),
+        ))
+
+    flags.sort(key=lambda f: (-1 if f.step is None else f.step), reverse=True)
+    return LadderResult(
+        flags=flags,
+        active_cramps=active,
+        cramp_nights_recent=len(recent_cramp),
+        logged_recent=len(recent),
+        onset=onset,
+    )
+
+
+def _during_quiet_run(
+    first_night: date, onset: date, quiet: int, nights: list[AttributedNight]
+) -> bool:
+    """Whether a change took effect during the quiet run that preceded the onset, or at it."""
+    dates = [a.night.date for a in nights if a.night.date < onset]
+    run_start = dates[-quiet] if quiet and len(dates) >= quiet else onset
+    return run_start < first_night <= onset

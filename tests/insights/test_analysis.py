@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import json
+import math
+
+from insights.analysis import analyse
+from tests.insights.builders import day, night, nights_from, patient, settings
+
+
+def rising_with_amplitude() -> tuple[list, list]:
+    """Four amplitude levels, 21 nights each; more cramps at each step up."""
+    records = [settings(day(-1), amplitude=1.0)]
+    nights = []
+    for level, amplitude in enumerate((1.0, 1.5, 2.0, 2.5)):
+        first = 21 * level
+        if level:
+            records.append(settings(day(first), amplitude=amplitude))
+        counts = [level if i % 3 else max(level - 1, 0) for i in range(21)]
+        nights += nights_from(day(first), counts)
+    return nights, records
+
+
+def test_it_finds_cramps_rising_with_amplitude() -> None:
+    nights, records = rising_with_amplitude()
+    result = analyse(patient(nights, records))
+    amplitude = result.correlations["amplitude"]
+    assert amplitude.rho is not None and amplitude.rho > 0.5
+    assert amplitude.n == 84
+    assert amplitude.sentence.startswith("More cramps at higher amplitude (rho 0.")
+    assert "84 nights, p < 0.001)" in amplitude.sentence
+    assert amplitude.caution == ""
+
+
+def test_a_parameter_that_never_changed_has_no_correlation() -> None:
+    nights, records = rising_with_amplitude()
+    result = analyse(patient(nights, records))
+    assert result.correlations["frequency_hz"].rho is None
+    assert result.correlations["frequency_hz"].as_json() is None
+    assert result.correlations["pulse_width_us"].as_json() is None
+    assert "did not change" in result.correlations["frequency_hz"].sentence
+
+
+def test_no_nan_ever_leaks_out_as_a_number() -> None:
+    # Amplitude varies but the cramp count never does: Spearman would say NaN.
+    records = [settings(day(-1), amplitude=1.0), settings(day(10), amplitude=2.0)]
+    result = analyse(patient(nights_from(day(0), [1] * 20), records))
+    amplitude = result.correlations["amplitude"]
+    assert amplitude.rho is None and amplitude.p is None
+    assert "nan" not in json.dumps([c.as_json() for c in result.correlations.values()]).lower()
+
+
+def test_small_numbers_carry_a_caution() -> None:
+    records = [settings(day(-1), amplitude=1.0), settings(day(6), amplitude=2.0)]
+    nights = nights_from(day(0), [0, 0, 1, 0, 0, 0, 2, 1, 3, 2, 2])
+    amplitude = analyse(patient(nights, records)).correlations["amplitude"]
+    assert amplitude.n == 11
+    assert amplitude.caution.startswith("Only 11 nights")
+
+
+def test_nights_with_stimulation_off_are_left_out_of_the_correlation() -> None:
+    records = [
+        settings(day(-1), amplitude=1.0),
+        settings(day(10), amplitude=2.0),
+        settings(day(20), amplitude=2.0, stimulation_on=False),
+    ]
+    nights = nights_from(day(0), [0] * 10 + [2] * 10 + [5] * 10)
+    assert analyse(patient(nights, records)).correlations["amplitude"].n == 20
+
+
+def test_unlogged_nights_are_missing_not_cramp_free() -> None:
+    # Thirty elapsed nights, ten logged, all with cramps.
+    nights = nights_from(day(0), [1 if i % 3 == 0 else None for i in range(30)])
+    result = analyse(patient(nights, today=day(30)))
+    epoch = result.epochs[0]
+    assert epoch.nights_logged == 10
+    assert epoch.nights_elapsed == 30
+    assert epoch.cramp_night_rate == 1.0
+    assert math.isclose(epoch.adherence, 1 / 3)
+    assert result.adherence.nights_logged == 10
+
+
+def test_it_splits_the_diary_into_settings_epochs() -> None:
+    records = [
+        settings(day(-1), amplitude=2.0),
+        settings(day(10), amplitude=1.5, reason="reduce_amplitude"),
+        settings(day(10), amplitude=1.5),  # re-recorded, no change: the same epoch
+        settings(day(20), stimulation_on=False),
+    ]
+    nights = nights_from(day(0), [2] * 10 + [1, 0] * 5 + [0] * 5)
+    result = analyse(patient(nights, records, today=day(25)))
+    assert [(e.start, e.end) for e in result.epochs] == [
+        (day(-1), day(9)), (day(10), day(19)), (day(20), day(24)),
+    ]
+    first, second, third = result.epochs
+    assert (first.nights_logged, first.cramps, first.cramps_per_logged_night) == (10, 20, 2.0)
+    assert (second.cramp_nights, second.cramp_night_rate) == (5, 0.5)
+    assert second.mean_severity == 5
+    assert third.settings.stimulation_on is False and third.cramps_per_logged_night == 0
+
+
+def test_it_compares_fourteen_logged_nights_either_side_of_a_change() -> None:
+    records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
+    nights = nights_from(day(0), [1] * 20 + [0, 0, 0, 1] * 5)
+    [comparison] = analyse(patient(nights, records)).comparisons
+    assert (comparison.before_nights, comparison.before_cramp_nights) == (14, 14)
+    assert (comparison.after_nights, comparison.after_cramp_nights) == (14, 3)
+    assert comparison.verdict == "improved"
+    assert comparison.kinds == ("amplitude_down",)
+
+
+def test_a_patient_who_logs_only_cramp_nights_is_not_reported_as_improved() -> None:
+    # Cramps really did thin out after the change, but the patient only opened the diary on
+    # the nights they had one: every logged night is a cramp night, before and after.
+    records = [settings(day(-1), amplitude=2.0), settings(day(30), amplitude=1.5)]
+    counts = [1] * 30 + [1 if i % 4 == 0 else None for i in range(60)]
+    result = analyse(patient(nights_from(day(0), counts), records))
+    [comparison] = result.comparisons
+    assert comparison.verdict == "not_improved"
+    assert comparison.after_rate == 1.0
+    assert result.epochs[1].adherence < 0.3
+
+
+def test_too_few_nights_after_a_change_is_too_early_to_judge() -> None:
+    records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
+    [comparison] = analyse(patient(nights_from(day(0), [1] * 20 + [0] * 6), records)).comparisons
+    assert comparison.verdict == "too_early"
+    assert "too early to judge" in comparison.sentence()
+    [seven] = analyse(patient(nights_from(day(0), [1] * 20 + [0] * 7), records)).comparisons
+    assert seven.verdict == "improved"
+
+
+def test_amplitude_levels_count_nights_and_benefit() -> None:
+    records = [settings(day(-1), amplitude=2.0), settings(day(5), amplitude=1.0)]
+    nights = [night(day(i), 2, benefit=8) for i in range(5)] + [
+        night(day(i), 0, benefit=4) for i in range(5, 8)
+    ]
+    low, high = analyse(patient(nights, records)).levels
+    assert (low.amplitude, low.nights, low.cramps_per_night, low.mean_benefit) == (1.0, 3, 0, 4)
+    assert (high.amplitude, high.nights, high.cramps_per_night, high.mean_benefit) == (2.0, 5, 2, 8)
+
+
+def test_an_empty_diary_analyses_to_nothing_without_errors() -> None:
+    result = analyse(patient([]))
+    assert result.adherence.rate is None
+    assert all(c.rho is None for c in result.correlations.values())
+    assert result.levels == []
