@@ -1,0 +1,82 @@
+"""Loading the demo: the scenario bundles in seeds/, moved in time so the last night is
+yesterday, and the demo accounts around them. Idempotent: a patient already present is left
+as it is."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Clinician
+from diary.models import Patient
+from exchange.bundle import bundle_import, bundle_shift, bundle_validate, last_night
+from exchange.scenarios import SCENARIOS
+
+DEMO_PASSWORD = "stimdiary-demo"
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+# Who cares for whom. dr.rivera holds every demo patient: one log-in shows every ladder path.
+CARE_TEAMS = {
+    "dr.lee": ("alice", "carmen"),
+    "dr.okafor": ("bob",),
+    "dr.rivera": tuple(s.username for s in SCENARIOS),
+}
+
+
+@dataclass
+class SeedReport:
+    loaded: list[str]
+    present: list[str]
+
+
+def seed_patient(path: Path) -> tuple[Patient, bool]:
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    username = bundle["patient"]["username"]
+    existing = Patient.objects.filter(user__username=username).first()
+    if existing is not None:
+        return existing, False
+    zone = ZoneInfo(bundle["patient"]["timezone"])
+    yesterday = timezone.now().astimezone(zone).date() - timedelta(days=1)
+    last = last_night(bundle)
+    if last is not None:
+        bundle = bundle_shift(bundle, (yesterday - last).days)
+    patient = bundle_import(bundle_validate(bundle))
+    patient.user.set_password(DEMO_PASSWORD)
+    patient.user.save(update_fields=["password"])
+    return patient, True
+
+
+def ensure_user(username: str, **flags: bool) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults=flags)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def demo_seed(refresh: Callable[[Patient], None] | None = None) -> SeedReport:
+    report = SeedReport(loaded=[], present=[])
+    patients: dict[str, Patient] = {}
+    for scenario in SCENARIOS:
+        patient, created = seed_patient(SEEDS / f"{scenario.username}.json")
+        patients[scenario.username] = patient
+        (report.loaded if created else report.present).append(scenario.username)
+    for username, team in CARE_TEAMS.items():
+        clinician = ensure_user(username)
+        Clinician.objects.get_or_create(user=clinician)
+        for patient_name in team:
+            patients[patient_name].care_team.add(clinician)
+    ensure_user("admin", is_staff=True, is_superuser=True)
+    if refresh is not None:
+        for patient in patients.values():
+            refresh(patient)
+    return report

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+
+from exchange.csv_reports import DateRange
+
+
+class DateRangeForm(forms.Form):
+    """The optional from/to of an export, as nights' dates (the evening each night began)."""
+
+    start = forms.DateField(required=False, label="From")
+    end = forms.DateField(required=False, label="To")
+
+    def __init__(self, data: object = None, **kwargs: object) -> None:
+        # The query string says from= and to=; "from" is a Python keyword, hence the mapping.
+        if data is not None:
+            data = {"start": data.get("from", ""), "end": data.get("to", "")}  # type: ignore[attr-defined]
+        super().__init__(data, **kwargs)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The first date is after the last one.")
+        return cleaned
+
+    def date_range(self) -> DateRange:
+        return DateRange(self.cleaned_data.get("start"), self.cleaned_data.get("end"))

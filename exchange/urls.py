@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("patients/<int:patient_id>/<slug:kind>.csv", views.patient_csv, name="patient-csv"),
+    path("cohort/<slug:kind>.csv", views.cohort_csv, name="cohort-csv"),
+    path("mine/<slug:kind>.csv", views.my_csv, name="my-csv"),
+]
