@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlencode, urlsafe_base64_decode
-from django.views.decorators.http import require_POST
 
 from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
 from clinic.audit import audit_access
@@ -117,11 +116,12 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 @clinician_required
-@require_POST
 def set_password_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     """A fresh one-time link for a patient who lost theirs before using it. Only while the
     account has no password: a clinician must not be able to take over a patient's account."""
     patient = get_patient_or_404(request.user, patient_id)
+    if request.method != "POST":
+        return redirect("clinic:patient", patient_id=patient.pk)
     if patient.user.has_usable_password():
         messages.error(request, "This patient has set a password already; no link is needed.")
         return redirect("clinic:patient", patient_id=patient.pk)

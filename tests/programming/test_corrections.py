@@ -1,0 +1,92 @@
+"""Corrections: a new record pointing at the one it corrects; nothing overwritten; the diary
+follows the corrected timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+
+from diary.models import Patient
+from programming.models import SettingsRecord
+from programming.services import timeline_for
+from tests.factories import change_settings, local, log_cramp
+
+
+def correction(at: datetime, amplitude: str) -> dict[str, str]:
+    return {
+        "effective_at": at.strftime("%Y-%m-%dT%H:%M"),
+        "reason": "reduce_amplitude",
+        "stimulation_on": "on",
+        "amplitude": amplitude,
+        "amplitude_unit": "mA",
+        "pulse_width_us": "210",
+        "frequency_hz": "14",
+        "note": "Typed 3.0 for 1.5.",
+    }
+
+
+def test_the_correction_form_is_prefilled_with_the_record_and_its_time(
+    alice: Patient, lee_client: Client
+) -> None:
+    wrong = change_settings(alice, local(alice, date(2025, 6, 3), 10), amplitude="3.0")
+    form = lee_client.get(reverse("programming:correct", args=[alice.pk, wrong.pk])).context["form"]
+    assert form.initial["amplitude"] == Decimal("3.00")
+    assert form.initial["effective_at"] == datetime(2025, 6, 3, 10, 0)
+
+
+def test_a_correction_is_a_new_record_and_the_episode_follows_it(
+    alice: Patient, lee_client: Client
+) -> None:
+    wrong = change_settings(
+        alice, local(alice, date(2025, 6, 3), 10), amplitude="3.0", reason="reduce_amplitude"
+    )
+    episode = log_cramp(alice, local(alice, date(2025, 6, 4), 2))
+    assert timeline_for(alice).at(episode.started_at).amplitude == 3.0
+
+    response = lee_client.post(
+        reverse("programming:correct", args=[alice.pk, wrong.pk]),
+        correction(datetime(2025, 6, 3, 10, 0), "1.5"),
+    )
+    assert response.status_code == 302
+
+    wrong.refresh_from_db()
+    assert wrong.amplitude == Decimal("3.00")  # kept as it was
+    fixed = SettingsRecord.objects.get(corrects=wrong)
+    assert fixed.amplitude == Decimal("1.50")
+    assert timeline_for(alice).at(episode.started_at).record_id == fixed.pk
+
+    page = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
+    ((_, settings),) = page.context["night_rows"][0]["episodes"]
+    assert settings.amplitude == 1.5
+    history = page.content.decode()
+    assert "corrects the record of" in history and "<s>" in history
+
+
+def test_a_record_already_corrected_is_refused_with_a_clear_message(
+    alice: Patient, lee_client: Client
+) -> None:
+    wrong = change_settings(alice, local(alice, date(2025, 6, 3), 10), amplitude="3.0")
+    url = reverse("programming:correct", args=[alice.pk, wrong.pk])
+    lee_client.post(url, correction(datetime(2025, 6, 3, 10, 0), "1.5"))
+
+    again = lee_client.post(url, correction(datetime(2025, 6, 3, 10, 0), "1.0"), follow=True)
+    assert "corrected already" in again.content.decode()
+    assert SettingsRecord.objects.filter(corrects=wrong).count() == 1
+    assert SettingsRecord.objects.for_patient(alice).count() == 3
+
+
+def test_a_correction_can_itself_be_corrected(alice: Patient, lee_client: Client) -> None:
+    wrong = change_settings(alice, local(alice, date(2025, 6, 3), 10), amplitude="3.0")
+    lee_client.post(
+        reverse("programming:correct", args=[alice.pk, wrong.pk]),
+        correction(datetime(2025, 6, 3, 10, 0), "1.5"),
+    )
+    first_fix = SettingsRecord.objects.get(corrects=wrong)
+    lee_client.post(
+        reverse("programming:correct", args=[alice.pk, first_fix.pk]),
+        correction(datetime(2025, 6, 3, 10, 0), "1.8"),
+    )
+    assert timeline_for(alice).current.amplitude == 1.8
