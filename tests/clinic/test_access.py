@@ -59,8 +59,13 @@ def test_another_clinician_gets_404_for_every_page_and_form_of_alice(
     before = snapshot()
     for url in urls:
         assert okafor_client.get(url).status_code == 404, url
-        payload = {**FORM, "name": "x", "category": "other", "started_on": "2025-05-01",
-                   "stopped_on": "2025-06-01"}
+        payload = {
+            **FORM,
+            "name": "x",
+            "category": "other",
+            "started_on": "2025-05-01",
+            "stopped_on": "2025-06-01",
+        }
         assert okafor_client.post(url, payload).status_code == 404, url
     assert snapshot() == before
 

@@ -14,7 +14,13 @@ from clinic.cohort import recent_window
 from diary.models import Patient
 from diary.services import night_delete
 from insights.models import PatientSummary
-from tests.factories import change_settings, log_cramp_free, log_nights, make_clinician, make_patient
+from tests.factories import (
+    change_settings,
+    log_cramp_free,
+    log_nights,
+    make_clinician,
+    make_patient,
+)
 
 
 def rows(client: Client, **params: str) -> list[Patient]:
@@ -48,7 +54,9 @@ def test_it_counts_logged_and_cramp_nights_of_the_last_14(
     assert row.last_night == window.first + timedelta(days=11)
 
 
-def test_a_patient_with_no_nights_shows_zero_and_a_dash(carmen: Patient, lee_client: Client) -> None:
+def test_a_patient_with_no_nights_shows_zero_and_a_dash(
+    carmen: Patient, lee_client: Client
+) -> None:
     (row,) = [r for r in rows(lee_client) if r.pk == carmen.pk]
     assert (row.nights_logged_14, row.cramp_nights_14, row.last_night) == (0, 0, None)
     assert row.ladder_step is None
@@ -64,7 +72,9 @@ def test_it_shows_the_current_settings_of_the_corrected_timeline(
     assert "1.1 mA" in lee_client.get(reverse("clinic:cohort")).content.decode()
 
 
-def test_it_filters_by_therapy_and_phase(alice: Patient, carmen: Patient, lee_client: Client) -> None:
+def test_it_filters_by_therapy_and_phase(
+    alice: Patient, carmen: Patient, lee_client: Client
+) -> None:
     assert names(lee_client, therapy="drg") == ["carmen"]
     assert names(lee_client, therapy="sacral", phase="permanent") == ["alice"]
     assert names(lee_client, phase="trial") == []

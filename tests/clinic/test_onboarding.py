@@ -64,7 +64,9 @@ def test_the_link_sets_a_password_once_and_not_twice(lee_client: Client) -> None
     assert User.objects.get(username="dev").check_password("quiet-river-lamp-42")
 
     assert visitor.get(link).status_code == 404
-    reused = visitor.post(link, {"new_password1": "other-pass-9x!", "new_password2": "other-pass-9x!"})
+    reused = visitor.post(
+        link, {"new_password1": "other-pass-9x!", "new_password2": "other-pass-9x!"}
+    )
     assert reused.status_code == 404
     assert User.objects.get(username="dev").check_password("quiet-river-lamp-42")
 

@@ -46,7 +46,8 @@ def test_dr_lee_sees_alice_and_carmen_opens_alice_lowers_her_amplitude_and_her_n
 
     now_in_amsterdam = timezone.now().astimezone(alice.tz).replace(tzinfo=None)
     response = lee_client.post(
-        reverse("programming:program", args=[alice.pk]), visit(now_in_amsterdam - timedelta(minutes=2))
+        reverse("programming:program", args=[alice.pk]),
+        visit(now_in_amsterdam - timedelta(minutes=2)),
     )
     assert response.status_code == 302
 
@@ -112,7 +113,9 @@ def test_device_off_is_prefilled_with_current_values_and_stimulation_off(
     assert timeline_for(alice).at(off_at).stimulation_on is False
 
 
-def test_a_device_off_record_with_stimulation_on_is_refused(alice: Patient, lee_client: Client) -> None:
+def test_a_device_off_record_with_stimulation_on_is_refused(
+    alice: Patient, lee_client: Client
+) -> None:
     response = lee_client.post(
         reverse("programming:device-off", args=[alice.pk]),
         visit(datetime(2025, 6, 3, 20, 0), reason="device_off"),
