@@ -48,7 +48,7 @@ class Thresholds:
     device_off_relief_episodes: int = 2
     stimulation_off_cramp_nights: int = 3
     medication_onset_days: int = 14
-    lookback_days: int = 365
+    lookback_days: int = 180
 
     @classmethod
     def from_settings(cls) -> Thresholds:

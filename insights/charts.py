@@ -1,0 +1,488 @@
+"""Charts of a patient's analysis: matplotlib's object-oriented Figure API only, never pyplot
+(its global figure registry leaks memory in a server). Each chart has a `draw_*` function that
+draws into a Figure or SubFigure (so the visit-summary PDF reuses them), a `*_chart` function
+that returns the image bytes, and a `*_alt` function that says what it shows in words.
+
+Readable without colour: every series has a label or hatching too; the Okabe-Ito palette is
+safe for the common colour-vision deficiencies; images have a white background so they read
+the same in light and dark themes. Few artists: one collection per series, never one patch per
+night, so five years render as fast as a month.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from insights.analysis import Analysis, AttributedNight, Epoch, first_night_under
+
+matplotlib.rcParams.update({
+    "svg.fonttype": "none",  # text stays text: small files, selectable, fast to write
+    "svg.hashsalt": "stimdiary",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+})
+
+CRAMPS = "#D55E00"  # vermillion
+AMPLITUDE = "#0072B2"  # blue
+PULSE_WIDTH = "#009E73"  # bluish green
+FREQUENCY = "#CC79A7"  # reddish purple
+MEDICATION = "#E69F00"  # orange
+CRAMP_FREE = "#009E73"
+MUTED = "#6b6b6b"
+OFF = "#bbbbbb"
+
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+Canvas = Figure | SubFigure
+
+
+def save(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else None
+    fig.savefig(buffer, format=fmt, dpi=PNG_DPI, facecolor="white", metadata=metadata)
+    return buffer.getvalue()
+
+
+def _days(dates: Sequence[date]) -> np.ndarray:
+    return np.array(dates, dtype="datetime64[D]")
+
+
+def _span(analysis: Analysis) -> tuple[date, date]:
+    nights = [a.night.date for a in analysis.nights]
+    first_candidates = nights[:1] + [
+        first_night_under(c, analysis.timezone) for c in analysis.changes[-1:]
+    ]
+    first = min(first_candidates) if first_candidates else analysis.today - timedelta(days=30)
+    last = max([analysis.today, *nights[-1:]])
+    if (last - first).days < 14:
+        first = last - timedelta(days=14)
+    return first, last
+
+
+def _message(fig: Canvas, text: str) -> None:
+    fig.text(0.5, 0.5, text, ha="center", va="center", color=MUTED, fontsize=11)
+
+
+@dataclass(frozen=True)
+class ChangeMark:
+    night: date
+    label: str
+
+
+def _change_marks(analysis: Analysis, first: date) -> list[ChangeMark]:
+    marks = []
+    for previous, change in zip(analysis.changes, analysis.changes[1:], strict=False):
+        night = first_night_under(change, analysis.timezone)
+        if night < first:
+            continue
+        marks.append(ChangeMark(night, _short_change(previous, change)))
+    return marks
+
+
+def _short_change(previous, change) -> str:  # noqa: ANN001 - Settings pair
+    if not change.stimulation_on:
+        return "off"
+    parts = []
+    if not previous.stimulation_on:
+        parts.append("on")
+    if change.amplitude != previous.amplitude:
+        arrow = "↓" if change.amplitude < previous.amplitude else "↑"
+        parts.append(f"{arrow}{change.amplitude:g} {change.amplitude_unit}")
+    if change.pulse_width_us != previous.pulse_width_us:
+        parts.append(f"{change.pulse_width_us} µs")
+    if change.frequency_hz != previous.frequency_hz:
+        parts.append(f"{change.frequency_hz:g} Hz")
+    return ", ".join(parts) or "re-recorded"
+
+
+def _off_periods(analysis: Analysis, last: date) -> list[tuple[date, date]]:
+    periods = []
+    changes = analysis.changes
+    for i, change in enumerate(changes):
+        if change.stimulation_on:
+            continue
+        start = first_night_under(change, analysis.timezone)
+        end = (
+            first_night_under(changes[i + 1], analysis.timezone)
+            if i + 1 < len(changes) else last + timedelta(days=1)
+        )
+        periods.append((start, end))
+    return periods
+
+
+def _mark_changes(ax, marks: Sequence[ChangeMark], *, label: bool) -> None:  # noqa: ANN001
+    if not marks:
+        return
+    xs = _days([m.night for m in marks])
+    ax.vlines(xs, 0, 1, transform=ax.get_xaxis_transform(), colors="#333333",
+              linestyles="dashed", linewidth=0.8)
+    if label and len(marks) <= 30:
+        for mark in marks:
+            ax.text(np.datetime64(mark.night, "D"), 1.0, " " + mark.label, rotation=90,
+                    transform=ax.get_xaxis_transform(), va="top", ha="right", fontsize=7,
+                    color="#333333")
+
+
+def _shade_off(ax, periods: Sequence[tuple[date, date]], *, label: bool) -> None:  # noqa: ANN001
+    # Hatched (not only grey) where labelled, so "off" never rests on colour alone.
+    for start, end in periods:
+        ax.axvspan(np.datetime64(start, "D"), np.datetime64(end, "D"), facecolor=OFF, alpha=0.45,
+                   hatch="///" if label else None, edgecolor="#888888", linewidth=0)
+        if label:
+            ax.text(np.datetime64(start, "D"), 0.56, " device off",
+                    transform=ax.get_xaxis_transform(), fontsize=7, color="#333333", va="bottom")
+
+
+def _step_series(analysis: Analysis, attribute: str, last: date) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for change in analysis.changes:
+        xs.append(first_night_under(change, analysis.timezone))
+        ys.append(float(getattr(change, attribute)) if change.stimulation_on else np.nan)
+    if xs:
+        xs.append(max(last, xs[-1]) + timedelta(days=1))
+        ys.append(ys[-1])
+    return _days(xs), np.array(ys, dtype=float)
+
+
+# --- Timeline -------------------------------------------------------------------------------
+
+def draw_timeline(fig: Canvas, analysis: Analysis) -> None:
+    """One axes, so five years render fast: nightly cramps at the bottom, and above them one
+    lane per setting (amplitude, pulse width, frequency) with its value written at each change,
+    all on the same date axis."""
+    first, last = _span(analysis)
+    ax = fig.subplots()
+    lanes = ax.get_xaxis_transform()  # x in dates, y in axes fraction
+    nights = [a for a in analysis.nights if a.night.date >= first]
+    with_cramps = [a for a in nights if a.night.cramps]
+    free = [a for a in nights if not a.night.cramps]
+    span_days = max((last - first).days, 1)
+    width = max(0.6, min(6.0, 500 / span_days))
+    top = max([a.night.cramps for a in with_cramps], default=3)
+    cramp_share = 0.52  # the bottom half of the axes; the lanes above
+    ax.set_ylim(-0.04 * top / cramp_share, top / cramp_share)
+    if with_cramps:
+        ax.vlines(_days([a.night.date for a in with_cramps]), 0,
+                  [a.night.cramps for a in with_cramps], colors=CRAMPS, linewidth=width,
+                  label="cramps that night")
+    if free:
+        ax.plot(_days([a.night.date for a in free]), np.zeros(len(free)), "|",
+                color=CRAMP_FREE, markersize=5, label="logged, no cramps")
+    ax.set_yticks(range(0, top + 1, max(1, top // 4 or 1)))
+    ax.set_ylabel("cramps per night")
+    ax.spines["left"].set_bounds(0, top)
+    ax.set_title("Cramps per night against the settings in effect (unlogged nights are blank)",
+                 loc="left")
+    unit = analysis.changes[-1].amplitude_unit if analysis.changes else "mA"
+    for k, (attribute, colour, name, fmt) in enumerate((
+        ("frequency_hz", FREQUENCY, "frequency, Hz", "{:g}"),
+        ("pulse_width_us", PULSE_WIDTH, "pulse width, µs", "{:g}"),
+        ("amplitude", AMPLITUDE, f"amplitude, {unit}", "{:g}"),
+    )):
+        base, height = 0.60 + 0.135 * k, 0.075
+        ax.text(0.002, base + height + 0.012, name, transform=ax.transAxes, fontsize=7.5,
+                color=colour, fontweight="bold", va="bottom")
+        xs, ys = _step_series(analysis, attribute, last)
+        finite = ys[np.isfinite(ys)] if len(ys) else ys
+        if not len(finite):
+            continue
+        low, high = float(finite.min()), float(finite.max())
+        scaled = base + (height * (ys - low) / (high - low) if high > low else height / 2 + 0 * ys)
+        ax.step(xs, scaled, where="post", color=colour, linewidth=1.8, transform=lanes)
+        previous = None
+        for x, value, y in zip(xs[:-1], ys[:-1], scaled[:-1], strict=True):
+            if np.isfinite(value) and value != previous and x >= np.datetime64(first, "D"):
+                ax.text(x, y + 0.012, fmt.format(value), transform=lanes, fontsize=7,
+                        color="#222222", va="bottom")
+            previous = value
+    off = _off_periods(analysis, last)
+    _shade_off(ax, off, label=True)
+    _mark_changes(ax, _change_marks(analysis, first), label=False)
+    for med in analysis.medications:
+        if med.started_on >= first:
+            x = np.datetime64(med.started_on, "D")
+            ax.vlines([x], 0, 0.55, transform=lanes, colors=MEDICATION, linestyles="dotted",
+                      linewidth=1.6)
+            ax.text(x, 0.555, f" started {med.name}", transform=lanes, fontsize=7,
+                    color="#7a4f00", va="bottom", ha="left")
+    if with_cramps or free:
+        ax.legend(loc="lower right", fontsize=7, frameon=False, bbox_to_anchor=(1, 1.0),
+                  ncols=2)
+    else:
+        ax.text(0.5, 0.25, "No nights logged yet", transform=ax.transAxes, ha="center",
+                color=MUTED)
+    ax.set_xlim(np.datetime64(first, "D"), np.datetime64(last + timedelta(days=1), "D"))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+TIMELINE_SIZE = (10, 5.2)
+PNG_DPI = 150
+
+
+def timeline_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
+    # A fixed layout: the constrained layout engine would double the render time.
+    fig = Figure(figsize=TIMELINE_SIZE)
+    fig.subplots_adjust(left=0.07, right=0.985, top=0.93, bottom=0.08)
+    draw_timeline(fig, analysis)
+    return save(fig, fmt)
+
+
+def timeline_alt(analysis: Analysis) -> str:
+    if not analysis.nights:
+        return "Timeline of cramps and stimulator settings: no nights logged yet."
+    first, last = _span(analysis)
+    nights = analysis.nights
+    cramp_nights = sum(1 for a in nights if a.night.cramps)
+    text = (
+        f"Timeline from {first:%d %b %Y} to {last:%d %b %Y}: {len(nights)} nights logged, "
+        f"{cramp_nights} with cramps (most in one night: {max(a.night.cramps for a in nights)}). "
+    )
+    n_changes = max(len(analysis.changes) - 1, 0)
+    if analysis.changes:
+        text += f"{n_changes} settings changes; now {analysis.changes[-1].describe()}. "
+    off = sum(1 for c in analysis.changes if not c.stimulation_on)
+    if off:
+        text += f"The device was off {off} times (shaded). "
+    if analysis.medications:
+        text += "Medication starts are marked. "
+    return text.strip()
+
+
+# --- Dose-response ---------------------------------------------------------------------------
+
+def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
+    levels = analysis.levels
+    if not levels:
+        _message(fig, "No logged nights with stimulation on yet")
+        return
+    ax = fig.subplots()
+    xs = np.arange(len(levels))
+    heights = [lv.cramps_per_night for lv in levels]
+    ax.bar(xs, heights, color=CRAMPS, hatch="//", edgecolor="white", width=0.6)
+    for x, lv in zip(xs, levels, strict=True):
+        ax.text(x, lv.cramps_per_night, f"{lv.cramps_per_night:.2f}", ha="center", va="bottom",
+                fontsize=8)
+    ax.set_xticks(xs, [f"{lv.amplitude:g} {lv.unit}\n{lv.nights} nights" for lv in levels])
+    ax.set_ylabel("cramps per logged night")
+    ax.set_ylim(0, max(max(heights) * 1.25, 0.5))
+    ax.set_title("Cramps per logged night at each amplitude (stimulation on)", loc="left")
+
+
+def dose_response_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    draw_dose_response(fig, analysis)
+    return save(fig, fmt)
+
+
+def dose_response_alt(analysis: Analysis) -> str:
+    if not analysis.levels:
+        return "Cramps per night at each amplitude: no logged nights with stimulation on yet."
+    parts = [
+        f"{lv.amplitude:g} {lv.unit}: {lv.cramps_per_night:.2f} cramps per night over "
+        f"{lv.nights} nights"
+        for lv in analysis.levels
+    ]
+    return "Cramps per logged night at each amplitude. " + "; ".join(parts) + "."
+
+
+# --- Rolling rate -----------------------------------------------------------------------------
+
+def rolling_rate(nights: Sequence[AttributedNight], window: int = 14,
+                 minimum: int = 7) -> tuple[list[date], np.ndarray]:
+    """The share of cramp nights among the last `window` logged nights, at each logged night."""
+    flags = np.array([1 if a.night.cramps else 0 for a in nights], dtype=float)
+    if len(flags) < minimum:
+        return [], np.array([])
+    sums = np.cumsum(flags)
+    dropped = np.concatenate([np.zeros(min(window, len(sums))), sums[:-window]])
+    counts = np.minimum(np.arange(1, len(flags) + 1), window)
+    rates = (sums - dropped) / counts
+    dates = [a.night.date for a in nights]
+    return dates[minimum - 1:], rates[minimum - 1:]
+
+
+def draw_rolling(fig: Canvas, analysis: Analysis) -> None:
+    dates, rates = rolling_rate(analysis.nights)
+    if not dates:
+        _message(fig, "The 14-night rate needs at least 7 logged nights")
+        return
+    ax = fig.subplots()
+    ax.plot(_days(dates), rates, color=CRAMPS, linewidth=1.6, label="cramp nights, last 14 logged")
+    ax.set_ylim(0, 1.08)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("cramp nights")
+    first, last = dates[0], max(dates[-1], analysis.today)
+    _shade_off(ax, [p for p in _off_periods(analysis, last) if p[1] >= first], label=True)
+    _mark_changes(ax, _change_marks(analysis, first), label=True)
+    ax.set_xlim(np.datetime64(first, "D"), np.datetime64(last + timedelta(days=1), "D"))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_title("Share of cramp nights over the last 14 logged nights (dashed: settings changes)",
+                 loc="left")
+
+
+def rolling_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
+    fig = Figure(figsize=(10, 3.2), layout="constrained")
+    draw_rolling(fig, analysis)
+    return save(fig, fmt)
+
+
+def rolling_alt(analysis: Analysis) -> str:
+    dates, rates = rolling_rate(analysis.nights)
+    if not dates:
+        return "14-night cramp-night rate: fewer than 7 nights logged so far."
+    return (
+        f"Share of cramp nights over the last 14 logged nights, from {dates[0]:%d %b %Y} to "
+        f"{dates[-1]:%d %b %Y}: now {rates[-1]:.0%}, highest {rates.max():.0%}, lowest "
+        f"{rates.min():.0%}. Settings changes are marked with dashed lines."
+    )
+
+
+# --- Trade-off ---------------------------------------------------------------------------------
+
+def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy benefit") -> None:
+    levels = analysis.levels
+    if not levels:
+        _message(fig, "No logged nights with stimulation on yet")
+        return
+    ax = fig.subplots()
+    right = ax.twinx()
+    right.spines["right"].set_visible(True)
+    xs = np.arange(len(levels))
+    cramps = [lv.cramps_per_night for lv in levels]
+    benefits = [lv.mean_benefit if lv.mean_benefit is not None else 0 for lv in levels]
+    ax.bar(xs - 0.2, cramps, width=0.38, color=CRAMPS, hatch="//", edgecolor="white",
+           label="cramps per night (left axis)")
+    right.bar(xs + 0.2, benefits, width=0.38, color=AMPLITUDE, hatch="..", edgecolor="white",
+              label=f"{benefit_label}, 0-10 (right axis)")
+    for x, lv in zip(xs, levels, strict=True):
+        ax.text(x - 0.2, lv.cramps_per_night, f"{lv.cramps_per_night:.1f}", ha="center",
+                va="bottom", fontsize=8)
+        text = f"{lv.mean_benefit:.1f}" if lv.mean_benefit is not None else "no score"
+        right.text(x + 0.2, lv.mean_benefit or 0, text, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(xs, [f"{lv.amplitude:g} {lv.unit}\n{lv.nights} nights" for lv in levels])
+    ax.set_ylim(0, max(max(cramps) * 1.3, 0.5))
+    right.set_ylim(0, 11)
+    ax.set_ylabel("cramps per night")
+    right.set_ylabel(benefit_label)
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
+    ax.set_title("Trade-off at each amplitude: cramps beside the therapy's own benefit", loc="left")
+
+
+def tradeoff_chart(
+    analysis: Analysis, fmt: str = "svg", benefit_label: str = "therapy benefit"
+) -> bytes:
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    draw_tradeoff(fig, analysis, benefit_label)
+    return save(fig, fmt)
+
+
+def tradeoff_alt(analysis: Analysis) -> str:
+    if not analysis.levels:
+        return "Trade-off chart: no logged nights with stimulation on yet."
+    parts = []
+    for lv in analysis.levels:
+        benefit = "no benefit score"
+        if lv.mean_benefit is not None:
+            benefit = f"benefit {lv.mean_benefit:.1f} of 10"
+        parts.append(
+            f"{lv.amplitude:g} {lv.unit}: {lv.cramps_per_night:.1f} cramps per night, {benefit}"
+        )
+    intro = "Cramps per night beside the therapy's benefit at each amplitude. "
+    return intro + "; ".join(parts) + "."
+
+
+# --- The patient's own last 30 nights ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class NightCount:
+    date: date
+    cramps: int | None  # None: not logged
+
+
+def last_nights(counts: dict[date, int], today: date, days: int = 30) -> list[NightCount]:
+    first = today - timedelta(days=days)
+    return [
+        NightCount(d, counts.get(d))
+        for d in (first + timedelta(days=i) for i in range(days + 1))
+    ]
+
+
+def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg") -> bytes:
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    xs = np.arange(len(nights))
+    cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
+    free = [i for i, n in enumerate(nights) if n.cramps == 0]
+    missing = [i for i, n in enumerate(nights) if n.cramps is None]
+    if cramps:
+        ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=CRAMPS, hatch="//",
+               edgecolor="white", width=0.75, label="cramps")
+    if free:
+        ax.plot(free, [0.15] * len(free), "o", color=CRAMP_FREE, markersize=5, label="no cramps")
+    if missing:
+        ax.plot(missing, [0.15] * len(missing), "x", color="#888888", markersize=4,
+                label="not logged")
+    top = max([c for _, c in cramps], default=1)
+    ax.set_ylim(0, top + 1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ticks = xs[::7] if len(xs) else xs
+    ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
+    ax.set_ylabel("cramps")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    ax.set_title("My last 30 nights", loc="left")
+    return save(fig, fmt)
+
+
+def last_30_alt(nights: Sequence[NightCount]) -> str:
+    logged = [n for n in nights if n.cramps is not None]
+    with_cramps = [n for n in logged if n.cramps]
+    if not logged:
+        return "My last 30 nights: nothing logged yet."
+    return (
+        f"My last 30 nights: {len(logged)} logged, {len(with_cramps)} with cramps, "
+        f"{len(logged) - len(with_cramps)} without, {len(nights) - len(logged)} not logged."
+    )
+
+
+# --- Registry for the chart views ------------------------------------------------------------
+
+CHARTS: dict[str, tuple[Callable[..., bytes], Callable[[Analysis], str], str]] = {
+    "timeline": (timeline_chart, timeline_alt, "Timeline"),
+    "dose-response": (dose_response_chart, dose_response_alt, "Cramps by amplitude"),
+    "rolling": (rolling_chart, rolling_alt, "14-night cramp-night rate"),
+    "tradeoff": (tradeoff_chart, tradeoff_alt, "Trade-off"),
+}
+
+
+def epoch_rows(epochs: Sequence[Epoch], limit: int = 12) -> list[list[str]]:
+    rows = []
+    for epoch in epochs[-limit:]:
+        rows.append([
+            f"{epoch.start:%d %b %y} – {epoch.end:%d %b %y}",
+            epoch.settings.describe(),
+            f"{epoch.nights_logged}/{epoch.nights_elapsed}",
+            _fmt(epoch.cramps_per_logged_night, "{:.2f}"),
+            _fmt(epoch.cramp_night_rate, "{:.0%}"),
+            _fmt(epoch.mean_severity, "{:.1f}"),
+        ])
+    return rows
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "–" if value is None else pattern.format(value)
+

@@ -1,0 +1,79 @@
+"""The analysis and the ladder as JSON-ready data: what `manage.py analyze --json` prints and
+what the clinician's page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diary.models import Patient
+from insights.analysis import Analysis, Epoch, analyse
+from insights.data import load_patient_data
+from insights.ladder import LadderResult, Thresholds, evaluate
+
+
+def epoch_json(epoch: Epoch) -> dict[str, Any]:
+    s = epoch.settings
+    return {
+        "start": epoch.start.isoformat(),
+        "end": epoch.end.isoformat(),
+        "settings": {
+            "amplitude": s.amplitude,
+            "amplitude_unit": s.amplitude_unit,
+            "pulse_width_us": s.pulse_width_us,
+            "frequency_hz": s.frequency_hz,
+            "stimulation_on": s.stimulation_on,
+        },
+        "stimulation_on": s.stimulation_on,
+        "nights_elapsed": epoch.nights_elapsed,
+        "nights_logged": epoch.nights_logged,
+        "adherence": _round(epoch.adherence),
+        "cramp_nights": epoch.cramp_nights,
+        "cramps": epoch.cramps,
+        "cramps_per_logged_night": _round(epoch.cramps_per_logged_night),
+        "cramp_night_rate": _round(epoch.cramp_night_rate),
+        "mean_severity": _round(epoch.mean_severity),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def report(patient: Patient) -> dict[str, Any]:
+    data = load_patient_data(patient)
+    analysis: Analysis = analyse(data)
+    ladder: LadderResult = evaluate(data, Thresholds.from_settings())
+    return {
+        "patient": patient.user.username,
+        "ladder_step": ladder.step,
+        "flags": [flag.as_json() for flag in ladder.flags],
+        "correlations": {name: c.as_json() for name, c in analysis.correlations.items()},
+        "correlation_sentences": {
+            name: {"sentence": c.sentence, "caution": c.caution or None}
+            for name, c in analysis.correlations.items()
+        },
+        "epochs": [epoch_json(e) for e in analysis.epochs],
+        "adherence": {
+            "nights_logged": analysis.adherence.nights_logged,
+            "nights_elapsed": analysis.adherence.nights_elapsed,
+            "rate": _round(analysis.adherence.rate),
+            "last_14": {
+                "nights_logged": analysis.adherence_14.nights_logged,
+                "nights_elapsed": analysis.adherence_14.nights_elapsed,
+                "rate": _round(analysis.adherence_14.rate),
+            },
+        },
+        "before_after": [
+            {
+                "first_night": c.first_night.isoformat(),
+                "change": c.describe_change(),
+                "kinds": list(c.kinds),
+                "before": {"logged_nights": c.before_nights, "cramp_nights": c.before_cramp_nights},
+                "after": {"logged_nights": c.after_nights, "cramp_nights": c.after_cramp_nights},
+                "verdict": c.verdict,
+                "sentence": c.sentence(),
+            }
+            for c in analysis.comparisons
+        ],
+        "active_cramps": ladder.active_cramps,
+    }

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from diary.models import Patient
+from insights import charts
+from insights.models import PatientSummary
+
+register = template.Library()
+
+
+@register.inclusion_tag("insights/_home_panel_body.html")
+def my_last_30_nights(patient: Patient) -> dict[str, Any]:
+    """The patient's own chart and, while cramps are active, the safe self-help the source
+    gives: never a diagnosis."""
+    from insights.views import last_30_counts
+
+    nights = last_30_counts(patient)
+    summary = PatientSummary.objects.filter(patient=patient).only("active_cramps").first()
+    return {
+        "alt": charts.last_30_alt(nights),
+        "svg": reverse("insights:my-last-30-nights", args=["svg"]),
+        "png": reverse("insights:my-last-30-nights", args=["png"]),
+        "active_cramps": bool(summary and summary.active_cramps),
+    }

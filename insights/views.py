@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from clinic.access import clinician_required, get_patient_or_404, patient_required
+from clinic.audit import audit_access
+from diary.models import Night, Patient
+from insights import charts
+from insights.data import cached_analysis, today_for
+from insights.models import Flag, FlagAcknowledgement
+from insights.pdf import visit_summary_pdf
+from insights.summary import refresh_summary
+from programming.services import current_device
+
+
+def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
+    return f"insights:chart:{patient.pk}:{patient.data_version}:{today_for(patient)}:{chart}:{fmt}"
+
+
+def _image(content: bytes, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=charts.FORMATS[fmt])
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def render_chart(patient: Patient, chart: str, fmt: str) -> bytes:
+    """Rendered once per patient, data version, chart and format; a new entry bumps the data
+    version and so changes the chart, a repeat view is served from the cache."""
+    key = chart_cache_key(patient, chart, fmt)
+    content = cache.get(key)
+    if content is None:
+        draw = charts.CHARTS[chart][0]
+        analysis = cached_analysis(patient)
+        if chart == "tradeoff":
+            device = current_device(patient)
+            label = device.benefit_label if device else "therapy benefit"
+            content = draw(analysis, fmt, benefit_label=label)
+        else:
+            content = draw(analysis, fmt)
+        cache.set(key, content)
+    return content
+
+
+@require_GET
+@clinician_required
+def patient_chart(request: HttpRequest, patient_id: int, chart: str, fmt: str) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    if chart not in charts.CHARTS or fmt not in charts.FORMATS:
+        raise Http404("No such chart.")
+    return _image(render_chart(patient, chart, fmt), fmt)
+
+
+def last_30_counts(patient: Patient) -> list[charts.NightCount]:
+    """The patient's own last 30 nights, in one query: cramps per logged night."""
+    today = today_for(patient)
+    rows = (
+        Night.objects.for_patient(patient)
+        .between(today - timedelta(days=30), today)
+        .annotate(cramps=Count("episodes", filter=Q(episodes__deleted_at__isnull=True)))
+        .values_list("date", "cramps")
+    )
+    return charts.last_nights(dict(rows), today)
+
+
+@require_GET
+@patient_required
+def my_last_30_nights(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in charts.FORMATS:
+        raise Http404("No such format.")
+    patient = request.user.patient
+    key = chart_cache_key(patient, "last-30", fmt)
+    content = cache.get(key)
+    if content is None:
+        content = charts.last_30_chart(last_30_counts(patient), fmt)
+        cache.set(key, content)
+    return _image(content, fmt)
+
+
+@require_GET
+@clinician_required
+def visit_summary(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    content = visit_summary_pdf(patient)
+    audit_access(request, patient, "visit_summary_pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"stimdiary-visit-summary-{patient.pk}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@clinician_required
+def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    flag = get_object_or_404(Flag.objects.filter(patient=patient).active(), pk=flag_id)
+    note = request.POST.get("note", "").strip()[:2000]
+    FlagAcknowledgement.objects.create(
+        flag=flag,
+        acknowledged_by=request.user,
+        acknowledged_at=timezone.now(),
+        note=note,
+        fingerprint=flag.fingerprint,
+    )
+    refresh_summary(patient)
+    audit_access(request, patient, "flag_acknowledged", flag=flag.code)
+    messages.success(request, f"Acknowledged: {flag.title}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "clinic:cohort"
+    return redirect(target)

@@ -1,0 +1,89 @@
+"""Charts render for no nights, one night and five years, from plain data (no database)."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from insights import charts
+from insights.analysis import MedicationRecord, analyse
+from tests.insights.builders import day, night, patient, settings
+
+
+def five_years():
+    rng = random.Random(7)
+    records = [settings(day(-1), amplitude=2.0)]
+    for k in range(1, 20):
+        records.append(settings(day(k * 90), amplitude=1.0 + (k % 5) * 0.5,
+                                pulse_width_us=150 + (k % 3) * 30))
+    records.append(settings(day(1500), stimulation_on=False))
+    records.append(settings(day(1510), amplitude=2.0))
+    nights = [night(day(i), rng.choice([0, 0, 1, 2]), benefit=rng.randint(3, 9))
+              for i in range(5 * 365) if rng.random() > 0.1]
+    meds = [MedicationRecord("Atorvastatin", "statin", day(400))]
+    return analyse(patient(nights, records, medications=meds))
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    return {
+        "none": analyse(patient([])),
+        "one": analyse(patient([night(day(3), 2)])),
+        "five years": five_years(),
+    }
+
+
+@pytest.mark.parametrize("which", ["none", "one", "five years"])
+@pytest.mark.parametrize("chart", sorted(charts.CHARTS))
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_every_chart_renders(analyses, which, chart, fmt) -> None:
+    draw, alt, _ = charts.CHARTS[chart]
+    content = draw(analyses[which], fmt)
+    if fmt == "png":
+        assert content.startswith(b"\x89PNG")
+    else:
+        assert b"<svg" in content[:2000]
+    assert len(alt(analyses[which])) > 20
+
+
+def test_the_timeline_for_five_years_renders_in_well_under_a_second(analyses) -> None:
+    charts.timeline_chart(analyses["five years"], "png")  # fonts warm
+    start = time.perf_counter()
+    charts.timeline_chart(analyses["five years"], "png")
+    assert time.perf_counter() - start < 1.5
+
+
+def test_alt_text_says_what_the_timeline_shows_in_words(analyses) -> None:
+    text = charts.timeline_alt(analyses["five years"])
+    assert "nights logged" in text and "settings changes" in text and "device was off" in text
+    assert charts.timeline_alt(analyses["none"]).endswith("no nights logged yet.")
+
+
+def test_the_rolling_rate_counts_logged_nights_only() -> None:
+    data = analyse(patient([night(day(i * 3), 1 if i % 2 else 0) for i in range(20)]))
+    dates, rates = charts.rolling_rate(data.nights)
+    assert dates[0] == day(18)  # the 7th logged night
+    assert rates[-1] == pytest.approx(7 / 14)
+
+
+def test_the_last_30_nights_tell_missing_from_cramp_free() -> None:
+    nights = charts.last_nights({day(29): 2, day(28): 0}, today=day(30))
+    assert len(nights) == 31 and nights[-2].cramps == 2 and nights[-3].cramps == 0
+    assert nights[0].cramps is None
+    assert charts.last_30_alt(nights) == (
+        "My last 30 nights: 2 logged, 1 with cramps, 1 without, 29 not logged."
+    )
+    assert charts.last_30_chart(nights, "png").startswith(b"\x89PNG")
+    assert charts.last_30_chart(charts.last_nights({}, today=day(30)), "svg")
+
+
+def test_no_pyplot_anywhere() -> None:
+    import insights.charts
+    import insights.pdf
+
+    for module in (insights.charts, insights.pdf):
+        with open(module.__file__) as source:
+            text = source.read()
+        assert "matplotlib.pyplot" not in text and "import pyplot" not in text
