@@ -194,7 +194,7 @@ LADDER_STIMULATION_OFF_CRAMP_NIGHTS = int(
 )
 LADDER_MEDICATION_ONSET_DAYS = int(os.environ.get("LADDER_MEDICATION_ONSET_DAYS", "14"))
 # How far back the ladder reads: bounded so keeping it current costs the same after five years.
-LADDER_LOOKBACK_DAYS = int(os.environ.get("LADDER_LOOKBACK_DAYS", "365"))
+LADDER_LOOKBACK_DAYS = int(os.environ.get("LADDER_LOOKBACK_DAYS", "180"))
 
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("diary/", include("diary.urls")),
     path("clinic/", include("clinic.urls")),
+    path("insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
 ]
