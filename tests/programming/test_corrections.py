@@ -62,7 +62,7 @@ def test_a_correction_is_a_new_record_and_the_episode_follows_it(
     ((_, settings),) = page.context["night_rows"][0]["episodes"]
     assert settings.amplitude == 1.5
     history = page.content.decode()
-    assert "corrects the record of" in history and "<s>" in history
+    assert "Corrects the record of" in history and "<s>" in history
 
 
 def test_a_record_already_corrected_is_refused_with_a_clear_message(
