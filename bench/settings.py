@@ -1,0 +1,42 @@
+"""The project's settings as production runs them (DEBUG off), pointed at the bench's own
+database file. The environment is set before config.settings reads it."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["DEBUG"] = "0"
+os.environ["SECURE"] = "0"  # the test client speaks plain HTTP; nothing here is exposed
+os.environ.setdefault("SECRET_KEY", "stimdiary-bench-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
+
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "")
+if not BENCH_DATABASE:
+    raise RuntimeError("bench.settings needs BENCH_DATABASE: run `python -m bench`.")
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BENCH_DATABASE,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+}
+
+# The manifest storage needs collectstatic; the pages' cost does not depend on it.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The baseline page lives only in the bench's URLconf, never in the app's.
+ROOT_URLCONF = "bench.urls"
