@@ -27,7 +27,8 @@ from programming.models import SettingsRecord
 from programming.services import settings_from_record
 from programming.timeline import Settings, Timeline
 
-CHUNK_ROWS = 2000
+FETCH_ROWS = 1000  # rows fetched from the database at a time
+CHUNK_ROWS = 500  # rows per chunk of the response
 PATIENT_KINDS = ("episodes", "nights", "settings")
 COHORT_KINDS = (*PATIENT_KINDS, "flags")
 
@@ -162,7 +163,7 @@ def raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
     connection.ensure_connection()
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(CHUNK_ROWS):
+        while batch := cursor.fetchmany(FETCH_ROWS):
             yield from batch
 
 

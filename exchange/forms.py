@@ -8,8 +8,8 @@ from exchange.csv_reports import DateRange
 class DateRangeForm(forms.Form):
     """The optional from/to of an export, as nights' dates (the evening each night began)."""
 
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"])
 
     def __init__(self, data: object = None, **kwargs: object) -> None:
         # The query string says from= and to=; "from" is a Python keyword, hence the mapping.
