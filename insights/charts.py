@@ -156,12 +156,13 @@ def _step_series(analysis: Analysis, attribute: str, last: date) -> tuple[np.nda
 
 # --- Timeline -------------------------------------------------------------------------------
 
-def draw_timeline(fig: Canvas, analysis: Analysis) -> None:
+def draw_timeline(fig: Canvas, analysis: Analysis, *, left: float = 0.085) -> None:
     """One axes, so five years render fast: nightly cramps at the bottom, and above them one
     lane per setting (amplitude, pulse width, frequency) with its value written at each change,
     all on the same date axis."""
     first, last = _span(analysis)
-    ax = fig.subplots()
+    grid = fig.add_gridspec(1, 1, left=left, right=0.985, top=0.92, bottom=0.08)
+    ax = fig.add_subplot(grid[0])
     lanes = ax.get_xaxis_transform()  # x in dates, y in axes fraction
     nights = [a for a in analysis.nights if a.night.date >= first]
     with_cramps = [a for a in nights if a.night.cramps]
@@ -180,18 +181,19 @@ def draw_timeline(fig: Canvas, analysis: Analysis) -> None:
                 color=CRAMP_FREE, markersize=5, label="logged, no cramps")
     ax.set_yticks(range(0, top + 1, max(1, top // 4 or 1)))
     ax.set_ylabel("cramps per night")
+    ax.yaxis.set_label_coords(-0.04, 0.26)  # beside the cramps, clear of the lane names
     ax.spines["left"].set_bounds(0, top)
-    ax.set_title("Cramps per night against the settings in effect (unlogged nights are blank)",
+    ax.set_title("Cramps per night and the settings in effect (unlogged nights blank)",
                  loc="left")
     unit = analysis.changes[-1].amplitude_unit if analysis.changes else "mA"
     for k, (attribute, colour, name, fmt) in enumerate((
-        ("frequency_hz", FREQUENCY, "frequency, Hz", "{:g}"),
-        ("pulse_width_us", PULSE_WIDTH, "pulse width, µs", "{:g}"),
-        ("amplitude", AMPLITUDE, f"amplitude, {unit}", "{:g}"),
+        ("frequency_hz", FREQUENCY, "frequency\nHz", "{:g}"),
+        ("pulse_width_us", PULSE_WIDTH, "pulse width\nµs", "{:g}"),
+        ("amplitude", AMPLITUDE, f"amplitude\n{unit}", "{:g}"),
     )):
         base, height = 0.60 + 0.135 * k, 0.075
-        ax.text(0.002, base + height + 0.012, name, transform=ax.transAxes, fontsize=7.5,
-                color=colour, fontweight="bold", va="bottom")
+        ax.text(-0.008, base + height / 2, name, transform=ax.transAxes, fontsize=7.5,
+                color=colour, fontweight="bold", va="center", ha="right")
         xs, ys = _step_series(analysis, attribute, last)
         finite = ys[np.isfinite(ys)] if len(ys) else ys
         if not len(finite):
@@ -200,10 +202,12 @@ def draw_timeline(fig: Canvas, analysis: Analysis) -> None:
         scaled = base + (height * (ys - low) / (high - low) if high > low else height / 2 + 0 * ys)
         ax.step(xs, scaled, where="post", color=colour, linewidth=1.8, transform=lanes)
         previous = None
-        for x, value, y in zip(xs[:-1], ys[:-1], scaled[:-1], strict=True):
-            if np.isfinite(value) and value != previous and x >= np.datetime64(first, "D"):
-                ax.text(x, y + 0.012, fmt.format(value), transform=lanes, fontsize=7,
-                        color="#222222", va="bottom")
+        start = np.datetime64(first, "D")
+        for x, end, value, y in zip(xs[:-1], xs[1:], ys[:-1], scaled[:-1], strict=True):
+            # Each value is written where it starts, or at the left edge when it began earlier.
+            if np.isfinite(value) and value != previous and end > start:
+                ax.text(max(x, start), y + 0.012, fmt.format(value), transform=lanes,
+                        fontsize=7, color="#222222", va="bottom")
             previous = value
     off = _off_periods(analysis, last)
     _shade_off(ax, off, label=True)
@@ -234,7 +238,6 @@ PNG_DPI = 150
 def timeline_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
     # A fixed layout: the constrained layout engine would double the render time.
     fig = Figure(figsize=TIMELINE_SIZE)
-    fig.subplots_adjust(left=0.07, right=0.985, top=0.93, bottom=0.08)
     draw_timeline(fig, analysis)
     return save(fig, fmt)
 
@@ -277,7 +280,7 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     ax.set_xticks(xs, [f"{lv.amplitude:g} {lv.unit}\n{lv.nights} nights" for lv in levels])
     ax.set_ylabel("cramps per logged night")
     ax.set_ylim(0, max(max(heights) * 1.25, 0.5))
-    ax.set_title("Cramps per logged night at each amplitude (stimulation on)", loc="left")
+    ax.set_title("Cramps per logged night by amplitude", loc="left")
 
 
 def dose_response_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
@@ -380,7 +383,7 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     right.set_ylabel(benefit_label)
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
-    ax.set_title("Trade-off at each amplitude: cramps beside the therapy's own benefit", loc="left")
+    ax.set_title("Cramps beside therapy benefit, by amplitude", loc="left")
 
 
 def tradeoff_chart(
@@ -423,7 +426,8 @@ def last_nights(counts: dict[date, int], today: date, days: int = 30) -> list[Ni
 
 
 def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg") -> bytes:
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    # Narrow and with large text: it is read on a phone.
+    fig = Figure(figsize=(4.4, 3.0), layout="constrained")
     ax = fig.subplots()
     xs = np.arange(len(nights))
     cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
@@ -437,14 +441,16 @@ def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg") -> bytes:
     if missing:
         ax.plot(missing, [0.15] * len(missing), "x", color="#888888", markersize=4,
                 label="not logged")
+    ax.tick_params(labelsize=10)
     top = max([c for _, c in cramps], default=1)
-    ax.set_ylim(0, top + 1)
+    ax.set_ylim(0, top + 1.2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-    ticks = xs[::7] if len(xs) else xs
+    ticks = xs[::10] if len(xs) else xs
     ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
-    ax.set_ylabel("cramps")
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
-    ax.set_title("My last 30 nights", loc="left")
+    ax.set_ylabel("cramps", fontsize=10)
+    ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
+              columnspacing=0.8)
+    ax.set_title("My last 30 nights", loc="left", fontsize=12)
     return save(fig, fmt)
 
 

@@ -17,6 +17,8 @@ from insights.data import cached_analysis
 from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag
 
+CHART_ORDER = ["timeline", "rolling", "dose-response", "tradeoff"]
+
 
 def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
     analysis = cached_analysis(patient)
@@ -32,11 +34,14 @@ def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
         {
             "name": name,
             "title": title,
+            "wide": name in {"timeline", "rolling"},
             "alt": alt(analysis),
             "svg": reverse("insights:chart", args=[patient.pk, name, "svg"]),
             "png": reverse("insights:chart", args=[patient.pk, name, "png"]),
         }
-        for name, (_, alt, title) in charts.CHARTS.items()
+        for name, (_, alt, title) in sorted(
+            charts.CHARTS.items(), key=lambda item: CHART_ORDER.index(item[0])
+        )
     ]
     return {
         "patient": patient,

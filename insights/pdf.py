@@ -26,8 +26,7 @@ def visit_summary_pdf(patient: Patient) -> bytes:
     fig = Figure(figsize=A4)
     header, timeline, middle, table = fig.subfigures(4, 1, height_ratios=[2.3, 3.0, 2.2, 2.6])
     _header(header, patient, device, analysis, flags)
-    timeline.subplots_adjust(left=0.09, right=0.97, top=0.9, bottom=0.1)
-    charts.draw_timeline(timeline, analysis)
+    charts.draw_timeline(timeline, analysis, left=0.12)
     left, right = middle.subfigures(1, 2)
     for sub, draw in ((left, charts.draw_dose_response), (right, charts.draw_tradeoff)):
         sub.subplots_adjust(left=0.16, right=0.88, top=0.86, bottom=0.2)
