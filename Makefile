@@ -45,9 +45,24 @@ test: $(DEV_STAMP)
 	@mkdir -p $(MPLCONFIGDIR)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	@if $(HAVE_CHROMIUM); then $(MAKE) --no-print-directory $(AXE_STAMP); \
+	elif [ "$$REQUIRE_BROWSER" = 1 ]; then \
+	  echo "browser tests FAILED: REQUIRE_BROWSER=1 but no Chromium (apt-get install chromium)"; \
+	  exit 1; \
+	fi
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if ! $(HAVE_CHROMIUM); then \
+	  echo "browser tests SKIPPED: no Chromium (apt-get install chromium to run tests/browser)"; \
+	fi; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; \
 	exit $$rc
+
+# axe-core for the browser tests' accessibility check; reinstalled when the lock file changes.
+HAVE_CHROMIUM := { [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; }
+AXE_STAMP := node_modules/.package-lock.json
+$(AXE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 bench: $(DEV_STAMP)
 	@mkdir -p $(MPLCONFIGDIR)

@@ -41,7 +41,6 @@ def test_a_patient_logs_a_cramp_in_two_taps_and_a_cramp_free_night_in_one(open_p
     # The whole severity scale is on the first screen, no scrolling needed.
     last = page.get_by_role("button", name="Severity 10, the worst").bounding_box()
     assert last is not None and last["y"] + last["height"] <= 844
-    screenshot(page, "patient-cramp-log")
 
     page.get_by_role("button", name="Severity 6", exact=True).click()
     expect(page).to_have_url(re.compile(r"/diary/episodes/\d+/$"))
@@ -97,6 +96,9 @@ def test_the_diary_is_dark_at_night_in_the_patients_own_time_zone(open_page) -> 
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(11, 13, 16)"
     screenshot(page, "patient-home-night")
+    page.get_by_role("link", name="Log a cramp").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    screenshot(page, "patient-cramp-log")
 
 
 def test_the_diary_is_light_by_day_unless_the_phone_asks_for_dark(open_page) -> None:

@@ -1,0 +1,122 @@
+"""A clinician on a laptop: a programming visit, the charts and flags, a CSV; and the wall
+between care teams."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from insights.models import Flag
+from programming.models import SettingsRecord
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import log_nights, make_clinician, make_patient
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def patient_with_active_cramps(username: str):
+    """Four quiet weeks, then cramps on most of the last ten nights: step 1 of the ladder."""
+    pattern = [0] * 30 + [1, 0, 2, 1, 0, 1, 1, 0, 1, 1]
+    implanted = timezone.now().date() - timedelta(days=len(pattern) + 5)
+    patient = make_patient(
+        username,
+        timezone="Europe/Amsterdam",
+        implanted_on=implanted,
+        initial_at=datetime.combine(implanted, time(11, 0), tzinfo=ZoneInfo("Europe/Amsterdam")),
+    )
+    last_night = timezone.now().astimezone(patient.tz).date() - timedelta(days=1)
+    log_nights(patient, last_night - timedelta(days=len(pattern) - 1), pattern)
+    return patient
+
+
+def test_a_clinician_records_a_visit_reads_the_charts_acknowledges_a_flag_and_exports(
+    open_page,
+) -> None:
+    alice = patient_with_active_cramps("alice")
+    carmen = make_patient("carmen", timezone="Europe/Madrid", therapy="drg")
+    last_night = timezone.now().astimezone(carmen.tz).date() - timedelta(days=1)
+    log_nights(carmen, last_night - timedelta(days=13), [0, 0, 1, 0, None, 0, 0, 0, 0, 0, 0, 0])
+    make_clinician("dr.lee", patients=(alice, carmen))
+    page = open_page(phone=False)
+    log_in(page, "dr.lee")
+
+    expect(page).to_have_url(re.compile(r"/clinic/$"))
+    expect(page.get_by_role("link", name="alice")).to_be_visible()
+    screenshot(page, "clinician-cohort")
+    page.get_by_role("link", name="alice").click()
+    expect(page).to_have_url(re.compile(rf"/clinic/patients/{alice.pk}/$"))
+
+    page.get_by_role("link", name="Record a programming visit").click()
+    page.get_by_label("Reason").select_option(label="Other")
+    page.get_by_label("Electrode configuration").fill("0-3+")
+    page.get_by_label("Note").fill("Checked impedances; new electrode pair.")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(rf"/clinic/patients/{alice.pk}/$"))
+    visit = SettingsRecord.objects.for_patient(alice).current().timeline_order().last()
+    assert visit.electrode_configuration == "0-3+"
+    assert visit.source == "clinic"
+
+    charts = page.locator("figure img.chart-img")
+    expect(charts.first).to_be_visible()
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert (chart.get_attribute("alt") or "").strip()
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
+        )
+
+    flag = page.locator("article", has=page.get_by_role("button", name="Acknowledge")).first
+    expect(flag).to_be_visible()
+    title = flag.get_by_role("heading").inner_text()
+    # Bootstrap scrolls smoothly; a screenshot wants the page already there.
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
+    screenshot(page, "clinician-patient")
+    page.evaluate(
+        "document.getElementById('analysis-heading')"
+        ".scrollIntoView({block: 'start', behavior: 'instant'})"
+    )
+    screenshot(page, "clinician-patient-charts")
+
+    flag.get_by_label("Note (what you decided)").fill("Discussed with the patient.")
+    flag.get_by_role("button", name="Acknowledge").click()
+    acknowledged = page.locator("article", has=page.get_by_role("heading", name=title))
+    expect(acknowledged).to_contain_text("acknowledged")
+    expect(acknowledged).to_contain_text("Discussed with the patient.")
+    assert Flag.objects.filter(
+        patient=alice, title=title, acknowledgements__note="Discussed with the patient."
+    ).exists()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Episodes").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) > 1
+    assert len(rows) - 1 == sum([1, 0, 2, 1, 0, 1, 1, 0, 1, 1])
+
+
+def test_a_second_clinician_cannot_open_the_first_ones_patient(open_page) -> None:
+    alice = patient_with_active_cramps("alice")
+    bob = make_patient("bob", timezone="America/New_York")
+    make_clinician("dr.lee", patients=(alice,))
+    make_clinician("dr.okafor", patients=(bob,))
+    page = open_page(phone=False)
+    log_in(page, "dr.okafor")
+
+    expect(page.get_by_role("link", name="alice")).to_have_count(0)
+    for url in (
+        f"/clinic/patients/{alice.pk}/",
+        f"/clinic/patients/{alice.pk}/program/",
+        f"/exports/patients/{alice.pk}/episodes.csv",
+    ):
+        response = page.goto(url)
+        assert response is not None and response.status == 404, url
+        assert "alice" not in page.content()

@@ -1,0 +1,121 @@
+"""Bad signal in the bedroom: nothing the patient typed or tapped is lost."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from diary.models import CrampEpisode
+from tests.browser.conftest import log_in
+from tests.factories import log_cramp, make_patient
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_cramp_logged_offline_waits_on_the_phone_and_is_sent_when_back_online(
+    open_page,
+) -> None:
+    patient = make_patient("pat")
+    page = open_page()
+    log_in(page, "pat")
+    page.goto("/diary/cramp/")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Severity 7", exact=True).click()
+    notice = page.locator("#outbox-notice")
+    expect(notice).to_contain_text("1 cramp is waiting to send")
+    assert CrampEpisode.objects.filter(night__patient=patient).count() == 0
+
+    # A second cramp that same night is a cramp of its own, not a repeat of the first.
+    page.get_by_role("button", name="Severity 3", exact=True).click()
+    expect(notice).to_contain_text("2 cramps are waiting to send")
+
+    page.context.set_offline(False)
+    expect(notice).to_contain_text("Sent: 2 cramps", timeout=15_000)
+    saved = CrampEpisode.objects.filter(night__patient=patient).order_by("severity")
+    assert [e.severity for e in saved] == [3, 7]
+    for episode in saved:
+        assert abs(episode.started_at - timezone.now()) < timedelta(minutes=5)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('outbox'))") == []
+
+
+def test_a_cramp_waiting_on_the_phone_is_sent_once_even_if_sent_twice(open_page) -> None:
+    patient = make_patient("pat")
+    page = open_page()
+    log_in(page, "pat")
+    page.goto("/diary/cramp/")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Severity 5", exact=True).click()
+    outbox = page.evaluate("Object.keys(localStorage).find(k => k.includes('outbox'))")
+    queued = page.evaluate(f"localStorage.getItem('{outbox}')")
+
+    page.context.set_offline(False)
+    expect(page.locator("#outbox-notice")).to_contain_text("Sent: 1 cramp", timeout=15_000)
+    # The connection dropped before the phone heard back: it sends the same cramp again.
+    page.evaluate(f"localStorage.setItem('{outbox}', {queued!r})")
+    page.goto("/diary/")
+    expect(page.locator("#outbox-notice")).to_contain_text("Sent: 1 cramp", timeout=15_000)
+    assert CrampEpisode.objects.filter(night__patient=patient).count() == 1
+
+
+def test_what_was_typed_survives_a_dropped_connection(open_page) -> None:
+    patient = make_patient("pat")
+    episode = log_cramp(patient, timezone.now() - timedelta(hours=20), severity=4)
+    page = open_page()
+    log_in(page, "pat")
+    page.goto(f"/diary/episodes/{episode.pk}/")
+    page.get_by_label("Notes").fill("Calf, left, eased after standing")
+    page.get_by_label("How long did it last? (minutes)").fill("12")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save details").click()
+    page.wait_for_timeout(500)
+    page.context.set_offline(False)
+
+    page.goto(f"/diary/episodes/{episode.pk}/")
+    expect(page.get_by_role("status").first).to_contain_text("We kept what you typed")
+    expect(page.get_by_label("Notes")).to_have_value("Calf, left, eased after standing")
+    expect(page.get_by_label("How long did it last? (minutes)")).to_have_value("12")
+
+    page.get_by_role("button", name="Save details").click()
+    expect(page).to_have_url(re.compile(r"/diary/history/$"))
+    episode.refresh_from_db()
+    assert episode.duration_min == 12
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('draft'))") == []
+
+    # Opened again, the page shows what the server has, with no stale draft on top.
+    page.goto(f"/diary/episodes/{episode.pk}/")
+    expect(page.get_by_text("We kept what you typed")).to_have_count(0)
+
+
+def test_a_draft_does_not_overwrite_what_the_server_sent_back_with_errors(open_page) -> None:
+    patient = make_patient("pat")
+    episode = log_cramp(patient, timezone.now() - timedelta(hours=20), severity=4)
+    page = open_page()
+    log_in(page, "pat")
+    page.goto(f"/diary/episodes/{episode.pk}/")
+    tomorrow = timezone.now().astimezone(patient.tz) + timedelta(days=1)
+    tomorrow = tomorrow.strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("When did it start?").fill(tomorrow)
+    page.get_by_label("How long did it last? (minutes)").fill("15")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_text("That time is in the future.")).to_be_visible()
+    expect(page.get_by_text("We kept what you typed")).to_have_count(0)
+    expect(page.get_by_label("When did it start?")).to_have_value(tomorrow)
+
+
+def test_log_out_leaves_no_diary_draft_on_a_shared_phone(open_page) -> None:
+    patient = make_patient("pat")
+    episode = log_cramp(patient, timezone.now() - timedelta(hours=20), severity=4)
+    page = open_page()
+    log_in(page, "pat")
+    page.goto(f"/diary/episodes/{episode.pk}/")
+    page.get_by_label("Notes").fill("private words")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('draft'))") != []
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/accounts/login/|/$"))
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('draft'))") == []
