@@ -132,7 +132,20 @@ def test_the_panel_costs_the_same_queries_warm_for_a_month_and_for_years(
     cramps_lately(alice)
     alice.refresh_from_db()
     patient_insights(alice, dr_lee)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         context = patient_insights(alice, dr_lee)
     assert context["flags"][0].code == "reduce_amplitude"
     assert len(context["charts"]) == 4 and all(c["alt"] for c in context["charts"])
+
+
+def test_the_panel_shows_who_acknowledged_and_stops_alerting(lee_client, dr_lee, alice) -> None:
+    from insights.panel import patient_insights
+
+    cramps_lately(alice)
+    flag = Flag.objects.get(patient=alice, code="reduce_amplitude")
+    lee_client.post(reverse("insights:acknowledge-flag", args=[alice.pk, flag.pk]),
+                    {"note": "Discussed"})
+    [shown] = patient_insights(alice, dr_lee)["flags"]
+    assert (shown.ack_by, shown.ack_note, shown.is_alerting) == ("dr.lee", "Discussed", False)
+    page = lee_client.get(reverse("clinic:patient", args=[alice.pk])).content.decode()
+    assert "Acknowledged by dr.lee" in page and "the clinician decides" in page
