@@ -24,7 +24,8 @@ from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night
 from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
-from programming.services import timeline_for
+from programming.services import settings_from_record
+from programming.timeline import Timeline
 
 COHORT_PAGE_SIZE = 25
 NIGHTS_PAGE_SIZE = 30
@@ -70,7 +71,11 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     corrected = {record.corrects_id: record for record in history if record.corrects_id}
     for record in history:
         record.corrected_by = corrected.get(record.pk)
-    timeline = timeline_for(patient)
+    # The corrected timeline from the history already read (programming.services.timeline_for
+    # without its query): records not replaced by a correction, in (effective_at, id) order.
+    timeline = Timeline(
+        settings_from_record(r) for r in reversed(history) if r.corrected_by is None
+    )
     nights = Night.objects.for_patient(patient).order_by("-date").prefetch_related(
         Prefetch(
             "episodes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("diary/", include("diary.urls")),
     path("clinic/", include("clinic.urls")),
+    path("clinic/", include("programming.urls")),
     path("exports/", include("exchange.urls")),
     path("insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
