@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import episode_create, medication_create, night_check_in
@@ -61,6 +62,8 @@ AUDIENCES = {
     "accounts/": "account",
     "exports/mine/": "patient",
     "exports/": "clinician",
+    "insights/me/": "patient",
+    "insights/": "clinician",
 }
 
 
@@ -73,6 +76,7 @@ class AliceWorld:
     medication: Medication
     device: Device
     record: SettingsRecord
+    flag: Any
 
 
 def build_alice_world(alice: Patient) -> AliceWorld:
@@ -88,6 +92,10 @@ def build_alice_world(alice: Patient) -> AliceWorld:
         patient=alice, name="Zqmedicine", category="statin", started_on=date(2025, 1, 1)
     )
     device = alice.devices.get()
+    flag = apps.get_model("insights", "Flag").objects.create(
+        patient=alice, code="sweep", title="Sweep flag", explanation="For the URL sweep.",
+        fingerprint="sweep", raised_at=timezone.now(),
+    )
     return AliceWorld(
         patient=alice,
         night=episode.night,
@@ -96,6 +104,7 @@ def build_alice_world(alice: Patient) -> AliceWorld:
         medication=medication,
         device=device,
         record=SettingsRecord.objects.for_patient(alice).get(),
+        flag=flag,
     )
 
 
@@ -108,10 +117,13 @@ ALICE_OBJECTS: dict[str, Callable[[AliceWorld], Any]] = {
     "medication_id": lambda world: world.medication.pk,
     "device_id": lambda world: world.device.pk,
     "record_id": lambda world: world.record.pk,
+    "flag_id": lambda world: world.flag.pk,
 }
 # Arguments that choose what a page shows, not whose: one valid value each.
 SELECTORS: dict[str, str] = {
     "kind": "episodes",
+    "chart": "timeline",
+    "fmt": "svg",
 }
 # Arguments that name no patient's object, only on public pages.
 PUBLIC_ARGUMENTS: dict[str, str] = {
