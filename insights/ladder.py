@@ -9,8 +9,8 @@ Words used below:
 - "logged nights" are Night rows; an unlogged night is missing and never counts either way.
 - "active cramps": at least `active_cramp_nights` cramp nights among the last `window_nights`
   logged nights.
-- "the cramps began": the first cramp night after the last run of `window_nights` cramp-free
-  logged nights (or the first cramp night in the look-back period).
+- "the cramps began": the first cramp night of the earliest window in the current unbroken
+  run of active-cramp windows (see _onset); no onset while cramps are not active.
 - "improved": the cramp-night rate after a change is at most half the rate before it
   (insights.analysis.compare_change).
 """
@@ -153,23 +153,35 @@ class Change:
         return f"{c.first_night.isoformat()}: {describe_change(c.previous, c.change)}"
 
 
-def _onset(nights: list[AttributedNight], quiet_run: int) -> tuple[date | None, int]:
-    """The night the current cramps began, and how many cramp-free logged nights ran right
-    before it."""
-    onset: date | None = None
-    run = 0
-    run_before_onset = 0
-    for item in nights:
-        if item.night.cramps:
-            if onset is None or run >= quiet_run:
-                onset = item.night.date
-                run_before_onset = run
-            run = 0
-        else:
-            run += 1
-    if onset is not None and run >= quiet_run:
-        return None, 0  # the last cramps ended a full quiet window ago
-    return onset, run_before_onset
+def _onset(
+    nights: list[AttributedNight], window: int, active_min: int
+) -> tuple[date | None, int, date | None]:
+    """The night the current cramps began, how many cramp-free logged nights ran right
+    before it, and the night they became active (the threshold was first met).
+
+    The current cramps are the unbroken stretch of logged nights, up to the last one, whose
+    window of `window` logged nights holds at least `active_min` cramp nights ("active
+    cramps"). They began at the first cramp night of the earliest such window. An occasional
+    cramp night weeks earlier is background (night cramps are common in adults, seeds/README),
+    not the start of this episode. With no active cramps now there is no onset."""
+    flags = [bool(item.night.cramps) for item in nights]
+    count = len(flags)
+
+    def active_at(end: int) -> bool:
+        return sum(flags[max(0, end - window + 1) : end + 1]) >= active_min
+
+    if not count or not active_at(count - 1):
+        return None, 0, None
+    earliest = count - 1
+    while earliest > 0 and active_at(earliest - 1):
+        earliest -= 1
+    first = next(i for i in range(max(0, earliest - window + 1), earliest + 1) if flags[i])
+    quiet = 0
+    for i in range(first - 1, -1, -1):
+        if flags[i]:
+            break
+        quiet += 1
+    return nights[first].night.date, quiet, nights[earliest].night.date
 
 
 def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderResult:
@@ -188,7 +200,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     recent = nights[-t.window_nights:]
     recent_cramp = [a for a in recent if a.night.cramps]
     active = len(recent_cramp) >= t.active_cramp_nights
-    onset, quiet_before = _onset(nights, t.window_nights)
+    onset, quiet_before, became_active = _onset(nights, t.window_nights, t.active_cramp_nights)
     changes = [
         Change(c)
         for c in build_comparisons(
@@ -311,7 +323,9 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 *(code for code, _, _ in reasons),
                 *lead_changes,
                 *(a.night.date.isoformat() for a in different),
-                onset.isoformat() if onset else "",
+                # The onset is evidence only for the reasons that rest on it.
+                onset.isoformat() if onset and any(c != "felt_elsewhere" for c, _, _ in reasons)
+                else "",
             ),
         ))
 
@@ -346,17 +360,27 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         other_reasons.append(f"Cramps on {len(off_cramp)} nights while stimulation was off.")
         other_nights += [a.night.date for a in off_cramp]
         other_since.append(off_cramp[t.stimulation_off_cramp_nights - 1].night.date)
-    if onset is not None:
+    if onset is not None and became_active is not None:
         for med in data.medications:
-            if (
-                med.category in CRAMP_ASSOCIATED_CATEGORIES
-                and 0 <= (onset - med.started_on).days <= t.medication_onset_days
-            ):
+            if med.category not in CRAMP_ASSOCIATED_CATEGORIES:
+                continue
+            # Cramps "begin" after a medication when their first night, or the night they
+            # became active, falls within the onset window after it was started: unlogged
+            # nights around a start must not hide a medication the clinic should rule out.
+            began = next(
+                (
+                    d for d in (onset, became_active)
+                    if 0 <= (d - med.started_on).days <= t.medication_onset_days
+                ),
+                None,
+            )
+            if began is not None:
+                days = (began - med.started_on).days
+                verb = "began" if began == onset else "became frequent"
                 other_reasons.append(
-                    f"Cramps began {(onset - med.started_on).days} days after starting "
-                    f"{med.name} ({med.category})."
+                    f"Cramps {verb} {days} days after starting {med.name} ({med.category})."
                 )
-                other_since.append(onset)
+                other_since.append(began)
     if other_reasons:
         flags.append(Flag(
             code="rule_out_other_causes",

@@ -214,3 +214,42 @@ def test_one_more_night_of_the_same_is_not_new_evidence() -> None:
     nights.append(night(day(25), 1, felt="different_location"))
     lead_again = [f for f in evaluate(patient(nights)).flags if f.code == "possible_lead_migration"]
     assert lead.fingerprint != lead_again[0].fingerprint
+
+
+# --- when the cramps began -------------------------------------------------------------------
+
+# Occasional night cramps are common in adults (seeds/README); a cramp night every two weeks
+# is background, not the start of the episode a rule asks about.
+BACKGROUND = ([1] + [0] * 13) * 6
+
+
+def test_background_cramps_do_not_hide_cramps_that_follow_a_new_medication() -> None:
+    onset_day = len(BACKGROUND) + 5
+    meds = [MedicationRecord("Prednisolone", "steroid", day(onset_day - 6))]
+    counts = BACKGROUND + [0] * 5 + [1, 1, 0, 1, 1, 0, 1]
+    data = patient(nights_from(day(0), counts), medications=meds)
+    result = evaluate(data)
+    assert result.onset == day(onset_day)
+    assert "rule_out_other_causes" in result.codes
+
+
+def test_background_cramps_alone_are_not_active_and_have_no_onset() -> None:
+    result = evaluate(patient(nights_from(day(0), BACKGROUND)))
+    assert result.onset is None
+    assert result.codes == []
+
+
+def test_once_cramps_settle_a_medication_flag_resolves() -> None:
+    meds = [MedicationRecord("Prednisolone", "steroid", day(18))]
+    counts = [0] * 20 + [1, 1, 1, 1] + [0] * 14
+    data = patient(nights_from(day(0), counts), medications=meds)
+    assert "rule_out_other_causes" not in codes(data)
+
+
+def test_unlogged_nights_around_a_medication_start_do_not_hide_it() -> None:
+    # A stray cramp night, then a week unlogged while the steroid starts, then cramps most nights.
+    counts = [0] * 20 + [1] + [0] * 9 + [None] * 6 + [1, 1, 1, 0, 1, 1]
+    meds = [MedicationRecord("Prednisolone", "steroid", day(31))]
+    result = evaluate(patient(nights_from(day(0), counts), medications=meds))
+    assert result.onset == day(20)  # the stray night opens the first active window
+    assert "rule_out_other_causes" in result.codes
