@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -529,7 +529,8 @@ def bundle_shift(bundle: dict[str, Any], days: int) -> dict[str, Any]:
         if not value:
             return value
         local = datetime.fromisoformat(value).astimezone(zone).replace(tzinfo=None)
-        return (local + timedelta(days=days)).replace(tzinfo=zone).isoformat()
+        moved = (local + timedelta(days=days)).replace(tzinfo=zone)
+        return moved.astimezone(UTC).astimezone(zone).isoformat()  # out of any DST gap
 
     for device in shifted["devices"]:
         device["implanted_on"] = move_day(device["implanted_on"])

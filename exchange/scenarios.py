@@ -17,7 +17,7 @@ import json
 import random
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -130,7 +130,9 @@ SCENARIOS: tuple[Scenario, ...] = (
             Change(5, 12, "reduce_amplitude", "Cramps since starting prednisone.", amplitude=0.6),
         ),
         medications=(("atorvastatin", "statin", 400, None), ("prednisone", "steroid", 30, None)),
-        forced_cramps=(42,), quiet=tuple(range(27, 42)),
+        # 14+ quiet logged nights before the cramps begin (so they read as a new onset), but
+        # fewer than 28 (which would read as a sudden onset: a lead-migration sign).
+        forced_cramps=(47,), quiet=tuple(range(27, 47)),
     ),
     Scenario(
         username="dan", ladder_path="cramps needing reprogramming (step 2)",
@@ -148,8 +150,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
     ),
     Scenario(
-        username="erin", ladder_path="trial-phase transient that resolves (trial, info only)",
-        expected_flags=("trial_phase",),
+        username="erin", ladder_path="trial-phase transient that resolves (no flag)",
+        expected_flags=(),
         story="A spinal cord stimulation trial. Leg cramps in the first nights settle after a "
         "reprogramming; the rest of the trial is quiet.",
         timezone="America/Chicago", therapy="spinal_cord", phase="trial",
@@ -179,7 +181,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat()
+    """Through UTC and back: a wall-clock time in a spring-forward gap becomes the real one."""
+    return moment.astimezone(UTC).astimezone(moment.tzinfo).isoformat()
 
 
 def json_number(value: float) -> int | float:

@@ -66,6 +66,15 @@ def test_nobody_turns_the_device_off_for_relief_twice() -> None:
         assert offs < 2, name
 
 
+def test_carmens_cramps_begin_after_a_quiet_fortnight_but_not_a_quiet_month() -> None:
+    bundle = json.loads((SEEDS / "carmen.json").read_text())
+    started = next(m for m in bundle["medications"] if m["name"] == "prednisone")["started_on"]
+    nights = bundle["nights"]
+    onset = next(i for i, n in enumerate(nights) if n["episodes"] and n["date"] >= started)
+    last_before = max(i for i, n in enumerate(nights[:onset]) if n["episodes"])
+    assert 14 <= onset - last_before - 1 < 28  # a new onset, yet not a sudden one
+
+
 def test_carmens_cramps_begin_within_14_days_of_prednisone() -> None:
     bundle = json.loads((SEEDS / "carmen.json").read_text())
     started = date.fromisoformat(

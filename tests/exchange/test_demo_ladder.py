@@ -1,0 +1,41 @@
+"""The demo shows every path of the management ladder: each seeded patient lands where their
+scenario says, through the same analysis the clinician page and `analyze` use."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "alice": (3, {"possible_lead_migration"}),
+    "bob": (None, set()),  # cramps resolved after an amplitude reduction
+    "carmen": (0, {"rule_out_other_causes"}),  # cramps after starting a steroid
+    "dan": (2, {"reprogram"}),  # amplitude reduced, cramps not improved
+    "erin": (None, set()),  # a trial-phase transient that resolved
+    "frank": (None, set()),  # no cramps
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    # Seed once for the module inside a transaction that is rolled back afterwards.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("username", list(EXPECTED))
+def test_each_demo_patient_lands_on_their_scenarios_step(seeded, username):
+    out = io.StringIO()
+    call_command("analyze", username, "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    step, codes = EXPECTED[username]
+    assert result["ladder_step"] == step
+    assert {flag["code"] for flag in result["flags"]} == codes
