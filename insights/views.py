@@ -97,8 +97,8 @@ def visit_summary(request: HttpRequest, patient_id: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @clinician_required
+@require_POST
 def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> HttpResponse:
     patient = get_patient_or_404(request.user, patient_id)
     flag = get_object_or_404(Flag.objects.filter(patient=patient).active(), pk=flag_id)
