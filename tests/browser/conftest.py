@@ -41,8 +41,7 @@ def find_chromium() -> str | None:
 CHROMIUM = find_chromium()
 
 
-@pytest.fixture(autouse=True)
-def _needs_chromium() -> None:
+def needs_chromium() -> None:
     if CHROMIUM is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("REQUIRE_BROWSER=1 but no Chromium: install Debian's chromium package")
@@ -51,8 +50,16 @@ def _needs_chromium() -> None:
         pytest.fail("node_modules/axe-core is missing: run `npm ci` (make test does)")
 
 
+@pytest.fixture(autouse=True)
+def _needs_chromium() -> None:
+    needs_chromium()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Session fixtures are set up before the autouse check above: check here too, before
+    # Playwright goes looking for a browser of its own.
+    needs_chromium()
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
