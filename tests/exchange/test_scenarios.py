@@ -110,3 +110,13 @@ def test_seed_demo_refuses_without_debug(db, settings) -> None:
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_each_demo_patient_raises_its_flag_and_only_it(db, settings) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    for name, scenario in BY_NAME.items():
+        out = io.StringIO()
+        call_command("analyze", name, "--json", stdout=out)
+        codes = {flag["code"] for flag in json.loads(out.getvalue())["flags"]}
+        assert codes == set(scenario.expected_flags), name
