@@ -4,6 +4,7 @@ database file. The environment is set before config.settings reads it."""
 from __future__ import annotations
 
 import os
+import warnings
 
 os.environ["DEBUG"] = "0"
 os.environ["SECURE"] = "0"  # the test client speaks plain HTTP; nothing here is exposed
@@ -37,6 +38,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Whitenoise warns once per handler that collectstatic has not run; nothing is served from it.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # The baseline page lives only in the bench's URLconf, never in the app's.
 ROOT_URLCONF = "bench.urls"

@@ -11,7 +11,9 @@ NIGHT_MODE_FROM, NIGHT_MODE_UNTIL = 20, 7
 
 def colour_mode(request: HttpRequest) -> dict[str, Any]:
     """Dark at night in the patient's own time zone, so logging at 3 a.m. does not blind."""
-    patient = getattr(getattr(request, "user", None), "patient", None)
+    user = getattr(request, "user", None)
+    # A clinician is never read as a patient (as in diary.middleware): no patient lookup.
+    patient = None if hasattr(user, "clinician") else getattr(user, "patient", None)
     if patient is None:
         return {"colour_mode": "light", "colour_mode_auto": True}
     hour = timezone.now().astimezone(patient.tz).hour

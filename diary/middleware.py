@@ -13,7 +13,10 @@ class PatientTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        patient = getattr(getattr(request, "user", None), "patient", None)
+        user = getattr(request, "user", None)
+        # A clinician is never read as a patient (clinic.access.role_of checks clinician
+        # first): asking that first spares every clinician page the patient lookup.
+        patient = None if hasattr(user, "clinician") else getattr(user, "patient", None)
         if patient is not None:
             timezone.activate(patient.tz)
         try:
