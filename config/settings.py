@@ -177,6 +177,9 @@ NIGHT_BOUNDARY_HOUR = int(os.environ.get("NIGHT_BOUNDARY_HOUR", "12"))
 # hour on its date. A clinic visit in the afternoon applies to that night; a change made
 # later (at bedtime or in the middle of the night) applies from the next night on.
 NIGHT_START_HOUR = int(os.environ.get("NIGHT_START_HOUR", "18"))
+# From this local hour a night is over and can be called cramp-free. Before it (at 3 a.m.)
+# "last night" is the one before: the current night may still bring a cramp.
+NIGHT_END_HOUR = int(os.environ.get("NIGHT_END_HOUR", "6"))
 
 # --- The management ladder (insights.ladder; docs/management-ladder.md) ------------------
 # Defaults from issue 5. The clinical source is not peer reviewed, so every threshold is a

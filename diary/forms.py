@@ -277,8 +277,7 @@ class PastNightForm(forms.Form):
 
     def clean_date(self) -> date:
         night_date = self.cleaned_data["date"]
-        today = timezone.now().astimezone(self.patient.tz).date()
-        if night_date >= today:
+        if night_date > self.patient.last_completed_night():
             raise forms.ValidationError("That night has not ended yet. Choose an earlier evening.")
         self.existing = Night.objects.for_patient(self.patient).filter(date=night_date).first()
         if self.existing is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 def validate_timezone(value: str) -> None:
@@ -47,6 +48,15 @@ class Patient(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_now(self) -> datetime:
+        return timezone.now().astimezone(self.tz)
+
+    def last_completed_night(self) -> date:
+        """The latest night that is over (see settings.NIGHT_END_HOUR)."""
+        now = self.local_now()
+        days_back = 2 if now.hour < settings.NIGHT_END_HOUR else 1
+        return now.date() - timedelta(days=days_back)
 
     def get_additional_data(self) -> dict[str, int]:
         """Files this row's audit-log entries under the patient (see accounts.admin)."""

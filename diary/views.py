@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from diary.forms import (
 from diary.models import CrampEpisode, Medication, Night, Patient
 from programming.models import SettingsRecord
 from programming.services import current_device, settings_record_create, timeline_for
+from programming.timeline import night_of
 
 
 @login_required
@@ -39,13 +41,8 @@ def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/no_role.html", status=403)
 
 
-def local_today(patient: Patient) -> date:
-    return timezone.now().astimezone(patient.tz).date()
-
-
 def last_night_date(patient: Patient) -> date:
-    """The night that ended this morning (or, in the small hours, the one still going on)."""
-    return local_today(patient) - timedelta(days=1)
+    return patient.last_completed_night()
 
 
 def nights_with_episodes(patient: Patient):
@@ -71,6 +68,14 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     last = nights_with_episodes(patient).filter(date=last_night).first()
+    # In the small hours (and the evening) the current night is still going on.
+    tonight = night_of(timezone.now(), patient.tz)
+    tonight_cramps = (
+        CrampEpisode.objects.for_patient(patient).filter(night__date=tonight).count()
+        if tonight > last_night
+        else None
+    )
+    small_hours = patient.local_now().hour < settings.NIGHT_END_HOUR
     timeline = timeline_for(patient)
     device = current_device(patient)
     return render(
@@ -81,6 +86,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "device": device,
             "last_night": last_night,
             "last": last,
+            "tonight_cramps": tonight_cramps,
+            "small_hours": small_hours,
             "last_episodes": list(last.episodes.all()) if last else [],
             "in_effect": timeline.at(timezone.now()),
             "logged_14": counts["logged"],

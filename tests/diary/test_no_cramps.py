@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def last_night(patient):
-    return timezone.now().astimezone(patient.tz).date() - timedelta(days=1)
+    return patient.last_completed_night()
 
 
 def test_home_offers_the_one_tap_cramp_free_night(alice_client):
@@ -86,3 +86,16 @@ def test_a_missed_night_with_cramps_leads_to_the_cramp_log_for_that_night(alice,
     assert response.url == reverse("diary:log-cramp") + f"?night={night_date.isoformat()}"
     page = alice_client.get(response.url).content.decode()
     assert (night_date + timedelta(days=1)).isoformat() + "T03:00" in page
+
+
+def test_in_the_small_hours_the_night_still_going_on_cannot_be_called_cramp_free(
+    alice, alice_client, settings
+):
+    # Whatever the hour now, move the end of a night so that it is still "the small hours".
+    settings.NIGHT_END_HOUR = 24
+    current = timezone.now().astimezone(alice.tz).date() - timedelta(days=1)
+    alice_client.post(reverse("diary:no-cramps"), {"date": current.isoformat()})
+    assert not Night.objects.exists()
+    page = alice_client.get(reverse("diary:home")).content.decode()
+    assert "How was the night before?" in page
+    assert (current - timedelta(days=1)).isoformat() in page
