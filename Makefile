@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean screenshots
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -30,7 +30,9 @@ run: $(STAMP)
 	@echo "  StimDiary is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo log-ins (password for all: stimdiary-demo):"
 	@echo "    patients:   alice, bob, carmen (and the other demo scenarios)"
-	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob)"
+	@echo "    patients' ladder paths: alice lead migration, bob resolved, carmen medication,"
+	@echo "                            dan reprogram, erin trial transient, frank no cramps"
+	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob), dr.rivera (every demo patient)"
 	@echo "    staff:      admin (the Django admin at /admin/)"
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -63,6 +65,12 @@ AXE_STAMP := node_modules/.package-lock.json
 $(AXE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
+
+# Refreshes the README's pictures from the browser tests.
+screenshots: $(DEV_STAMP)
+	@$(HAVE_CHROMIUM) || { echo "screenshots need Chromium (apt-get install chromium)"; exit 1; }
+	@$(MAKE) --no-print-directory $(AXE_STAMP)
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 bench: $(DEV_STAMP)
 	@mkdir -p $(MPLCONFIGDIR)

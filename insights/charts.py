@@ -417,12 +417,10 @@ class NightCount:
     cramps: int | None  # None: not logged
 
 
-def last_nights(counts: dict[date, int], today: date, days: int = 30) -> list[NightCount]:
-    first = today - timedelta(days=days)
-    return [
-        NightCount(d, counts.get(d))
-        for d in (first + timedelta(days=i) for i in range(days + 1))
-    ]
+def last_nights(counts: dict[date, int], last: date, days: int = 30) -> list[NightCount]:
+    """The `days` nights ending with `last` (the latest night that is over)."""
+    first = last - timedelta(days=days - 1)
+    return [NightCount(d, counts.get(d)) for d in (first + timedelta(days=i) for i in range(days))]
 
 
 def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg") -> bytes:

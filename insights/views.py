@@ -61,14 +61,14 @@ def patient_chart(request: HttpRequest, patient_id: int, chart: str, fmt: str) -
 
 def last_30_counts(patient: Patient) -> list[charts.NightCount]:
     """The patient's own last 30 nights, in one query: cramps per logged night."""
-    today = today_for(patient)
+    last = patient.last_completed_night()
     rows = (
         Night.objects.for_patient(patient)
-        .between(today - timedelta(days=30), today)
+        .between(last - timedelta(days=29), last)
         .annotate(cramps=Count("episodes", filter=Q(episodes__deleted_at__isnull=True)))
         .values_list("date", "cramps")
     )
-    return charts.last_nights(dict(rows), today)
+    return charts.last_nights(dict(rows), last)
 
 
 @require_GET

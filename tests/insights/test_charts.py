@@ -69,14 +69,14 @@ def test_the_rolling_rate_counts_logged_nights_only() -> None:
 
 
 def test_the_last_30_nights_tell_missing_from_cramp_free() -> None:
-    nights = charts.last_nights({day(29): 2, day(28): 0}, today=day(30))
-    assert len(nights) == 31 and nights[-2].cramps == 2 and nights[-3].cramps == 0
-    assert nights[0].cramps is None
+    nights = charts.last_nights({day(29): 2, day(28): 0, day(0): 5}, last=day(29))
+    assert len(nights) == 30 and nights[-1].cramps == 2 and nights[-2].cramps == 0
+    assert nights[0].date == day(0) and nights[0].cramps == 5
     assert charts.last_30_alt(nights) == (
-        "My last 30 nights: 2 logged, 1 with cramps, 1 without, 29 not logged."
+        "My last 30 nights: 3 logged, 2 with cramps, 1 without, 27 not logged."
     )
     assert charts.last_30_chart(nights, "png").startswith(b"\x89PNG")
-    assert charts.last_30_chart(charts.last_nights({}, today=day(30)), "svg")
+    assert charts.last_30_chart(charts.last_nights({}, last=day(30)), "svg")
 
 
 def test_no_pyplot_anywhere() -> None:
