@@ -8,7 +8,11 @@ from diary import views as diary_views
 
 urlpatterns = [
     path("", diary_views.start, name="start"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/no-role/", diary_views.no_role, name="accounts-no-role"),
     path("accounts/", include("accounts.urls")),
