@@ -12,7 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.utils.encoding import force_str
+from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 
 from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
@@ -25,7 +28,7 @@ from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
 from programming.services import settings_from_record
-from programming.timeline import Timeline
+from programming.timeline import Settings, Timeline
 
 COHORT_PAGE_SIZE = 25
 NIGHTS_PAGE_SIZE = 30
@@ -84,22 +87,39 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         )
     )
     page = Paginator(nights, NIGHTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    settings_html = SettingsHtml()
+    for record in history:
+        record.settings_html = settings_html(record)
     night_rows = []
     for night in page.object_list:
         zone = night.timezone
-        night_rows.append({
-            "night": night,
-            "zone": zone,
-            "settings": timeline.for_night(night.date, zoneinfo.ZoneInfo(zone)),
-            "episodes": [(ep, timeline.at(ep.started_at)) for ep in night.live_episodes],
-        })
+        in_effect = timeline.for_night(night.date, zoneinfo.ZoneInfo(zone))
+        episodes = []
         for episode in night.live_episodes:
             episode.relief_labels = [RELIEF_LABELS.get(code, code) for code in episode.relieved_by]
+            then = timeline.at(episode.started_at)
+            episodes.append({
+                "episode": episode,
+                "settings": then,
+                "settings_html": settings_html(then),
+                "changed": record_id(then) != record_id(in_effect),
+            })
+        night_rows.append({
+            "night": night,
+            "settings": in_effect,
+            "title": date_format(night.date, "D j M Y"),
+            "zone": zone,
+            "settings_html": settings_html(in_effect),
+            "facts": night_facts(night, len(episodes), patient.timezone),
+            "notes": night.notes,
+            "episodes": episodes,
+        })
     context: dict[str, Any] = {
         "patient": patient,
         "device": devices[0] if devices else None,
         "devices": devices,
         "current": timeline.current,
+        "current_html": settings_html(timeline.current),
         "history": history,
         "medications": list(Medication.objects.for_patient(patient)),
         "page": page,
@@ -107,6 +127,51 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "insights": patient_insights(patient, request.user),
     }
     return render(request, "clinic/patient.html", context)
+
+
+def night_facts(night: Night, cramps: int, home_zone: str) -> list[str]:
+    """The night card's one line of facts, in the order the diary asks them."""
+    if cramps:
+        facts = [f"{cramps} cramp{pluralize(cramps)}"]
+    else:
+        facts = ["Cramp-free" if night.checked_in_at else "No cramps logged"]
+    if night.therapy_benefit is not None:
+        facts.append(f"benefit {night.therapy_benefit}/10")
+    if night.sleep_quality is not None:
+        facts.append(f"sleep {night.sleep_quality}/10")
+    if night.fluids:
+        facts.append(f"fluids {night.get_fluids_display().lower()}")
+    if night.activity:
+        facts.append(f"activity {night.get_activity_display().lower()}")
+    if night.alcohol:
+        facts.append("alcohol")
+    if night.lumbar_support:
+        facts.append("lumbar support")
+    if night.timezone != home_zone:
+        facts.append(f"in {night.timezone}")
+    return facts
+
+
+class SettingsHtml:
+    """clinic/_settings.html rendered once per settings record on a page, not once per row:
+    a page of 30 nights usually shows two or three distinct records."""
+
+    def __init__(self) -> None:
+        self.rendered: dict[int | None, str] = {}
+
+    def __call__(self, settings: Settings | SettingsRecord | None) -> str:
+        key = record_id(settings)
+        if settings is not None and key is None:  # not a stored record: nothing to share
+            return render_to_string("clinic/_settings.html", {"s": settings})
+        if key not in self.rendered:
+            self.rendered[key] = render_to_string("clinic/_settings.html", {"s": settings})
+        return self.rendered[key]
+
+
+def record_id(settings: Settings | SettingsRecord | None) -> int | None:
+    if isinstance(settings, SettingsRecord):
+        return settings.pk
+    return settings.record_id if settings is not None else None
 
 
 @clinician_required

@@ -1,20 +1,24 @@
 """What the clinician's patient page shows from the analysis and the ladder.
 
-The analysis is cached per data version (insights.data.cached_analysis), so the panel costs
-the same few queries for 30 nights and for five years: the flags with their acknowledgements
-(one query) and, on a cold cache only, the loader's five.
+The panel's analysis part (sentences, chart alt texts, epoch and comparison rows) is cached
+as plain values per patient, data version and night (`analysis_panel`), so a warm request
+neither unpickles the whole analysis nor walks every night again: it costs the same for 30
+nights and for five years, one query for the flags with their acknowledgements (flags change
+on acknowledgement, without a new data version, so they are read on every request).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from diary.models import Patient
 from insights import charts
-from insights.data import cached_analysis
+from insights.analysis import Analysis
+from insights.data import cached_analysis, today_for
 from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag, FlagAcknowledgement
 
@@ -45,9 +49,34 @@ def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
 
 
 def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
-    analysis = cached_analysis(patient)
     flags = active_flags_with_acknowledgement(patient)
     steps = [f.step for f in flags if f.step is not None]
+    return {
+        "patient": patient,
+        "flags": flags,
+        "ladder_step": max(steps) if steps else None,
+        "decision_support": DECISION_SUPPORT,
+        "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
+        **analysis_panel(patient),
+    }
+
+
+def panel_cache_key(patient: Patient) -> str:
+    return f"insights:panel:{patient.pk}:{patient.data_version}:{today_for(patient)}"
+
+
+def analysis_panel(patient: Patient) -> dict[str, Any]:
+    """The analysis part of the panel, computed once per data version and night."""
+    key = panel_cache_key(patient)
+    panel = cache.get(key)
+    if panel is None:
+        panel = panel_values(patient, cached_analysis(patient))
+        cache.set(key, panel)
+    return panel
+
+
+def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
+    """What the template shows from the analysis, as plain strings, dates and numbers."""
     chart_list = [
         {
             "name": name,
@@ -62,14 +91,37 @@ def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
         )
     ]
     return {
-        "patient": patient,
-        "analysis": analysis,
-        "flags": flags,
-        "ladder_step": max(steps) if steps else None,
-        "decision_support": DECISION_SUPPORT,
+        "adherence": analysis.adherence.describe(),
+        "adherence_14": analysis.adherence_14.describe(),
         "charts": chart_list,
-        "correlations": list(analysis.correlations.values()),
-        "epochs": list(reversed(analysis.epochs)),
-        "comparisons": list(reversed(analysis.comparisons)),
-        "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
+        "correlations": [
+            {"sentence": c.sentence, "caution": c.caution}
+            for c in analysis.correlations.values()
+        ],
+        "epochs": [
+            {
+                "start": e.start,
+                "end": e.end,
+                "settings": e.settings.describe(),
+                "nights_logged": e.nights_logged,
+                "nights_elapsed": e.nights_elapsed,
+                "adherence": e.adherence,
+                "cramp_nights": e.cramp_nights,
+                "cramps_per_logged_night": e.cramps_per_logged_night,
+                "mean_severity": e.mean_severity,
+            }
+            for e in reversed(analysis.epochs)
+        ],
+        "comparisons": [
+            {
+                "first_night": c.first_night,
+                "change": c.describe_change(),
+                "before_cramp_nights": c.before_cramp_nights,
+                "before_nights": c.before_nights,
+                "after_cramp_nights": c.after_cramp_nights,
+                "after_nights": c.after_nights,
+                "sentence": c.sentence(),
+            }
+            for c in reversed(analysis.comparisons)
+        ],
     }

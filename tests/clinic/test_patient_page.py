@@ -45,8 +45,8 @@ def test_each_night_and_each_cramp_carry_the_settings_in_effect(
     assert [row["night"].date for row in rows] == [date(2025, 6, 4), date(2025, 6, 3)]
     assert rows[0]["settings"].amplitude == 1.0
     assert rows[1]["settings"].amplitude == 2.0
-    ((_, at_cramp),) = rows[1]["episodes"]
-    assert at_cramp.amplitude == 1.0
+    (at_cramp,) = rows[1]["episodes"]
+    assert at_cramp["settings"].amplitude == 1.0 and at_cramp["changed"]
 
 
 def test_deleted_nights_and_cramps_are_not_shown(alice: Patient, lee_client: Client) -> None:
@@ -57,7 +57,7 @@ def test_deleted_nights_and_cramps_are_not_shown(alice: Patient, lee_client: Cli
     Night.objects.filter(date=date(2025, 6, 6)).update(deleted_at=kept.created_at)
     rows = lee_client.get(reverse("clinic:patient", args=[alice.pk])).context["night_rows"]
     assert [row["night"].date for row in rows] == [date(2025, 6, 3)]
-    assert [ep.pk for ep, _ in rows[0]["episodes"]] == [kept.pk]
+    assert [row["episode"].pk for row in rows[0]["episodes"]] == [kept.pk]
 
 
 def test_opening_the_page_is_audited_without_diary_contents(
