@@ -181,6 +181,11 @@ NIGHT_START_HOUR = int(os.environ.get("NIGHT_START_HOUR", "18"))
 # "last night" is the one before: the current night may still bring a cramp.
 NIGHT_END_HOUR = int(os.environ.get("NIGHT_END_HOUR", "6"))
 
+# How patient summaries (cohort page, flags) are refreshed after a write: "background" (a
+# worker thread, after commit) or "inline" (inside the write). See insights/summary.py.
+SUMMARY_REFRESH = os.environ.get("SUMMARY_REFRESH", "background")
+SUMMARY_REFRESH_DELAY = float(os.environ.get("SUMMARY_REFRESH_DELAY", "2"))
+
 # --- The management ladder (insights.ladder; docs/management-ladder.md) ------------------
 # Defaults from issue 5. The clinical source is not peer reviewed, so every threshold is a
 # named setting a clinic can change; the flags are decision support, the clinician decides.

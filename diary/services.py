@@ -17,7 +17,8 @@ from programming.timeline import night_of
 def patient_data_changed(patient: Patient) -> None:
     """Everything derived from a patient's data (charts, summaries, flags) keys off this."""
     Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
-    patient.refresh_from_db(fields=["data_version"])
+    # The database holds the true count; this copy only has to differ from the old one.
+    patient.data_version += 1
     from insights.summary import schedule_refresh  # late import: insights builds on diary
 
     schedule_refresh(patient)
@@ -26,6 +27,11 @@ def patient_data_changed(patient: Patient) -> None:
 def night_get_or_create(*, patient: Patient, night_date: date) -> tuple[Night, bool]:
     """The live night for a date, created if absent. Safe under concurrent requests: the
     database's unique constraint decides, and the loser reads the winner's row."""
+    existing = Night.objects.filter(
+        patient=patient, date=night_date, deleted_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
             return Night.objects.get_or_create(
@@ -61,7 +67,8 @@ def episode_create(
     episode = CrampEpisode(
         night=night, started_at=started_at, severity=severity, client_token=client_token, **detail
     )
-    episode.full_clean(exclude=["night"])
+    # The token's uniqueness is the database's to enforce (below), not a query of its own.
+    episode.full_clean(exclude=["night"], validate_unique=False)
     try:
         with transaction.atomic():
             episode.save()

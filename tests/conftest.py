@@ -16,6 +16,13 @@ def _fast_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _inline_summaries(settings) -> None:
+    # A test reads the summary its own write produced (tests/insights/test_summary.py covers
+    # the background mode).
+    settings.SUMMARY_REFRESH = "inline"
+
+
 @pytest.fixture
 def alice(db) -> Patient:
     return make_patient("alice", timezone="Europe/Amsterdam")

@@ -20,7 +20,11 @@ PRODUCTION_ENV = {
 
 
 def run_in_production(*args: str) -> subprocess.CompletedProcess[str]:
-    dropped = {"DEBUG", "SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+    # Test-only switches (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) never reach production.
+    dropped = {
+        "DEBUG", "SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env.update(PRODUCTION_ENV)
@@ -49,7 +53,10 @@ def test_production_turns_on_secure_cookies_hsts_and_https() -> None:
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     env_missing = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    env = {**{k: v for k, v in os.environ.items() if k != "DEBUG"}, **env_missing}
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        **env_missing,
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True,
         text=True, timeout=120,
