@@ -1,9 +1,16 @@
-"""The cohort page's one query: a clinician's patients with their recent logging, built from
-subqueries so the number of queries does not grow with the number of patients."""
+"""The cohort page in a constant number of queries, whatever the cohort's size.
+
+Sorting and paginating read plain columns (the user, the summary kept by insights.summary)
+and compute a per-patient subquery only when the chosen sort or filter needs it; the page's
+25 rows then get their recent logging, device and current settings in one query by id.
+SQLite computes every result column for every row before it sorts and cuts a page, so the
+counts over all 1,000 patients stay out of the ordering query unless they are the sort.
+"""
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -62,46 +69,84 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-def cohort_queryset(
-    user: Any, *, window: Window, therapy: str = "", phase: str = "", sort: str = "triage"
-) -> QuerySet[Patient]:
+def _device() -> QuerySet[Device]:
+    return Device.objects.filter(patient=OuterRef("pk")).order_by("-implanted_on", "-id")
+
+
+def _recent(window: Window, names: Iterable[str]) -> dict[str, Any]:
+    """The named per-patient subqueries (latest device's therapy and phase, last logged night,
+    the window's counts), built only when asked for: each costs the ORM time to compile."""
     nights = Night.objects.filter(patient=OuterRef("pk"), deleted_at__isnull=True)
     in_window = nights.filter(date__gte=window.first, date__lte=window.last)
     has_cramp = CrampEpisode.objects.filter(night=OuterRef("pk"), deleted_at__isnull=True)
-    device = Device.objects.filter(patient=OuterRef("pk")).order_by("-implanted_on", "-id")
-    current_settings = (
-        SettingsRecord.objects.filter(device__patient=OuterRef("pk"), correction__isnull=True)
-        .order_by("-effective_at", "-id")
-        .values("pk")[:1]
-    )
+    build = {
+        "therapy": lambda: Subquery(_device().values("therapy")[:1]),
+        "phase": lambda: Subquery(_device().values("phase")[:1]),
+        "last_night": lambda: Subquery(nights.order_by("-date").values("date")[:1]),
+        "nights_logged_14": lambda: _count(in_window),
+        "cramp_nights_14": lambda: _count(in_window.filter(Exists(has_cramp))),
+    }
+    return {name: build[name]() for name in names}
+
+
+DETAILS = ["therapy", "phase", "last_night", "nights_logged_14", "cramp_nights_14"]
+# The annotations each sort orders by; the other sorts read plain columns only.
+SORT_NEEDS = {
+    "therapy": ["therapy", "phase"],
+    "last_night": ["last_night"],
+    "nights_logged": ["nights_logged_14"],
+    "cramp_nights": ["cramp_nights_14"],
+}
+
+
+def cohort_queryset(
+    user: Any, *, window: Window, therapy: str = "", phase: str = "", sort: str = "triage"
+) -> QuerySet[Patient]:
+    """The clinician's patients, filtered and in the chosen order, for the paginator."""
+    sort = sort if sort in SORTS else "triage"
+    needed = set(SORT_NEEDS.get(sort, []))
+    if therapy:
+        needed.add("therapy")
+    if phase:
+        needed.add("phase")
     patients = (
         visible_patients(user)
         .select_related("user", "summary")
-        .annotate(
-            therapy=Subquery(device.values("therapy")[:1]),
-            phase=Subquery(device.values("phase")[:1]),
-            last_night=Subquery(nights.order_by("-date").values("date")[:1]),
-            nights_logged_14=_count(in_window),
-            cramp_nights_14=_count(in_window.filter(Exists(has_cramp))),
-            current_settings_id=Subquery(current_settings),
-        )
+        .annotate(**_recent(window, sorted(needed)))
     )
     if therapy:
         patients = patients.filter(therapy=therapy)
     if phase:
         patients = patients.filter(phase=phase)
-    return patients.order_by(*SORTS.get(sort, SORTS["triage"]))
+    return patients.order_by(*SORTS[sort])
 
 
-def attach_page_details(patients: list[Patient]) -> None:
-    """One query for the page's current settings, set as `current_settings` on each row, and
-    the ladder position (None until the patient has a summary) as `ladder_step`."""
-    ids = [p.current_settings_id for p in patients if p.current_settings_id]
-    records = SettingsRecord.objects.in_bulk(ids)
+def attach_page_details(patients: list[Patient], window: Window) -> None:
+    """The page's rows get their device, last night, 14-night counts and current settings
+    (two queries, by id, whatever the cohort's size), and the ladder position (None until
+    the patient has a summary)."""
+    current_settings = (
+        SettingsRecord.objects.filter(device__patient=OuterRef("pk"), correction__isnull=True)
+        .order_by("-effective_at", "-id")
+        .values("pk")[:1]
+    )
+    details = {
+        row["pk"]: row
+        for row in Patient.objects.filter(pk__in=[p.pk for p in patients])
+        .annotate(**_recent(window, DETAILS), current_settings_id=Subquery(current_settings))
+        .values("pk", "current_settings_id", *DETAILS)
+    }
+    records = SettingsRecord.objects.in_bulk(
+        [d["current_settings_id"] for d in details.values() if d["current_settings_id"]]
+    )
     for patient in patients:
-        patient.current_settings = records.get(patient.current_settings_id)
+        row = details[patient.pk]
+        for name in DETAILS:
+            setattr(patient, name, row[name])
+        patient.current_settings = records.get(row["current_settings_id"])
         summary = getattr(patient, "summary", None)
         patient.ladder_step = summary.ladder_step if summary is not None else None
         patient.lead_migration = bool(summary and summary.lead_migration)
         patient.therapy_label = THERAPY_LABELS.get(patient.therapy, "")
         patient.phase_label = PHASE_LABELS.get(patient.phase, "")
+

@@ -47,7 +47,10 @@ def cohort(request: HttpRequest) -> HttpResponse:
     patients = cohort_queryset(request.user, window=window, therapy=therapy, phase=phase, sort=sort)
     page = Paginator(patients, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    attach_page_details(rows)
+    attach_page_details(rows, window)
+    settings_html = SettingsHtml()
+    for row in rows:
+        row.settings_html = settings_html(row.current_settings)
     return render(request, "clinic/cohort.html", {
         "page": page,
         "rows": rows,

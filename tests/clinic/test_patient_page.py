@@ -49,6 +49,20 @@ def test_each_night_and_each_cramp_carry_the_settings_in_effect(
     assert at_cramp["settings"].amplitude == 1.0 and at_cramp["changed"]
 
 
+def test_a_night_card_reads_its_facts_and_flags_a_cramp_under_new_settings(
+    alice: Patient, lee_client: Client
+) -> None:
+    change_settings(alice, local(alice, date(2025, 6, 3), 23), amplitude="1.0")
+    log_cramp(alice, local(alice, date(2025, 6, 4), 2))
+    log_cramp_free(alice, date(2025, 6, 5), therapy_benefit=7, sleep_quality=6, alcohol=True)
+    html = lee_client.get(reverse("clinic:patient", args=[alice.pk])).content.decode()
+    assert "Thu 5 Jun 2025" in html and "Tue 3 Jun 2025" in html
+    assert "Cramp-free · benefit 7/10 · sleep 6/10 · alcohol" in html
+    assert "1 cramp</p>" in html
+    assert html.count("Settings changed during the night") == 1
+    assert "1 mA · " in html and "2 mA · " in html
+
+
 def test_deleted_nights_and_cramps_are_not_shown(alice: Patient, lee_client: Client) -> None:
     kept = log_cramp(alice, local(alice, date(2025, 6, 4), 2))
     gone = log_cramp(alice, local(alice, date(2025, 6, 4), 3))
