@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
@@ -87,6 +88,11 @@ def test_the_date_range_filters_rows_and_names_the_file(lee_client, alice_diary)
 
 @pytest.mark.parametrize("start", sorted(FORMULA_STARTS))
 def test_formula_injection_is_neutralised_in_every_text_column(lee_client, alice, start):
+    if start == "\x00" and connection.vendor == "postgresql":
+        # PostgreSQL cannot store NUL in text (and Django's forms refuse it before that), so
+        # there the cell function's own test below covers it.
+        assert safe_text("\x00x") == "'\x00x"
+        return
     evil = f"{start}HYPERLINK(\"http://x\")"
     change_settings(alice, local(alice, DAY, 9), electrode_configuration=evil, note=evil)
     alice.devices.update(lead_site=evil)

@@ -59,7 +59,8 @@ def test_a_correction_is_a_new_record_and_the_episode_follows_it(
     assert timeline_for(alice).at(episode.started_at).record_id == fixed.pk
 
     page = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
-    ((_, settings),) = page.context["night_rows"][0]["episodes"]
+    (row,) = page.context["night_rows"][0]["episodes"]
+    settings = row["settings"]
     assert settings.amplitude == 1.5
     history = page.content.decode()
     assert "Corrects the record of" in history and "<s>" in history

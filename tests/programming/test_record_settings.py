@@ -54,7 +54,8 @@ def test_dr_lee_sees_alice_and_carmen_opens_alice_lowers_her_amplitude_and_her_n
     cramp = log_cramp(alice, timezone.now())
     page = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
     (row,) = page.context["night_rows"]
-    ((episode, settings),) = row["episodes"]
+    (item,) = row["episodes"]
+    episode, settings = item["episode"], item["settings"]
     assert episode.pk == cramp.pk
     assert settings.amplitude == 1.2
     assert settings.reason == "reduce_amplitude"
