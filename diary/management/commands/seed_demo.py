@@ -25,9 +25,10 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a known password; it runs with DEBUG on only "
                 "(or --force on a throwaway database)."
             )
-        from insights.summary import schedule_refresh
+        from insights.summary import refresh_summary
 
-        report = demo_seed(refresh=schedule_refresh)
+        # Inline, so the demo's ladder is in place before the server starts.
+        report = demo_seed(refresh=refresh_summary)
         if report.loaded:
             self.stdout.write(f"Loaded demo patients: {', '.join(report.loaded)}.")
         if report.present:
