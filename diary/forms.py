@@ -27,6 +27,23 @@ from programming.models import settings_range_errors
 CLOCK_SKEW = timedelta(minutes=5)
 SEVERITY_CHOICES = [(n, str(n)) for n in range(0, 11)]
 YES_NO_CHOICES = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
+YES_NO_VALUES = {"yes": True, "no": False}
+
+
+def yes_no_field(label: str) -> forms.TypedChoiceField:
+    """Yes / No / Not sure as large buttons; "Not sure" is stored as unknown (None)."""
+    return forms.TypedChoiceField(
+        choices=YES_NO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        coerce=YES_NO_VALUES.get,
+        empty_value=None,
+        label=label,
+    )
+
+
+def yes_no_initial(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
 
 
 def local_input(moment: datetime, patient: Patient) -> str:
@@ -134,14 +151,7 @@ class EpisodeForm(PatientFormMixin, forms.Form):
     site = forms.ChoiceField(
         choices=SITE_CHOICES, required=False, widget=forms.RadioSelect, label="Where?"
     )
-    woke_from_sleep = forms.TypedChoiceField(
-        choices=YES_NO_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-        coerce=lambda v: {"yes": True, "no": False}.get(v),
-        empty_value=None,
-        label="Did it wake you up?",
-    )
+    woke_from_sleep = yes_no_field("Did it wake you up?")
     stimulation_felt = forms.ChoiceField(
         choices=STIMULATION_FELT_CHOICES,
         required=False,
@@ -175,7 +185,7 @@ class EpisodeForm(PatientFormMixin, forms.Form):
 
     @staticmethod
     def initial_for(episode: Any, patient: Patient) -> dict[str, Any]:
-        woke = {True: "yes", False: "no"}.get(episode.woke_from_sleep, "")
+        woke = yes_no_initial(episode.woke_from_sleep)
         return {
             "started_at": local_input(episode.started_at, patient),
             "severity": episode.severity,
@@ -220,22 +230,8 @@ class NightForm(forms.ModelForm):
         widget=forms.RadioSelect,
         label="How active were you yesterday?",
     )
-    alcohol = forms.TypedChoiceField(
-        choices=YES_NO_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-        coerce=lambda v: {"yes": True, "no": False}.get(v),
-        empty_value=None,
-        label="Any alcohol yesterday evening?",
-    )
-    lumbar_support = forms.TypedChoiceField(
-        choices=YES_NO_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-        coerce=lambda v: {"yes": True, "no": False}.get(v),
-        empty_value=None,
-        label="Did you use lumbar support in bed?",
-    )
+    alcohol = yes_no_field("Any alcohol yesterday evening?")
+    lumbar_support = yes_no_field("Did you use lumbar support in bed?")
 
     class Meta:
         model = Night
@@ -260,7 +256,7 @@ class NightForm(forms.ModelForm):
         if self.instance.pk:
             for name in ("alcohol", "lumbar_support"):
                 value = getattr(self.instance, name)
-                self.initial[name] = {True: "yes", False: "no"}.get(value, "")
+                self.initial[name] = yes_no_initial(value)
 
 
 class PastNightForm(forms.Form):
