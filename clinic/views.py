@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -23,7 +24,7 @@ from clinic.audit import audit_access
 from clinic.cohort import SORTS, attach_page_details, cohort_queryset, recent_window
 from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
 from clinic.services import patient_onboard, set_password_path
-from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night
+from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
@@ -66,9 +67,45 @@ def cohort(request: HttpRequest) -> HttpResponse:
 
 @clinician_required
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_patient_or_404(request.user, patient_id)
+    patient = get_patient_or_404(request.user, patient_id, also=("summary",))
     audit_access(request, patient, "patient_record")
+    return render(request, "clinic/patient.html", {
+        "patient": patient,
+        "record": patient_record(patient, page_requested(request.GET.get("page"))),
+        "insights": patient_insights(patient, request.user),
+    })
+
+
+def page_requested(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
+def patient_record_cache_key(patient: Patient, page_number: int) -> str:
+    # created_at too: a database rebuilt under a shared cache reuses ids and data versions,
+    # and the page must never show another patient's diary.
+    created = int(patient.created_at.timestamp() * 1_000_000)
+    return f"clinic:patient-record:{patient.pk}:{created}:{patient.data_version}:{page_number}"
+
+
+def patient_record(patient: Patient, page_number: int) -> dict[str, str]:
+    """The parts of the patient page that change only with the patient's data (device, settings
+    history, medications, a page of nights), rendered once per data version: every write to them
+    ends in diary.services.patient_data_changed, so a warm page reads none of those rows
+    (issue 9: the same queries for 30 nights and for five years)."""
+    key = patient_record_cache_key(patient, page_number)
+    record = cache.get(key)
+    if record is None:
+        record = render_patient_record(patient, page_number)
+        cache.set(key, record)
+    return record
+
+
+def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     devices = list(patient.devices.all())
+    device = devices[0] if devices else None
     history = list(
         SettingsRecord.objects.for_patient(patient)
         .select_related("corrects", "recorded_by")
@@ -89,7 +126,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             to_attr="live_episodes",
         )
     )
-    page = Paginator(nights, NIGHTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(nights, NIGHTS_PAGE_SIZE).get_page(page_number)
     settings_html = SettingsHtml()
     for record in history:
         record.settings_html = settings_html(record)
@@ -119,17 +156,18 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         })
     context: dict[str, Any] = {
         "patient": patient,
-        "device": devices[0] if devices else None,
-        "devices": devices,
+        "device": device,
         "current": timeline.current,
         "current_html": settings_html(timeline.current),
         "history": history,
         "medications": list(Medication.objects.for_patient(patient)),
         "page": page,
         "night_rows": night_rows,
-        "insights": patient_insights(patient, request.user),
     }
-    return render(request, "clinic/patient.html", context)
+    return {
+        part: render_to_string(f"clinic/_patient_{part}.html", context)
+        for part in ("device", "current", "history", "medications", "nights")
+    }
 
 
 def night_facts(night: Night, cramps: int, home_zone: str) -> list[str]:

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.services import patient_data_changed
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +38,12 @@ class PatientAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("care_team")
+
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "timezone" in form.changed_data:
+            # Pages show times in the patient's zone and cache them per data version.
+            patient_data_changed(obj)
 
     @admin.display(description="Care team")
     def care_team_list(self, patient: Patient) -> str:

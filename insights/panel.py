@@ -3,8 +3,8 @@
 The panel's analysis part (sentences, chart alt texts, epoch and comparison rows) is cached
 as plain values per patient, data version and night (`analysis_panel`), so a warm request
 neither unpickles the whole analysis nor walks every night again: it costs the same for 30
-nights and for five years, one query for the flags with their acknowledgements (flags change
-on acknowledgement, without a new data version, so they are read on every request).
+nights and for five years. Flags and their acknowledgements are read on every request (two
+queries): an acknowledgement changes them without a new data version.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from diary.models import Patient
@@ -20,35 +19,47 @@ from insights import charts
 from insights.analysis import Analysis
 from insights.data import cached_analysis, today_for
 from insights.ladder import DECISION_SUPPORT
-from insights.models import Flag, FlagAcknowledgement
+from insights.models import Flag, FlagAcknowledgement, PatientSummary
+from insights.summary import refresh_summary
 
 CHART_ORDER = ["timeline", "rolling", "dose-response", "tradeoff"]
 
 
 def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
-    """Active flags, each with its latest acknowledgement, in one query whatever their number
-    (ack_at, ack_by, ack_note, ack_fingerprint; `alerting` when not acknowledged for the
-    evidence it now rests on)."""
-    latest = FlagAcknowledgement.objects.filter(flag=OuterRef("pk")).order_by(
-        "-acknowledged_at", "-id"
-    )
-    flags = list(
-        Flag.objects.filter(patient=patient)
-        .active()
-        .annotate(
-            ack_at=Subquery(latest.values("acknowledged_at")[:1]),
-            ack_by=Subquery(latest.values("acknowledged_by__username")[:1]),
-            ack_note=Subquery(latest.values("note")[:1]),
-            ack_fingerprint=Subquery(latest.values("fingerprint")[:1]),
-        )
-        .order_by("-step", "code")
-    )
+    """Active flags, each with its latest acknowledgement (ack_at, ack_by, ack_note;
+    `is_alerting` when not acknowledged for the evidence it now rests on). Two plain queries
+    whether there are flags or not, so the page's count never depends on the data."""
+    flags = list(Flag.objects.filter(patient=patient).active().order_by("-step", "code"))
+    latest: dict[int, FlagAcknowledgement] = {}
+    for acknowledgement in (
+        FlagAcknowledgement.objects.filter(flag__patient=patient, flag__resolved_at__isnull=True)
+        .select_related("acknowledged_by")
+        .order_by("acknowledged_at", "id")
+    ):
+        latest[acknowledgement.flag_id] = acknowledgement  # the last one wins
     for flag in flags:
-        flag.is_alerting = flag.ack_fingerprint != flag.fingerprint
+        ack = latest.get(flag.pk)
+        flag.ack_at = ack.acknowledged_at if ack else None
+        flag.ack_by = ack.acknowledged_by.username if ack and ack.acknowledged_by else None
+        flag.ack_note = ack.note if ack else ""
+        flag.is_alerting = ack is None or ack.fingerprint != flag.fingerprint
     return flags
 
 
+def refresh_if_stale(patient: Patient) -> None:
+    """The page never shows a stale ladder: a write refreshes the summary and flags a moment
+    later (insights.summary), so a page read in between refreshes them itself. Reads the
+    summary loaded with the patient (select_related) when there is one."""
+    try:
+        summary = patient.summary
+    except PatientSummary.DoesNotExist:
+        summary = None
+    if summary is None or summary.data_version != patient.data_version:
+        refresh_summary(patient)
+
+
 def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
+    refresh_if_stale(patient)
     flags = active_flags_with_acknowledgement(patient)
     steps = [f.step for f in flags if f.step is not None]
     return {

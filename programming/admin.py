@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from diary.models import Patient
+from diary.services import patient_data_changed
 from programming.models import Device, SettingsRecord
 from programming.services import settings_record_create
 
@@ -23,6 +25,16 @@ class DeviceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Device, form: Any, change: bool) -> None:
+        # The patient page caches the device line per data version (clinic.views.patient_record).
+        previous = form.initial.get("patient") if change else None
+        super().save_model(request, obj, form, change)
+        patient_data_changed(obj.patient)
+        if previous is not None and previous != obj.patient_id:
+            moved_from = Patient.objects.filter(pk=previous).first()
+            if moved_from is not None:
+                patient_data_changed(moved_from)
 
 
 @admin.register(SettingsRecord)
