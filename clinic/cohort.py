@@ -1,8 +1,9 @@
 """The cohort page in a constant number of queries, whatever the cohort's size.
 
 Sorting and paginating read plain columns (the user, the summary kept by insights.summary)
-and compute a per-patient subquery only when the chosen sort or filter needs it; the page's
-25 rows then get their recent logging, device and current settings in one query by id.
+and compute a per-patient subquery only when the chosen sort or filter needs it, and return
+ids only; the page's 25 rows then get their recent logging, device, ladder position and
+current settings in one hand-written query by id (page_rows).
 SQLite computes every result column for every row before it sorts and cuts a page, so the
 counts over all 1,000 patients stay out of the ordering query unless they are the sort.
 """
@@ -12,17 +13,32 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from clinic.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient
+from insights.models import PatientSummary
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, Device, SettingsRecord
+from programming.timeline import Settings
 
 WINDOW_NIGHTS = 14
 THERAPY_LABELS = dict(THERAPY_CHOICES)
@@ -89,7 +105,6 @@ def _recent(window: Window, names: Iterable[str]) -> dict[str, Any]:
     return {name: build[name]() for name in names}
 
 
-DETAILS = ["therapy", "phase", "last_night", "nights_logged_14", "cramp_nights_14"]
 # The annotations each sort orders by; the other sorts read plain columns only.
 SORT_NEEDS = {
     "therapy": ["therapy", "phase"],
@@ -101,52 +116,146 @@ SORT_NEEDS = {
 
 def cohort_queryset(
     user: Any, *, window: Window, therapy: str = "", phase: str = "", sort: str = "triage"
-) -> QuerySet[Patient]:
-    """The clinician's patients, filtered and in the chosen order, for the paginator."""
+) -> QuerySet[Patient, int]:
+    """The ids of the clinician's patients, filtered and in the chosen order, for the
+    paginator: ids only, so that sorting the whole cohort carries no wide rows."""
     sort = sort if sort in SORTS else "triage"
     needed = set(SORT_NEEDS.get(sort, []))
     if therapy:
         needed.add("therapy")
     if phase:
         needed.add("phase")
-    patients = (
-        visible_patients(user)
-        .select_related("user", "summary")
-        .annotate(**_recent(window, sorted(needed)))
-    )
+    patients = visible_patients(user).annotate(**_recent(window, sorted(needed)))
     if therapy:
         patients = patients.filter(therapy=therapy)
     if phase:
         patients = patients.filter(phase=phase)
-    return patients.order_by(*SORTS[sort])
+    return patients.order_by(*SORTS[sort]).values_list("pk", flat=True)
 
 
-def attach_page_details(patients: list[Patient], window: Window) -> None:
-    """The page's rows get their device, last night, 14-night counts and current settings
-    (two queries, by id, whatever the cohort's size), and the ladder position (None until
-    the patient has a summary)."""
-    current_settings = (
-        SettingsRecord.objects.filter(device__patient=OuterRef("pk"), correction__isnull=True)
-        .order_by("-effective_at", "-id")
-        .values("pk")[:1]
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@dataclass
+class CohortRow:
+    """One patient's line on the cohort page."""
+
+    pk: int
+    username: str
+    therapy: str | None
+    phase: str | None
+    last_night: date | None
+    nights_logged_14: int
+    cramp_nights_14: int
+    ladder_step: int | None  # None until the patient has a summary
+    lead_migration: bool
+    current_settings: Settings | None = None
+    settings_html: str = ""
+    href: str = ""
+    last_night_label: str = "—"
+
+    @property
+    def therapy_label(self) -> str:
+        return THERAPY_LABELS.get(self.therapy or "", "")
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS.get(self.phase or "", "")
+
+
+# The page's rows by patient id in one portable SQL query (SQLite and PostgreSQL): the ORM
+# spends more time compiling the correlated subqueries and building related instances than
+# the database spends running them. Soft-deleted nights and episodes are left out exactly as
+# in _recent; the current settings record is the latest one no record corrects, over all the
+# patient's devices.
+ROWS_SQL = """
+SELECT p.id, u.username,
+  (SELECT d.therapy FROM {device} d WHERE d.patient_id = p.id
+    ORDER BY d.implanted_on DESC, d.id DESC LIMIT 1),
+  (SELECT d.phase FROM {device} d WHERE d.patient_id = p.id
+    ORDER BY d.implanted_on DESC, d.id DESC LIMIT 1),
+  (SELECT MAX(n.date) FROM {night} n WHERE n.patient_id = p.id AND n.deleted_at IS NULL),
+  (SELECT COUNT(*) FROM {night} n WHERE n.patient_id = p.id AND n.deleted_at IS NULL
+    AND n.date >= %s AND n.date <= %s),
+  (SELECT COUNT(*) FROM {night} n WHERE n.patient_id = p.id AND n.deleted_at IS NULL
+    AND n.date >= %s AND n.date <= %s
+    AND EXISTS (SELECT 1 FROM {episode} e WHERE e.night_id = n.id AND e.deleted_at IS NULL)),
+  s.ladder_step, s.lead_migration,
+  r.id, r.effective_at, r.amplitude, r.amplitude_unit, r.pulse_width_us, r.frequency_hz,
+  r.stimulation_on
+FROM {patient} p
+INNER JOIN {user} u ON u.id = p.user_id
+LEFT OUTER JOIN {summary} s ON s.patient_id = p.id
+LEFT OUTER JOIN {record} r ON r.id = (
+  SELECT c.id FROM {record} c INNER JOIN {device} d ON d.id = c.device_id
+  WHERE d.patient_id = p.id
+  AND NOT EXISTS (SELECT 1 FROM {record} k WHERE k.corrects_id = c.id)
+  ORDER BY c.effective_at DESC, c.id DESC LIMIT 1)
+WHERE p.id IN ({ids})
+"""
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """SQLite hands MAX() over a date column back as its stored text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _settings(record: list[Any]) -> Settings:
+    """The current settings record's columns as read by the raw query: SQLite hands back
+    the datetime as text, the decimals as floats and the boolean as 0 or 1."""
+    record_id, effective_at, amplitude, unit, pulse_width_us, frequency_hz, on = record
+    if isinstance(effective_at, str):
+        effective_at = datetime.fromisoformat(effective_at)
+    if timezone.is_naive(effective_at):
+        effective_at = timezone.make_aware(effective_at, UTC)
+    return Settings(
+        record_id=record_id, effective_at=effective_at, amplitude=float(amplitude),
+        amplitude_unit=unit, pulse_width_us=pulse_width_us, frequency_hz=float(frequency_hz),
+        stimulation_on=bool(on),
     )
-    details = {
-        row["pk"]: row
-        for row in Patient.objects.filter(pk__in=[p.pk for p in patients])
-        .annotate(**_recent(window, DETAILS), current_settings_id=Subquery(current_settings))
-        .values("pk", "current_settings_id", *DETAILS)
-    }
-    records = SettingsRecord.objects.in_bulk(
-        [d["current_settings_id"] for d in details.values() if d["current_settings_id"]]
-    )
-    for patient in patients:
-        row = details[patient.pk]
-        for name in DETAILS:
-            setattr(patient, name, row[name])
-        patient.current_settings = records.get(row["current_settings_id"])
-        summary = getattr(patient, "summary", None)
-        patient.ladder_step = summary.ladder_step if summary is not None else None
-        patient.lead_migration = bool(summary and summary.lead_migration)
-        patient.therapy_label = THERAPY_LABELS.get(patient.therapy, "")
-        patient.phase_label = PHASE_LABELS.get(patient.phase, "")
 
+
+def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
+    """The page's rows, in the order of `ids`, with their device, last night, 14-night counts,
+    ladder position and current settings: one query whatever the cohort's size."""
+    if not ids:
+        return []
+    sql = ROWS_SQL.format(
+        patient=_table(Patient), user=_table(get_user_model()), summary=_table(PatientSummary),
+        device=_table(Device), night=_table(Night), episode=_table(CrampEpisode),
+        record=_table(SettingsRecord), ids=", ".join(["%s"] * len(ids)),
+    )
+    first = connection.ops.adapt_datefield_value(window.first)
+    last = connection.ops.adapt_datefield_value(window.last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, last, first, last, *ids])
+        found = {
+            pk: CohortRow(
+                pk=pk, username=username, therapy=therapy, phase=phase,
+                last_night=_as_date(last_night), nights_logged_14=logged,
+                cramp_nights_14=cramped, ladder_step=ladder_step,
+                lead_migration=bool(lead_migration),
+                current_settings=_settings(record) if record[0] is not None else None,
+            )
+            for (
+                pk, username, therapy, phase, last_night, logged, cramped,
+                ladder_step, lead_migration, *record,
+            ) in cursor.fetchall()
+        }
+    rows = [found[pk] for pk in ids if pk in found]
+    labels: dict[date, str] = {}  # most rows share last night's date: format each date once
+    for row in rows:
+        if row.last_night is not None:
+            if row.last_night not in labels:
+                labels[row.last_night] = dateformat.format(row.last_night, "D j M")
+            row.last_night_label = labels[row.last_night]
+    return rows
+
+
+def stale_summaries(user: Any) -> QuerySet[Patient]:
+    """The user's patients whose summary is missing or older than their data: for
+    insights.summary.ensure_fresh, so that a fresh cohort costs one query, not its ids."""
+    return visible_patients(user).filter(
+        Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
+    )

@@ -14,19 +14,21 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 
 from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
 from clinic.audit import audit_access
-from clinic.cohort import SORTS, attach_page_details, cohort_queryset, recent_window
+from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window, stale_summaries
 from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
 from clinic.services import patient_onboard, set_password_path
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
+from insights.summary import ensure_fresh
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
 from programming.services import settings_from_record
 from programming.timeline import Settings, Timeline
@@ -45,13 +47,16 @@ def cohort(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "triage")
     sort = sort if sort in SORTS else "triage"
     window = recent_window()
-    patients = cohort_queryset(request.user, window=window, therapy=therapy, phase=phase, sort=sort)
-    page = Paginator(patients, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    attach_page_details(rows, window)
-    settings_html = SettingsHtml()
+    # The triage order and the ladder column read the summaries: never a stale one.
+    ensure_fresh(stale_summaries(request.user))
+    ids = cohort_queryset(request.user, window=window, therapy=therapy, phase=phase, sort=sort)
+    page = Paginator(ids, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = page_rows(list(page.object_list), window)
+    settings_html = CohortSettingsHtml()
+    href = reverse("clinic:patient", args=[0]).replace("/0/", "/{}/")  # one reverse a page
     for row in rows:
         row.settings_html = settings_html(row.current_settings)
+        row.href = href.format(row.pk)
     return render(request, "clinic/cohort.html", {
         "page": page,
         "rows": rows,
@@ -59,10 +64,53 @@ def cohort(request: HttpRequest) -> HttpResponse:
         "therapy": therapy,
         "phase": phase,
         "sort": sort,
+        "headers": cohort_headers(sort, therapy, phase),
         "filter_query": "&" + urlencode({"sort": sort, "therapy": therapy, "phase": phase}),
         "therapy_choices": THERAPY_CHOICES,
         "phase_choices": PHASE_CHOICES,
     })
+
+
+# The cohort table's columns: sort key (None: not sortable), label, cell class.
+COHORT_COLUMNS = [
+    ("patient", "Patient", ""),
+    ("therapy", "Therapy / phase", ""),
+    ("last_night", "Last logged night", ""),
+    ("nights_logged", "Nights logged /14", "text-end"),
+    ("cramp_nights", "Cramp nights /14", "text-end"),
+    (None, "Current settings", ""),
+    ("ladder", "Ladder", ""),
+]
+
+
+def cohort_headers(sort: str, therapy: str, phase: str) -> list[dict[str, Any]]:
+    """The header cells with their sort links, keeping the filters."""
+    filters = {name: value for name, value in (("therapy", therapy), ("phase", phase)) if value}
+    return [
+        {
+            "label": label,
+            "css": css,
+            "key": key,
+            "current": key == sort,
+            "href": "?" + urlencode({"sort": key, **filters}) if key else "",
+        }
+        for key, label, css in COHORT_COLUMNS
+    ]
+
+
+class CohortSettingsHtml:
+    """clinic/_settings.html rendered once per distinct setting shown on the cohort page:
+    every patient has their own records, but most share a handful of programmes."""
+
+    def __init__(self) -> None:
+        self.template = get_template("clinic/_settings.html")
+        self.rendered: dict[tuple[Any, ...] | None, str] = {}
+
+    def __call__(self, settings: Settings | None) -> str:
+        key = settings.parameters if settings is not None else None
+        if key not in self.rendered:
+            self.rendered[key] = self.template.render({"s": settings})
+        return self.rendered[key]
 
 
 @clinician_required

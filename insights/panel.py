@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from diary.models import Patient
@@ -82,6 +83,7 @@ def analysis_panel(patient: Patient) -> dict[str, Any]:
     panel = cache.get(key)
     if panel is None:
         panel = panel_values(patient, cached_analysis(patient))
+        panel["analysis_html"] = render_to_string("insights/_patient_analysis.html", {"i": panel})
         cache.set(key, panel)
     return panel
 

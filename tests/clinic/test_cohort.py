@@ -13,9 +13,12 @@ from django.urls import reverse
 from clinic.cohort import recent_window
 from diary.models import Patient
 from diary.services import night_delete
+from insights import summary
 from insights.models import PatientSummary
 from tests.factories import (
     change_settings,
+    local,
+    log_cramp,
     log_cramp_free,
     log_nights,
     make_clinician,
@@ -30,7 +33,7 @@ def rows(client: Client, **params: str) -> list[Patient]:
 
 
 def names(client: Client, **params: str) -> list[str]:
-    return [row.user.username for row in rows(client, **params)]
+    return [row.username for row in rows(client, **params)]
 
 
 def test_i_see_my_patients_only(alice: Patient, bob: Patient, lee_client: Client) -> None:
@@ -68,7 +71,9 @@ def test_it_shows_the_current_settings_of_the_corrected_timeline(
     first = alice.devices.get().settings_records.get()
     change_settings(alice, first.effective_at + timedelta(days=30), amplitude="1.1")
     (row,) = [r for r in rows(lee_client) if r.pk == alice.pk]
-    assert str(row.current_settings.amplitude) == "1.10"
+    latest = alice.devices.get().settings_records.latest("effective_at")
+    assert row.current_settings.record_id == latest.pk
+    assert row.current_settings.amplitude == 1.1
     assert "1.1 mA" in lee_client.get(reverse("clinic:cohort")).content.decode()
 
 
@@ -82,7 +87,12 @@ def test_it_filters_by_therapy_and_phase(
 
 
 def summarise(patient: Patient, **fields: object) -> None:
-    defaults = {"ladder_step": None, "lead_migration": False, "cramp_night_rate_14": None}
+    """A summary made up for the test, current with the patient's data (so not recomputed)."""
+    patient.refresh_from_db(fields=["data_version"])
+    defaults = {
+        "ladder_step": None, "lead_migration": False, "cramp_night_rate_14": None,
+        "data_version": patient.data_version,
+    }
     PatientSummary.objects.update_or_create(patient=patient, defaults={**defaults, **fields})
 
 
@@ -145,3 +155,30 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(db) -> None:
         counts[target] = count_queries(client)
     assert counts[3] == counts[30]
     assert counts[30] <= 8
+
+
+def test_the_cohort_refreshes_a_summary_left_stale_before_it_sorts(
+    alice: Patient, carmen: Patient, lee_client: Client, settings
+) -> None:
+    settings.SUMMARY_REFRESH = "background"
+    settings.SUMMARY_REFRESH_DELAY = 3600  # as if the worker died before running it
+    last = alice.last_completed_night()
+    for back in range(3):
+        log_cramp(alice, local(alice, last - timedelta(days=back) + timedelta(days=1), 2))
+    alice.refresh_from_db()
+    assert PatientSummary.objects.get(patient=alice).data_version != alice.data_version
+    (row,) = [r for r in rows(lee_client) if r.pk == alice.pk]
+    assert row.ladder_step == 1
+    assert names(lee_client)[0] == "alice"
+    assert PatientSummary.objects.get(patient=alice).data_version == alice.data_version
+    summary._refresher.due.clear()
+
+
+def test_rows_link_to_the_patient_and_sort_links_keep_the_filters(
+    alice: Patient, lee_client: Client
+) -> None:
+    page = lee_client.get(reverse("clinic:cohort"), {"therapy": "sacral", "sort": "ladder"})
+    html = page.content.decode()
+    assert f'href="{reverse("clinic:patient", args=[alice.pk])}">alice</a>' in html
+    assert 'href="?sort=cramp_nights&amp;therapy=sacral"' in html
+    assert 'aria-current="true">Ladder ▾</a>' in html
