@@ -36,6 +36,7 @@ from django.utils import dateformat, timezone
 
 from clinic.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient
+from insights.ladder import STEP_NAMES
 from insights.models import PatientSummary
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, Device, SettingsRecord
 from programming.timeline import Settings
@@ -158,6 +159,10 @@ class CohortRow:
     @property
     def therapy_label(self) -> str:
         return THERAPY_LABELS.get(self.therapy or "", "")
+
+    @property
+    def step_name(self) -> str:
+        return STEP_NAMES.get(self.ladder_step, "") if self.ladder_step is not None else ""
 
     @property
     def phase_label(self) -> str:

@@ -22,6 +22,13 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+def last_completed_night(zone: zoneinfo.ZoneInfo) -> date:
+    """The latest night that is over in this zone (see settings.NIGHT_END_HOUR)."""
+    now = timezone.now().astimezone(zone)
+    days_back = 2 if now.hour < settings.NIGHT_END_HOUR else 1
+    return now.date() - timedelta(days=days_back)
+
+
 class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
@@ -53,10 +60,7 @@ class Patient(models.Model):
         return timezone.now().astimezone(self.tz)
 
     def last_completed_night(self) -> date:
-        """The latest night that is over (see settings.NIGHT_END_HOUR)."""
-        now = self.local_now()
-        days_back = 2 if now.hour < settings.NIGHT_END_HOUR else 1
-        return now.date() - timedelta(days=days_back)
+        return last_completed_night(self.tz)
 
     def get_additional_data(self) -> dict[str, int]:
         """Files this row's audit-log entries under the patient (see accounts.admin)."""

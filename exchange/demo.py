@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from clinic.models import Clinician
-from diary.models import Patient
+from diary.models import Patient, last_completed_night
 from exchange.bundle import bundle_import, bundle_shift, bundle_validate, last_night
 from exchange.scenarios import SCENARIOS
 
@@ -44,10 +42,11 @@ def seed_patient(path: Path) -> tuple[Patient, bool]:
     if existing is not None:
         return existing, False
     zone = ZoneInfo(bundle["patient"]["timezone"])
-    yesterday = timezone.now().astimezone(zone).date() - timedelta(days=1)
+    # The diary ends with the latest night that is over where the patient lives.
+    latest = last_completed_night(zone)
     last = last_night(bundle)
     if last is not None:
-        bundle = bundle_shift(bundle, (yesterday - last).days)
+        bundle = bundle_shift(bundle, (latest - last).days)
     patient = bundle_import(bundle_validate(bundle))
     patient.user.set_password(DEMO_PASSWORD)
     patient.user.save(update_fields=["password"])

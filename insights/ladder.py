@@ -35,6 +35,15 @@ CRAMP_ASSOCIATED_CATEGORIES = frozenset({"steroid", "diuretic", "statin"})
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
 
+# Each step of the ladder in a few words, for the cohort's ladder column.
+STEP_NAMES = {
+    0: "rule out other causes",
+    1: "reduce amplitude",
+    2: "reprogram",
+    3: "possible lead migration",
+    4: "relieved by turning off",
+}
+
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -182,3 +182,13 @@ def test_rows_link_to_the_patient_and_sort_links_keep_the_filters(
     assert f'href="{reverse("clinic:patient", args=[alice.pk])}">alice</a>' in html
     assert 'href="?sort=cramp_nights&amp;therapy=sacral"' in html
     assert 'aria-current="true">Ladder ▾</a>' in html
+
+
+def test_the_ladder_column_names_the_step(
+    alice: Patient, carmen: Patient, lee_client: Client
+) -> None:
+    summarise(alice, ladder_step=2)
+    summarise(carmen, ladder_step=0)
+    page = lee_client.get(reverse("clinic:cohort")).content.decode()
+    assert "Step 2: reprogram" in page
+    assert "Step 0: rule out other causes" in page
