@@ -256,7 +256,8 @@ def timeline_alt(analysis: Analysis) -> str:
     )
     n_changes = max(len(analysis.changes) - 1, 0)
     if analysis.changes:
-        text += f"{n_changes} settings changes; now {analysis.changes[-1].describe()}. "
+        plural = "change" if n_changes == 1 else "changes"
+        text += f"{n_changes} settings {plural}; now {analysis.changes[-1].describe()}. "
     off = sum(1 for c in analysis.changes if not c.stimulation_on)
     if off:
         text += f"The device was off {off} times (shaded). "
