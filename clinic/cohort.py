@@ -26,7 +26,6 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -256,11 +255,3 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
                 labels[row.last_night] = dateformat.format(row.last_night, "D j M")
             row.last_night_label = labels[row.last_night]
     return rows
-
-
-def stale_summaries(user: Any) -> QuerySet[Patient]:
-    """The user's patients whose summary is missing or older than their data: for
-    insights.summary.ensure_fresh, so that a fresh cohort costs one query, not its ids."""
-    return visible_patients(user).filter(
-        Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
-    )

@@ -20,9 +20,14 @@ from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 
-from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
+from clinic.access import (
+    clinician_required,
+    get_patient_or_404,
+    get_scoped_or_404,
+    visible_patients,
+)
 from clinic.audit import audit_access
-from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window, stale_summaries
+from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window
 from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
 from clinic.services import patient_onboard, set_password_path
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
@@ -48,7 +53,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in SORTS else "triage"
     window = recent_window()
     # The triage order and the ladder column read the summaries: never a stale one.
-    ensure_fresh(stale_summaries(request.user))
+    ensure_fresh(visible_patients(request.user))
     ids = cohort_queryset(request.user, window=window, therapy=therapy, phase=phase, sort=sort)
     page = Paginator(ids, COHORT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = page_rows(list(page.object_list), window)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from diary.models import CRAMP_ASSOCIATED_CATEGORIES
 from insights.analysis import (
     AttributedNight,
     Comparison,
@@ -30,8 +31,6 @@ from insights.analysis import (
     build_comparisons,
     describe_change,
 )
-
-CRAMP_ASSOCIATED_CATEGORIES = frozenset({"steroid", "diuretic", "statin"})
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
 

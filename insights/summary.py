@@ -135,17 +135,24 @@ def wait_for_refreshes(timeout: float | None = 30) -> None:
 atexit.register(wait_for_refreshes)
 
 
+STALE = Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
+"""A Patient filter: the summary is missing or older than the patient's data."""
+
+
 def ensure_fresh(patients: Iterable[Patient]) -> int:
-    """Recompute the summaries of these patients that are missing or stale; returns how many.
-    One query when all are fresh."""
+    """Recompute the summaries of these patients (a Patient queryset, or patients) that are
+    missing or stale; returns how many. One query when all are fresh."""
+    from django.db.models import QuerySet
+
     from diary.models import Patient
 
-    ids = [p.pk for p in patients]
-    if not ids:
-        return 0
-    stale = Patient.objects.filter(pk__in=ids).filter(
-        Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
-    )
+    if isinstance(patients, QuerySet):
+        stale = patients.filter(STALE)
+    else:
+        ids = [p.pk for p in patients]
+        if not ids:
+            return 0
+        stale = Patient.objects.filter(pk__in=ids).filter(STALE)
     count = 0
     for patient in stale:
         refresh_summary(patient)
