@@ -219,7 +219,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     flags: list[Flag] = []
     rate = len(recent_cramp) / len(recent) if recent else None
     recent_rates = {"cramp_night_rate_last_14": rate}
-    recent_note = f"{len(recent_cramp)} cramp nights among the last {len(recent)} logged nights."
+    recent_note = f"{len(recent_cramp)} of the last {len(recent)} logged nights had cramps."
     cramp_dates = tuple(a.night.date for a in recent_cramp)
 
     since_onset = [c for c in changes if onset is not None and c.first_night >= onset]

@@ -19,6 +19,7 @@ from diary.models import Patient
 from insights import charts
 from insights.analysis import Analysis
 from insights.data import cached_analysis, today_for
+from insights.evidence import evidence_in_words, rule_anchor
 from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag, FlagAcknowledgement, PatientSummary
 from insights.summary import refresh_summary
@@ -32,6 +33,7 @@ def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
     whether there are flags or not, so the page's count never depends on the data."""
     flags = list(Flag.objects.filter(patient=patient).active().order_by("-step", "code"))
     latest: dict[int, FlagAcknowledgement] = {}
+    rules_url = reverse("insights:ladder-rules")
     for acknowledgement in (
         FlagAcknowledgement.objects.filter(flag__patient=patient, flag__resolved_at__isnull=True)
         .select_related("acknowledged_by")
@@ -44,6 +46,8 @@ def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
         flag.ack_by = ack.acknowledged_by.username if ack and ack.acknowledged_by else None
         flag.ack_note = ack.note if ack else ""
         flag.is_alerting = ack is None or ack.fingerprint != flag.fingerprint
+        flag.evidence_words = evidence_in_words(flag.evidence)
+        flag.rule_url = f"{rules_url}#{rule_anchor(flag.code)}"
     return flags
 
 

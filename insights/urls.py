@@ -21,5 +21,6 @@ urlpatterns = [
         views.acknowledge_flag,
         name="acknowledge-flag",
     ),
+    path("ladder/", views.ladder_rules, name="ladder-rules"),
     path("me/last-30-nights.<str:fmt>", views.my_last_30_nights, name="my-last-30-nights"),
 ]

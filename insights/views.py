@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
+import markdown
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +18,7 @@ from clinic.audit import audit_access
 from diary.models import Night, Patient
 from insights import charts
 from insights.data import cached_analysis, today_for
+from insights.evidence import ladder_doc_text
 from insights.models import Flag, FlagAcknowledgement
 from insights.pdf import visit_summary_pdf
 from insights.summary import refresh_summary
@@ -119,3 +122,17 @@ def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> Htt
     ):
         target = "clinic:cohort"
     return redirect(target)
+
+
+@lru_cache(maxsize=1)
+def ladder_rules_html() -> str:
+    """docs/management-ladder.md as HTML, each heading with the anchor a flag links to. The
+    document is the project's own (no visitor's text), read once per process."""
+    html = markdown.markdown(ladder_doc_text(), extensions=["toc", "tables"])
+    return html.replace("<table>", '<table class="table table-sm">')
+
+
+@require_GET
+@clinician_required
+def ladder_rules(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/ladder_rules.html", {"doc_html": ladder_rules_html()})
