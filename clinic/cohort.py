@@ -143,6 +143,7 @@ class CohortRow:
 
     pk: int
     username: str
+    display_name: str
     therapy: str | None
     phase: str | None
     last_night: date | None
@@ -174,7 +175,7 @@ class CohortRow:
 # in _recent; the current settings record is the latest one no record corrects, over all the
 # patient's devices.
 ROWS_SQL = """
-SELECT p.id, u.username,
+SELECT p.id, u.username, p.display_name,
   (SELECT d.therapy FROM {device} d WHERE d.patient_id = p.id
     ORDER BY d.implanted_on DESC, d.id DESC LIMIT 1),
   (SELECT d.phase FROM {device} d WHERE d.patient_id = p.id
@@ -236,14 +237,15 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
         cursor.execute(sql, [first, last, first, last, *ids])
         found = {
             pk: CohortRow(
-                pk=pk, username=username, therapy=therapy, phase=phase,
+                pk=pk, username=username, display_name=display_name or "",
+                therapy=therapy, phase=phase,
                 last_night=_as_date(last_night), nights_logged_14=logged,
                 cramp_nights_14=cramped, ladder_step=ladder_step,
                 lead_migration=bool(lead_migration),
                 current_settings=_settings(record) if record[0] is not None else None,
             )
             for (
-                pk, username, therapy, phase, last_night, logged, cramped,
+                pk, username, display_name, therapy, phase, last_night, logged, cramped,
                 ladder_step, lead_migration, *record,
             ) in cursor.fetchall()
         }

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from diary.models import Medication, timezone_choices
 from programming.forms import SettingsForm, local_now
@@ -22,8 +23,17 @@ class PatientOnboardForm(SettingsForm):
         max_length=150, validators=[User.username_validator],
         help_text="What the patient will sign in with. Letters, digits and @ . + - _ only.",
     )
+    display_name = forms.CharField(
+        label="Display name", max_length=80, required=False,
+        help_text="Optional. How the care team knows the patient; shown to clinicians only.",
+    )
+    record_number = forms.CharField(
+        label="Clinic record number", max_length=32, required=False,
+        help_text="Optional. Your clinic's record or MRN number, for reports.",
+    )
     timezone = forms.ChoiceField(
-        label="Time zone", choices=timezone_choices, help_text="Where the patient lives."
+        label="Time zone", choices=timezone_choices,
+        help_text="Where the patient lives. Starts at the clinic's own zone.",
     )
     therapy = forms.ChoiceField(choices=THERAPY_CHOICES)
     phase = forms.ChoiceField(choices=PHASE_CHOICES, initial="trial")
@@ -33,7 +43,8 @@ class PatientOnboardForm(SettingsForm):
     )
 
     field_order = [
-        "username", "timezone", "therapy", "phase", "implanted_on", "lead_site",
+        "username", "display_name", "record_number", "timezone", "therapy", "phase",
+        "implanted_on", "lead_site",
         "effective_at", "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz",
         "electrode_configuration",
     ]
@@ -55,6 +66,12 @@ class PatientOnboardForm(SettingsForm):
             raise forms.ValidationError("That username is taken. Choose another.")
         return username
 
+    def clean_display_name(self) -> str:
+        return " ".join(self.cleaned_data["display_name"].split())
+
+    def clean_record_number(self) -> str:
+        return self.cleaned_data["record_number"].strip()
+
     def clean_implanted_on(self) -> date:
         implanted_on = self.cleaned_data["implanted_on"]
         if implanted_on > date.today():
@@ -69,6 +86,23 @@ class MedicationForm(forms.ModelForm):
         widgets = {"started_on": DATE_WIDGET, "stopped_on": DATE_WIDGET}
         labels = {"started_on": "Started on", "stopped_on": "Stopped on (if already stopped)"}
 
+    def clean_started_on(self) -> date:
+        started_on = self.cleaned_data["started_on"]
+        if started_on > latest_medication_date():
+            raise forms.ValidationError("That date is in the future. Record it once started.")
+        return started_on
+
+    def clean_stopped_on(self) -> date | None:
+        stopped_on = self.cleaned_data.get("stopped_on")
+        if stopped_on is not None and stopped_on > latest_medication_date():
+            raise forms.ValidationError("That date is in the future. Record a stop once made.")
+        return stopped_on
+
+
+def latest_medication_date() -> date:
+    # Today where the patient may be, a day ahead of the server at most (as diary.forms).
+    return timezone.now().date() + timedelta(days=1)
+
 
 class MedicationStopForm(forms.Form):
     stopped_on = forms.DateField(label="Stopped on", widget=DATE_WIDGET)
@@ -81,6 +115,8 @@ class MedicationStopForm(forms.Form):
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.medication.started_on:
             raise forms.ValidationError("The stop date is before the start date.")
+        if stopped_on > latest_medication_date():
+            raise forms.ValidationError("That date is in the future. Record a stop once made.")
         return stopped_on
 
 

@@ -33,11 +33,15 @@ def patient_onboard(
     pulse_width_us: int,
     frequency_hz: Decimal,
     electrode_configuration: str = "",
+    display_name: str = "",
+    record_number: str = "",
 ) -> Patient:
     """A new patient account with no usable password yet, their device and initial settings,
     on the creating clinician's care team. The patient sets a password through set_password_path."""
     user = User.objects.create_user(username=username, password=None)
-    patient = Patient.objects.create(user=user, timezone=timezone)
+    patient = Patient.objects.create(
+        user=user, timezone=timezone, display_name=display_name, record_number=record_number
+    )
     patient.care_team.add(clinician)
     device = Device.objects.create(
         patient=patient, therapy=therapy, phase=phase, implanted_on=implanted_on,

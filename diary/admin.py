@@ -27,12 +27,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class PatientAdmin(admin.ModelAdmin):
     """Where staff manage care teams: which clinicians may see a patient."""
 
-    list_display = ["user", "timezone", "care_team_list", "created_at"]
+    list_display = ["user", "display_name", "timezone", "care_team_list", "created_at"]
     list_filter = ["timezone", "care_team"]
-    search_fields = ["user__username", "user__email"]
+    search_fields = ["user__username", "user__email", "display_name", "record_number"]
     list_select_related = ["user"]
     filter_horizontal = ["care_team"]
-    fields = ["user", "timezone", "care_team", "data_version", "created_at"]
+    fields = [
+        "user", "display_name", "record_number", "timezone", "care_team", "data_version",
+        "created_at",
+    ]
     readonly_fields = ["data_version", "created_at"]
     autocomplete_fields = ["user"]
 

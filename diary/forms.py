@@ -327,7 +327,11 @@ class RemoteChangeForm(PatientFormMixin, forms.Form):
 
 class MedicationForm(forms.Form):
     name = forms.CharField(max_length=120, label="Medicine")
-    category = forms.ChoiceField(choices=MEDICATION_CATEGORY_CHOICES, label="Kind")
+    # No default: a kind picked for the patient would be a guess recorded as a fact.
+    category = forms.ChoiceField(
+        choices=[("", "Choose a kind"), *MEDICATION_CATEGORY_CHOICES], label="Kind",
+        error_messages={"required": "Choose what kind of medicine it is, or 'Not sure'."},
+    )
     started_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Started on")
 
     def clean_started_on(self) -> date:

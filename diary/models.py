@@ -29,11 +29,27 @@ def last_completed_night(zone: zoneinfo.ZoneInfo) -> date:
     return now.date() - timedelta(days=days_back)
 
 
+def clinic_time_zone() -> str:
+    """A new patient lives where the clinic is until someone says otherwise."""
+    return settings.TIME_ZONE
+
+
 class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
     )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default=clinic_time_zone, validators=[validate_timezone]
+    )
+    # Shown to clinicians beside the username; the username stays the sign-in name.
+    display_name = models.CharField(
+        max_length=80, blank=True,
+        help_text="How the care team knows the patient, for example 'A. Jansen'. Optional.",
+    )
+    record_number = models.CharField(
+        "clinic record number", max_length=32, blank=True,
+        help_text="The clinic's own record or MRN number, if you use one. Optional.",
+    )
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="patients_in_care",
@@ -51,6 +67,12 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.user.username
+
+    @property
+    def label(self) -> str:
+        """The name clinicians read: the display name with the username, or the username."""
+        name = self.user.username
+        return f"{self.display_name} ({name})" if self.display_name else name
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -229,6 +251,7 @@ MEDICATION_CATEGORY_CHOICES = [
     ("statin", "Statin"),
     ("opioid", "Opioid"),
     ("other", "Other"),
+    ("not_sure", "Not sure"),
 ]
 # ../shared/seeds/001 ("Pain Medication Side-Effects and Leg Cramps"): steroids and drugs
 # that upset electrolytes can cause night cramps; statins are the other well-known culprit.

@@ -319,6 +319,8 @@ def remote_change(request: HttpRequest) -> HttpResponse:
             reason = "device_on"
         elif data["amplitude"] < current.amplitude:
             reason = "reduce_amplitude"
+        elif data["amplitude"] > current.amplitude:
+            reason = "increase_amplitude"
         else:
             reason = "other"
         values = {

@@ -22,6 +22,7 @@ SOURCE_CHOICES = [("clinic", "Clinic"), ("patient_remote", "Patient remote"), ("
 REASON_CHOICES = [
     ("initial", "Initial settings"),
     ("reduce_amplitude", "Reduce amplitude"),
+    ("increase_amplitude", "Increase amplitude"),
     ("reprogram", "Reprogram pulse width or frequency"),
     ("device_off", "Device turned off"),
     ("device_on", "Device turned back on"),

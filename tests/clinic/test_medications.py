@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -60,3 +60,45 @@ def test_a_medication_of_another_patient_is_404_under_my_patients_url(
     assert lee_client.post(url, {"stopped_on": "2025-06-10"}).status_code == 404
     carmens.refresh_from_db()
     assert carmens.stopped_on is None
+
+
+def test_a_future_start_is_refused_next_to_the_field(alice: Patient, lee_client: Client) -> None:
+    later = (date.today() + timedelta(days=10)).isoformat()
+    response = lee_client.post(
+        reverse("clinic:medication-add", args=[alice.pk]),
+        {"name": "Prednisolone", "category": "steroid", "started_on": later},
+    )
+    assert response.status_code == 200
+    assert "That date is in the future" in str(response.context["form"].errors["started_on"])
+    assert not Medication.objects.for_patient(alice).exists()
+
+
+def test_a_future_stop_is_refused(alice: Patient, lee_client: Client) -> None:
+    medication = medication_create(
+        patient=alice, name="Furosemide", category="diuretic", started_on=date(2025, 5, 1)
+    )
+    later = (date.today() + timedelta(days=10)).isoformat()
+    url = reverse("clinic:medication-stop", args=[alice.pk, medication.pk])
+    response = lee_client.post(url, {"stopped_on": later})
+    assert response.status_code == 200
+    assert "That date is in the future" in response.content.decode()
+    medication.refresh_from_db()
+    assert medication.stopped_on is None
+
+
+def test_the_clinics_form_has_no_default_kind_and_allows_not_sure(
+    alice: Patient, lee_client: Client
+) -> None:
+    url = reverse("clinic:medication-add", args=[alice.pk])
+    form_page = lee_client.get(url)
+    assert form_page.status_code == 200
+    assert form_page.context["form"]["category"].value() in (None, "")
+    refused = lee_client.post(url, {"name": "Metformin", "started_on": "2025-05-01"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["category"]
+    assert not Medication.objects.for_patient(alice).exists()
+    saved = lee_client.post(
+        url, {"name": "Metformin", "category": "not_sure", "started_on": "2025-05-01"}
+    )
+    assert saved.status_code == 302
+    assert Medication.objects.for_patient(alice).get().category == "not_sure"

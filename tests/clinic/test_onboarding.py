@@ -108,3 +108,54 @@ def test_a_fresh_link_only_while_the_patient_has_no_password(
     dev = Patient.objects.get(user__username="dev")
     fresh = lee_client.post(reverse("clinic:password-link", args=[dev.pk]))
     assert "/clinic/welcome/" in fresh.context["link"]
+
+
+def test_the_time_zone_starts_at_the_clinics_own(lee_client: Client, settings) -> None:
+    settings.TIME_ZONE = "Europe/Lisbon"
+    response = lee_client.get(reverse("clinic:patient-new"))
+    assert response.status_code == 200
+    assert response.context["form"]["timezone"].value() == "Europe/Lisbon"
+    assert Patient._meta.get_field("timezone").get_default() == "Europe/Lisbon"
+
+
+def test_a_display_name_is_optional_and_shown_to_clinicians(lee_client: Client) -> None:
+    response = lee_client.post(reverse("clinic:patient-new"), NEW_PATIENT)
+    assert response.status_code == 200
+    assert Patient.objects.get(user__username="dev").display_name == ""
+
+    named = {
+        **NEW_PATIENT, "username": "eve", "display_name": "  Eve  van Dijk ",
+        "record_number": " MRN-4411 ",
+    }
+    response = lee_client.post(reverse("clinic:patient-new"), named)
+    assert response.status_code == 200
+    eve = Patient.objects.get(user__username="eve")
+    assert (eve.display_name, eve.record_number) == ("Eve van Dijk", "MRN-4411")
+
+    page = lee_client.get(reverse("clinic:patient", args=[eve.pk]))
+    assert page.status_code == 200
+    assert "Eve van Dijk" in page.content.decode()
+    assert "MRN-4411" in page.content.decode()
+    cohort = lee_client.get(reverse("clinic:cohort"))
+    assert cohort.status_code == 200
+    assert "Eve van Dijk" in cohort.content.decode()
+
+
+def test_another_clinician_never_sees_the_display_name(
+    lee_client: Client, okafor_client: Client
+) -> None:
+    lee_client.post(
+        reverse("clinic:patient-new"), {**NEW_PATIENT, "display_name": "Dev Sharma"}
+    )
+    cohort = okafor_client.get(reverse("clinic:cohort"))
+    assert cohort.status_code == 200
+    assert "Dev Sharma" not in cohort.content.decode()
+
+
+def test_a_display_name_too_long_is_refused_and_nothing_saved(lee_client: Client) -> None:
+    response = lee_client.post(
+        reverse("clinic:patient-new"), {**NEW_PATIENT, "display_name": "x" * 81}
+    )
+    assert response.status_code == 200
+    assert "at most 80 characters" in str(response.context["form"].errors["display_name"])
+    assert not User.objects.filter(username="dev").exists()
