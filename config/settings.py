@@ -203,6 +203,13 @@ LADDER_STIMULATION_OFF_CRAMP_NIGHTS = int(
 LADDER_MEDICATION_ONSET_DAYS = int(os.environ.get("LADDER_MEDICATION_ONSET_DAYS", "14"))
 # How far back the ladder reads: bounded so keeping it current costs the same after five years.
 LADDER_LOOKBACK_DAYS = int(os.environ.get("LADDER_LOOKBACK_DAYS", "180"))
+# Issue 16: the other signals the diary collects (insights.signals), same document.
+LADDER_NEW_MOVEMENT_NIGHTS = int(os.environ.get("LADDER_NEW_MOVEMENT_NIGHTS", "2"))
+LADDER_FACTOR_MIN_NIGHTS = int(os.environ.get("LADDER_FACTOR_MIN_NIGHTS", "5"))
+LADDER_LUMBAR_SUPPORT_RATIO = float(os.environ.get("LADDER_LUMBAR_SUPPORT_RATIO", "0.5"))
+LADDER_LOW_ACTIVITY_RATIO = float(os.environ.get("LADDER_LOW_ACTIVITY_RATIO", "2.0"))
+LADDER_THERAPY_LOSS_POINTS = float(os.environ.get("LADDER_THERAPY_LOSS_POINTS", "2"))
+LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0.3"))
 
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

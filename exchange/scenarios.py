@@ -38,6 +38,8 @@ class Phase:
     severity: tuple[int, int] = (2, 5)
     felt_elsewhere: float = 0.0  # share of episodes felt in a different location
     new_movement: tuple[str, ...] = ()
+    # Share of the other episodes (felt in the usual place) that still bring a new movement.
+    new_movement_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,22 @@ class Scenario:
     benefit: int = 7
     forced_cramps: tuple[int, ...] = ()  # nights (ago) that must have a background cramp
     quiet: tuple[int, ...] = field(default=())  # nights (ago) that must stay cramp-free
+    # Therapy-benefit points lost on the nights after an amplitude reduction.
+    reduction_benefit_loss: int = 1
+    # Night factors that move the cramps (issue 16). None: lumbar support is a fixed habit and
+    # no factor changes the chance of a cramp. Otherwise the share of nights with lumbar
+    # support, and in active phases the chance of a cramp is multiplied on nights with lumbar
+    # support and after a less active day.
+    lumbar_share: float | None = None
+    lumbar_effect: float = 1.0
+    low_activity_effect: float = 1.0
 
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         username="alice", ladder_path="possible lead migration (step 3)",
-        expected_flags=("possible_lead_migration",),
+        # Her bladder control slips after the reduction too: the therapy is weaker.
+        expected_flags=("possible_lead_migration", "therapy_loss"),
         story="Sacral stimulation for urge incontinence, stable for over a year. Calf cramps "
         "begin with stimulation felt in the calf instead of the perineum; neither an amplitude "
         "reduction nor reprogramming helps, and bladder control slips.",
@@ -177,6 +189,33 @@ SCENARIOS: tuple[Scenario, ...] = (
         phases=(Phase(149, 0, "none"),),
         changes=(Change(60, 11, "other", "More coverage of the left leg.", amplitude=3.1),),
     ),
+    Scenario(
+        username="grace",
+        ladder_path="every signal the diary collects (issue 16): new movement, lumbar support, "
+        "activity, therapy lost",
+        expected_flags=(
+            "possible_lead_migration", "reprogram", "rule_out_other_causes", "therapy_loss",
+        ),
+        story="Sacral stimulation for urge incontinence. Night cramps for eight weeks, mostly "
+        "on nights she sleeps without her lumbar pillow and after quiet days at home. The "
+        "amplitude was lowered a month ago: the cramps went on, and her bladder control fell "
+        "from about 8 to 5. In the last two weeks she has felt a new twitch in the calf or hip "
+        "with the stimulation.",
+        timezone="Europe/Dublin", therapy="sacral", phase="permanent", lead_site="left S3",
+        nights=100, implanted_ago=800, initial=(2.4, 210, 14), benefit=8,
+        phases=(
+            Phase(99, 56, "background"),
+            Phase(55, 13, "active", rate=0.5, severity=(3, 7)),
+            Phase(12, 0, "active", rate=0.5, severity=(3, 7),
+                  new_movement=("calf", "thigh_or_hip"), new_movement_share=0.7),
+        ),
+        changes=(
+            Change(28, 10, "reduce_amplitude", "Night cramps: amplitude lowered.",
+                   amplitude=1.8),
+        ),
+        reduction_benefit_loss=3,
+        lumbar_share=0.4, lumbar_effect=0.2, low_activity_effect=4.0,
+    ),
 )
 
 
@@ -252,13 +291,14 @@ def build_bundle(scenario: Scenario, seed: int = SEED) -> dict[str, Any]:
         if ago > 0 and ago not in scenario.forced_cramps and rng.random() < 0.07:
             continue  # forgot to log
         phase = phase_on(scenario, ago)
+        factors = draw_factors(scenario, rng)
         count = 0
         if ago in scenario.forced_cramps:
             count = 1
         elif ago in scenario.quiet or phase is None or phase.mode == "none":
             count = 0
         elif phase.mode == "active":
-            if rng.random() < phase.rate:
+            if rng.random() < cramp_chance(scenario, phase, factors):
                 count = rng.choice([1, 1, 1, 2, 2, 3])
         elif since_cramp + 1 >= next_gap:
             count = 1
@@ -266,7 +306,8 @@ def build_bundle(scenario: Scenario, seed: int = SEED) -> dict[str, Any]:
         if count:
             next_gap = rng.randint(9, 20)
         nights.append(build_night(scenario, rng, zone, night_date, phase, count, lumbar_habit,
-                                  reduced=any(night_date >= r for r in reductions)))
+                                  reduced=any(night_date >= r for r in reductions),
+                                  factors=factors))
     implanted = END - timedelta(days=scenario.implanted_ago)
     return {
         "format": "stimdiary-bundle",
@@ -290,9 +331,31 @@ def build_bundle(scenario: Scenario, seed: int = SEED) -> dict[str, Any]:
     }
 
 
+def draw_factors(scenario: Scenario, rng: random.Random) -> dict[str, Any] | None:
+    """The night's lumbar support and the day's activity, drawn before the cramps when they
+    move them; None (and no draw, so the older scenarios stay as they were) otherwise."""
+    if scenario.lumbar_share is None:
+        return None
+    return {
+        "lumbar_support": rng.random() < scenario.lumbar_share,
+        "activity": rng.choice(["usual", "usual", "low", "high"]),
+    }
+
+
+def cramp_chance(scenario: Scenario, phase: Phase, factors: dict[str, Any] | None) -> float:
+    chance = phase.rate
+    if factors is not None:
+        if factors["lumbar_support"]:
+            chance *= scenario.lumbar_effect
+        if factors["activity"] == "low":
+            chance *= scenario.low_activity_effect
+    return min(chance, 0.95)
+
+
 def build_night(
     scenario: Scenario, rng: random.Random, zone: ZoneInfo, night_date: date,
     phase: Phase | None, count: int, lumbar_habit: bool, reduced: bool,
+    factors: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     episodes = []
     minute = rng.randint(0, 200)
@@ -304,7 +367,7 @@ def build_night(
             break
     benefit = scenario.benefit + rng.choice([-1, 0, 0, 0, 1])
     if reduced:
-        benefit -= 1
+        benefit -= scenario.reduction_benefit_loss
     if scenario.username == "alice" and phase is not None and phase.mode == "active":
         benefit -= 2  # loss of efficacy: a sign of lead migration
     benefit = max(0, min(10, benefit))
@@ -318,13 +381,19 @@ def build_night(
         "therapy_benefit": benefit if checked_in else None,
         "sleep_quality": sleep if checked_in else None,
         "fluids": rng.choice(["usual", "usual", "usual", "low", "high"]) if checked_in else "",
-        "activity": rng.choice(["usual", "usual", "low", "high"]) if checked_in else "",
+        "activity": night_activity(rng, factors) if checked_in else "",
         "alcohol": (rng.random() < 0.15) if checked_in else None,
-        "lumbar_support": lumbar_habit if checked_in else None,
+        "lumbar_support": (
+            (factors["lumbar_support"] if factors else lumbar_habit) if checked_in else None
+        ),
         "checked_in_at": iso(morning) if checked_in else None,
         "notes": rng.choice(NIGHT_NOTES) if checked_in and rng.random() < 0.06 else "",
         "episodes": episodes,
     }
+
+
+def night_activity(rng: random.Random, factors: dict[str, Any] | None) -> str:
+    return factors["activity"] if factors else rng.choice(["usual", "usual", "low", "high"])
 
 
 NIGHT_NOTES = [
@@ -350,10 +419,18 @@ def build_episode(
         "site": rng.choice(["calf", "calf", "calf", "foot", "thigh"]),
         "woke_from_sleep": rng.random() < 0.75,
         "stimulation_felt": "different_location" if felt_elsewhere else "usual",
-        "new_movement": rng.choice(phase.new_movement) if felt_elsewhere and phase else "none",
+        "new_movement": new_movement(rng, phase, felt_elsewhere),
         "relieved_by": relieved,
         "notes": "Felt the buzzing in my calf." if felt_elsewhere and rng.random() < 0.2 else "",
     }
+
+
+def new_movement(rng: random.Random, phase: Phase | None, felt_elsewhere: bool) -> str:
+    if phase is None or not phase.new_movement:
+        return "none"
+    if felt_elsewhere or (phase.new_movement_share and rng.random() < phase.new_movement_share):
+        return rng.choice(phase.new_movement)
+    return "none"
 
 
 def bundle_text(bundle: dict[str, Any]) -> str:

@@ -31,6 +31,17 @@ from insights.analysis import (
     build_comparisons,
     describe_change,
 )
+from insights.signals import (
+    FACTORS_BY_CODE,
+    benefit_change,
+    compare_factors,
+    describe_new_movements,
+    holds_since,
+    low_activity_worsens,
+    lumbar_support_helps,
+    new_movement_nights,
+)
+from programming.models import therapy_benefit_label
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
 
@@ -57,6 +68,13 @@ class Thresholds:
     stimulation_off_cramp_nights: int = 3
     medication_onset_days: int = 14
     lookback_days: int = 180
+    # Issue 16: the other signals the diary collects (insights.signals).
+    new_movement_nights: int = 2
+    factor_min_nights: int = 5
+    lumbar_support_ratio: float = 0.5
+    low_activity_ratio: float = 2.0
+    therapy_loss_points: float = 2.0
+    therapy_loss_share: float = 0.3
 
     @classmethod
     def from_settings(cls) -> Thresholds:
@@ -74,6 +92,8 @@ class Evidence:
     rates: dict[str, float | None] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # Which of the flag's rules hold (docs/management-ladder.md), for flags with several.
+    reasons: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +101,7 @@ class Evidence:
             "rates": {k: (round(v, 3) if v is not None else None) for k, v in self.rates.items()},
             "changes": list(self.changes),
             "notes": list(self.notes),
+            "reasons": list(self.reasons),
         }
 
 
@@ -310,7 +331,25 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             f"{len(recent)} logged nights.",
             different[t.different_location_nights - 1].night.date,
         ))
+    # A new calf or hip movement with the stimulation: in a sacral device, the current reaching
+    # S2 (../shared/seeds/README.md). Other therapies' leads sit elsewhere: shown, not a reason.
+    moved = new_movement_nights([a.night for a in recent])
+    moved_text = describe_new_movements(moved, len(recent)) if moved else ""
+    moved_reason = data.therapy == "sacral" and len(moved) >= t.new_movement_nights
+    if moved_reason:
+        reasons.append(("new_movement", moved_text, moved[t.new_movement_nights - 1][0]))
     if reasons:
+        lead_notes = [text for _, text, _ in reasons]
+        if moved and not moved_reason:
+            lead_notes.append(
+                f"{moved_text} Shown for information: "
+                + (
+                    f"fewer than {t.new_movement_nights} nights."
+                    if data.therapy == "sacral"
+                    else "a new movement is read as a lead-migration sign for sacral devices only."
+                )
+            )
+        moved_dates = {d for d, _ in moved} if moved_reason else set()
         flags.append(Flag(
             code="possible_lead_migration",
             step=3,
@@ -321,18 +360,23 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 + " ".join(text for _, text, _ in reasons)
             ),
             evidence=Evidence(
-                nights=tuple(sorted({a.night.date for a in different} | set(cramp_dates))),
+                nights=tuple(sorted(
+                    {a.night.date for a in different} | set(cramp_dates) | moved_dates
+                )),
                 rates=recent_rates,
                 changes=tuple(lead_changes),
-                notes=tuple(text for _, text, _ in reasons),
+                notes=tuple(lead_notes),
+                reasons=tuple(code for code, _, _ in reasons),
             ),
             since=min(since for _, _, since in reasons),
             fingerprint_parts=(
                 *(code for code, _, _ in reasons),
                 *lead_changes,
                 *(a.night.date.isoformat() for a in different),
+                *(d.isoformat() for d in sorted(moved_dates)),
                 # The onset is evidence only for the reasons that rest on it.
-                onset.isoformat() if onset and any(c != "felt_elsewhere" for c, _, _ in reasons)
+                onset.isoformat()
+                if onset and any(c not in {"felt_elsewhere", "new_movement"} for c, _, _ in reasons)
                 else "",
             ),
         ))
@@ -359,13 +403,19 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         ))
 
     other_reasons: list[str] = []
+    other_codes: list[str] = []
     other_nights: list[date] = []
     other_since: list[date] = []
+    # What makes a new situation: each reason's text where it counts discrete events (another
+    # night off, another medication), only the code where it is a rate that moves every night.
+    other_fingerprint: list[str] = []
     off_cramp = [
         a for a in nights if a.night.cramps and a.settings and not a.settings.stimulation_on
     ]
     if len(off_cramp) >= t.stimulation_off_cramp_nights:
         other_reasons.append(f"Cramps on {len(off_cramp)} nights while stimulation was off.")
+        other_codes.append("stimulation_off")
+        other_fingerprint.append(other_reasons[-1])
         other_nights += [a.night.date for a in off_cramp]
         other_since.append(off_cramp[t.stimulation_off_cramp_nights - 1].night.date)
     if onset is not None and became_active is not None:
@@ -388,8 +438,46 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 other_reasons.append(
                     f"Cramps {verb} {days} days after starting {med.name} ({med.category})."
                 )
+                other_codes.append("medication")
+                other_fingerprint.append(other_reasons[-1])
                 other_since.append(began)
+    # The patient's own nights with and without each factor they record. Read only while
+    # cramps are active: night cramps are common in adults (seeds/README), and a few background
+    # cramps that happen to fall on less active days are nothing to work up.
+    factor_nights = [a.night for a in nights]
+    factors = compare_factors(factor_nights, t.factor_min_nights)
+    factor_rules = (
+        (
+            "lumbar_support",
+            lambda c: lumbar_support_helps(c, t.lumbar_support_ratio),
+            "Fewer cramps with the lower back supported in bed: possible lumbar spinal "
+            "stenosis; consider imaging of the lumbar spine.",
+        ),
+        (
+            "low_activity",
+            lambda c: low_activity_worsens(c, t.low_activity_ratio),
+            "More cramps after less active days: inactivity is a cause of night cramps to "
+            "rule out.",
+        ),
+    )
+    if active and became_active is not None:
+        for code, test, meaning in factor_rules:
+            if not test(factors[code]):
+                continue
+            other_reasons.append(f"{factors[code].sentence()} {meaning}")
+            other_codes.append(code)
+            other_fingerprint.append(code)
+            began = holds_since(
+                FACTORS_BY_CODE[code], factor_nights, t.factor_min_nights, test
+            )
+            other_since.append(max(began or became_active, became_active))
     if other_reasons:
+        # Fluids and alcohol: shown beside the reasons as context, never a reason themselves.
+        context = tuple(
+            f"Context, not a reason: {factors[code].sentence()}"
+            for code in ("low_fluids", "alcohol")
+            if factors[code].enough
+        )
         flags.append(Flag(
             code="rule_out_other_causes",
             step=0,
@@ -399,9 +487,45 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 "should be ruled out: spinal stenosis, medication side effects (steroids, "
                 "electrolyte imbalance), inactivity. " + " ".join(other_reasons)
             ),
-            evidence=Evidence(nights=tuple(other_nights), notes=tuple(other_reasons)),
+            evidence=Evidence(
+                nights=tuple(other_nights),
+                notes=(*other_reasons, *context),
+                reasons=tuple(other_codes),
+            ),
             since=min(other_since),
-            fingerprint_parts=(*other_reasons,),
+            fingerprint_parts=(*other_fingerprint,),
+        ))
+
+    # therapy_loss: a reduction that ends the cramps but takes the therapy with it is no win.
+    # Each amplitude reduction is read against the therapy as it is now, so the flag resolves
+    # when the benefit recovers (also after a later change) and holds through a second
+    # reduction; the earliest reduction with a loss is the one the flag dates from.
+    scored = [a.night for a in nights]
+    losses = [
+        (c, b) for c in changes if c.reduces_amplitude
+        for b in [benefit_change(scored, c.first_night, nights_each_side=t.comparison_nights)]
+        if b.is_loss(
+            min_after=t.min_nights_after, points=t.therapy_loss_points,
+            share=t.therapy_loss_share,
+        )
+    ]
+    if losses:
+        flags.append(Flag(
+            code="therapy_loss",
+            step=None,
+            title="Therapy weaker since the amplitude was reduced",
+            explanation=(
+                "Cramps may be better, but the therapy is weaker: since the amplitude was "
+                f"reduced, the daily therapy score ({therapy_benefit_label(data.therapy)}) is "
+                f"at least {t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below "
+                "what it was before."
+            ),
+            evidence=Evidence(
+                changes=tuple(c.describe() for c, _ in losses),
+                notes=tuple(b.sentence() for _, b in losses),
+            ),
+            since=losses[0][0].first_night,
+            fingerprint_parts=tuple(c.describe() for c, _ in losses),
         ))
 
     if data.phase == "trial" and active:
@@ -435,3 +559,4 @@ def _during_quiet_run(
     dates = [a.night.date for a in nights if a.night.date < onset]
     run_start = dates[-quiet] if quiet and len(dates) >= quiet else onset
     return run_start < first_night <= onset
+

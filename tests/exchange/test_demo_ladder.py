@@ -13,12 +13,15 @@ from django.db import transaction
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    "alice": (3, {"possible_lead_migration"}),
+    "alice": (3, {"possible_lead_migration", "therapy_loss"}),
     "bob": (None, set()),  # cramps resolved after an amplitude reduction
     "carmen": (0, {"rule_out_other_causes"}),  # cramps after starting a steroid
     "dan": (2, {"reprogram"}),  # amplitude reduced, cramps not improved
     "erin": (None, set()),  # a trial-phase transient that resolved
     "frank": (None, set()),  # no cramps
+    # Issue 16: a new movement, lumbar support and activity, and the therapy lost.
+    "grace": (3, {"possible_lead_migration", "reprogram", "rule_out_other_causes",
+                  "therapy_loss"}),
 }
 
 
@@ -39,3 +42,16 @@ def test_each_demo_patient_lands_on_their_scenarios_step(seeded, username):
     step, codes = EXPECTED[username]
     assert result["ladder_step"] == step
     assert {flag["code"] for flag in result["flags"]} == codes
+
+
+def test_grace_shows_each_new_signal_in_the_flags_evidence(seeded):
+    out = io.StringIO()
+    call_command("analyze", "grace", "--json", stdout=out)
+    flags = {flag["code"]: flag for flag in json.loads(out.getvalue())["flags"]}
+    assert "new_movement" in flags["possible_lead_migration"]["evidence"]["reasons"]
+    assert {"lumbar_support", "low_activity"} <= set(
+        flags["rule_out_other_causes"]["evidence"]["reasons"]
+    )
+    assert flags["therapy_loss"]["step"] is None
+    notes = " ".join(flags["rule_out_other_causes"]["evidence"]["notes"])
+    assert "with lumbar support" in notes and "Context, not a reason" in notes

@@ -46,7 +46,7 @@ def test_no_scenario_looks_like_a_sudden_onset_after_28_quiet_nights(name: str) 
 
 @pytest.mark.parametrize("name,active", [
     ("alice", True), ("bob", False), ("carmen", True), ("dan", True), ("erin", False),
-    ("frank", False),
+    ("frank", False), ("grace", True),
 ])
 def test_cramps_are_active_now_only_where_the_ladder_needs_it(name: str, active: bool) -> None:
     assert (sum(cramp_flags(name)[-14:]) >= 3) is active

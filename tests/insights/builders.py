@@ -42,13 +42,19 @@ def night(
     relieved_by: tuple[str, ...] = (),
     benefit: int | None = None,
     severity: int = 5,
+    movement: str = "none",
+    **confounders: object,
 ) -> NightRecord:
+    """`confounders`: what the check-in recorded (lumbar_support=True, activity="low", ...)."""
     at = datetime.combine(day + timedelta(days=1), time(2), tzinfo=UTC)
     episodes = tuple(
-        Episode(at + timedelta(minutes=10 * i), severity, felt, "none", relieved_by)
+        Episode(at + timedelta(minutes=10 * i), severity, felt, movement, relieved_by)
         for i in range(cramps)
     )
-    return NightRecord(date=day, timezone=ZONE, episodes=episodes, therapy_benefit=benefit)
+    return NightRecord(
+        date=day, timezone=ZONE, episodes=episodes, therapy_benefit=benefit,
+        confounders=confounders,
+    )
 
 
 def nights_from(first: date, counts: Sequence[int | None], **kwargs: object) -> list[NightRecord]:
@@ -67,6 +73,7 @@ def patient(
     today: date | None = None,
     medications: Sequence[MedicationRecord] = (),
     phase: str = "permanent",
+    therapy: str = "sacral",
 ) -> PatientData:
     nights = sorted(nights, key=lambda n: n.date)
     if today is None:
@@ -80,6 +87,7 @@ def patient(
         timezone=ZONE,
         medications=medications,
         phase=phase,
+        therapy=therapy,
     )
 
 

@@ -1,0 +1,265 @@
+"""The other signals the diary collects each night, read as plain data (no database here):
+the factors a patient records (lumbar support in bed, the day's activity, fluids, alcohol),
+the new movements felt with the stimulation, and the therapy benefit around a settings change.
+
+The ladder (insights.ladder) turns some of them into reasons, and the clinician's page shows
+the factor table from the same functions, so the two never disagree. Each rule and threshold
+is written down in docs/management-ladder.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import mean
+
+from insights.analysis import NightRecord
+
+
+@dataclass(frozen=True)
+class Factor:
+    code: str
+    label: str  # what the row is about, for the table
+    present: str  # the nights with the factor, in words
+    absent: str  # the nights without it
+    reads: Callable[[NightRecord], bool | None]  # None: not answered that night
+
+
+def _level_is_low(name: str) -> Callable[[NightRecord], bool | None]:
+    def reads(night: NightRecord) -> bool | None:
+        value = night.confounders.get(name)
+        if value in ("", None):
+            return None
+        return value == "low"
+
+    return reads
+
+
+def _yes_no(name: str) -> Callable[[NightRecord], bool | None]:
+    def reads(night: NightRecord) -> bool | None:
+        value = night.confounders.get(name)
+        return value if isinstance(value, bool) else None
+
+    return reads
+
+
+# Every factor the nightly check-in asks about. Sleep quality is asked too, but cramps wake
+# people, so poor sleep is read as a result of the cramps, never as a cause to compare.
+FACTORS: tuple[Factor, ...] = (
+    Factor("lumbar_support", "Lumbar support in bed", "with lumbar support",
+           "without lumbar support", _yes_no("lumbar_support")),
+    Factor("low_activity", "Less activity than usual", "after a less active day",
+           "after a usual or more active day", _level_is_low("activity")),
+    Factor("low_fluids", "Fewer fluids than usual", "after drinking less than usual",
+           "after usual or more fluids", _level_is_low("fluids")),
+    Factor("alcohol", "Alcohol", "after alcohol", "without alcohol", _yes_no("alcohol")),
+)
+FACTORS_BY_CODE = {f.code: f for f in FACTORS}
+
+
+@dataclass(frozen=True)
+class FactorComparison:
+    """The cramp-night rate on the logged nights with a factor against those without it.
+    Nights where the question was not answered are on neither side."""
+
+    factor: Factor
+    with_nights: int
+    with_cramp_nights: int
+    without_nights: int
+    without_cramp_nights: int
+    min_nights: int
+
+    @property
+    def code(self) -> str:
+        return self.factor.code
+
+    @property
+    def enough(self) -> bool:
+        return self.with_nights >= self.min_nights and self.without_nights >= self.min_nights
+
+    @property
+    def with_rate(self) -> float | None:
+        return self.with_cramp_nights / self.with_nights if self.with_nights else None
+
+    @property
+    def without_rate(self) -> float | None:
+        return self.without_cramp_nights / self.without_nights if self.without_nights else None
+
+    def sentence(self) -> str:
+        f = self.factor
+        return (
+            f"Cramps on {self.with_cramp_nights} of {self.with_nights} logged nights "
+            f"{f.present} ({_percent(self.with_rate)}) and on {self.without_cramp_nights} of "
+            f"{self.without_nights} {f.absent} ({_percent(self.without_rate)})."
+        )
+
+    def not_enough(self) -> str:
+        return (
+            f"Not enough nights: {self.with_nights} {self.factor.present} and "
+            f"{self.without_nights} {self.factor.absent}; {self.min_nights} needed on each side."
+        )
+
+
+def _percent(rate: float | None) -> str:
+    return "no nights" if rate is None else f"{rate:.0%}"
+
+
+def compare_factor(
+    factor: Factor, nights: Sequence[NightRecord], min_nights: int
+) -> FactorComparison:
+    with_, without = [], []
+    for night in nights:
+        answer = factor.reads(night)
+        if answer is True:
+            with_.append(night)
+        elif answer is False:
+            without.append(night)
+    return FactorComparison(
+        factor=factor,
+        with_nights=len(with_),
+        with_cramp_nights=sum(1 for n in with_ if n.cramps),
+        without_nights=len(without),
+        without_cramp_nights=sum(1 for n in without if n.cramps),
+        min_nights=min_nights,
+    )
+
+
+def compare_factors(
+    nights: Sequence[NightRecord], min_nights: int
+) -> dict[str, FactorComparison]:
+    return {f.code: compare_factor(f, nights, min_nights) for f in FACTORS}
+
+
+def lumbar_support_helps(c: FactorComparison, ratio: float) -> bool:
+    """Cramp nights with lumbar support at most `ratio` times as frequent as without it
+    (there must be cramps without it to halve)."""
+    return (
+        c.enough
+        and c.without_rate is not None
+        and c.without_rate > 0
+        and c.with_rate is not None
+        and c.with_rate <= ratio * c.without_rate + 1e-9
+    )
+
+
+def low_activity_worsens(c: FactorComparison, ratio: float) -> bool:
+    """Cramp nights after a less active day at least `ratio` times as frequent as after a
+    usual or more active day."""
+    return (
+        c.enough
+        and c.with_rate is not None
+        and c.with_rate > 0
+        and c.without_rate is not None
+        and c.with_rate >= ratio * c.without_rate - 1e-9
+    )
+
+
+# Movements felt with the stimulation that, in a sacral device, mean the current reaches S2
+# (../shared/seeds/README.md: an S2 response is felt in the calf or hip, an S3 response as
+# great-toe flexion, which is the intended one).
+S2_MOVEMENTS = {"calf": "calf", "thigh_or_hip": "thigh/hip"}
+
+
+def new_movement_nights(nights: Sequence[NightRecord]) -> list[tuple[date, tuple[str, ...]]]:
+    """The nights with a new calf or thigh/hip movement reported with a cramp, and which."""
+    out = []
+    for night in nights:
+        kinds = tuple(sorted({
+            e.new_movement for e in night.episodes if e.new_movement in S2_MOVEMENTS
+        }))
+        if kinds:
+            out.append((night.date, kinds))
+    return out
+
+
+def describe_new_movements(found: list[tuple[date, tuple[str, ...]]], window: int) -> str:
+    kinds = sorted({k for _, ks in found for k in ks})
+    what = " or ".join(S2_MOVEMENTS[k] for k in kinds)
+    text = f"{len(found)} of the last {window} logged nights had a new {what} movement"
+    if len(kinds) > 1:
+        counts = ", ".join(
+            f"{S2_MOVEMENTS[k]} on {sum(1 for _, ks in found if k in ks)}" for k in kinds
+        )
+        text += f" ({counts})"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class BenefitChange:
+    """Mean therapy benefit (0-10) over the scored nights before a change and since it."""
+
+    first_night: date
+    before_nights: int
+    before_mean: float | None
+    after_nights: int
+    after_mean: float | None
+
+    @property
+    def drop(self) -> float | None:
+        if self.before_mean is None or self.after_mean is None:
+            return None
+        return self.before_mean - self.after_mean
+
+    def is_loss(self, *, min_after: int, points: float, share: float) -> bool:
+        """Lower by at least `points` or by at least `share` of the benefit before, with
+        at least `min_after` scored nights since the change and as many before it."""
+        drop = self.drop
+        if self.before_mean is None or drop is None:
+            return False
+        if self.after_nights < min_after or self.before_nights < min_after:
+            return False
+        # A mean of whole scores is not always exact in floating point: allow for it.
+        return drop >= points - 1e-9 or drop >= share * self.before_mean - 1e-9
+
+    def sentence(self) -> str:
+        drop = self.drop or 0.0
+        share = f" ({drop / self.before_mean:.0%})" if self.before_mean else ""
+        return (
+            f"Therapy benefit averaged {self.before_mean:.1f} of 10 over the "
+            f"{self.before_nights} scored nights before the reduction and {self.after_mean:.1f} "
+            f"over the latest {self.after_nights} since: {drop:.1f} points lower{share}."
+        )
+
+
+def benefit_change(
+    nights: Sequence[NightRecord], first_night: date, *, nights_each_side: int
+) -> BenefitChange:
+    """The last `nights_each_side` scored nights before `first_night` against the latest
+    `nights_each_side` from it on: the therapy as it is now, so recovery shows."""
+    scored = [n for n in nights if n.therapy_benefit is not None]
+    before = [n.therapy_benefit for n in scored if n.date < first_night][-nights_each_side:]
+    after = [n.therapy_benefit for n in scored if n.date >= first_night][-nights_each_side:]
+    return BenefitChange(
+        first_night=first_night,
+        before_nights=len(before),
+        before_mean=mean(before) if before else None,
+        after_nights=len(after),
+        after_mean=mean(after) if after else None,
+    )
+
+
+def holds_since(
+    factor: Factor,
+    nights: Sequence[NightRecord],
+    min_nights: int,
+    test: Callable[[FactorComparison], bool],
+) -> date | None:
+    """The first night of the unbroken run, up to the latest night, over which `test` held
+    for the nights read so far; None when it does not hold now. One pass over the nights."""
+    with_n = with_c = without_n = without_c = 0
+    since: date | None = None
+    for night in nights:
+        answer = factor.reads(night)
+        if answer is True:
+            with_n += 1
+            with_c += bool(night.cramps)
+        elif answer is False:
+            without_n += 1
+            without_c += bool(night.cramps)
+        holds = test(FactorComparison(factor, with_n, with_c, without_n, without_c, min_nights))
+        if not holds:
+            since = None
+        elif since is None:
+            since = night.date
+    return since
