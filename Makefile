@@ -26,6 +26,8 @@ run: $(STAMP)
 	@mkdir -p $(MPLCONFIGDIR)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "  Evening reminders due now (frank has not logged last night; emails print here):"
+	DEBUG=1 $(PY) manage.py send_reminders --inline --ignore-time
 	@echo ""
 	@echo "  StimDiary is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo log-ins (password for all: stimdiary-demo):"

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "insights",
     "exchange",
     "accounts",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -159,7 +160,31 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- Email and Web Push (notify; docs/deploy.md) ------------------------------------------
+# Development prints each email to the console (or writes it into EMAIL_FILE_PATH with
+# EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend); production sends by SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "StimDiary <stimdiary@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages point here (the address patients and clinicians open the diary at).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Web Push (RFC 8292 VAPID): `python manage.py vapid_keys` prints a new pair (base64url);
+# without keys reminders go by email only.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:clinic@example.org")
 
 CACHES = {
     "default": {

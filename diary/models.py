@@ -22,9 +22,9 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-def last_completed_night(zone: zoneinfo.ZoneInfo) -> date:
-    """The latest night that is over in this zone (see settings.NIGHT_END_HOUR)."""
-    now = timezone.now().astimezone(zone)
+def last_completed_night(zone: zoneinfo.ZoneInfo, at: datetime | None = None) -> date:
+    """The latest night that is over in this zone (see settings.NIGHT_END_HOUR), now or `at`."""
+    now = (at or timezone.now()).astimezone(zone)
     days_back = 2 if now.hour < settings.NIGHT_END_HOUR else 1
     return now.date() - timedelta(days=days_back)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,8 @@ CARE_TEAMS = {
     "dr.okafor": ("bob",),
     "dr.rivera": tuple(s.username for s in SCENARIOS),
 }
+# Has not logged last night yet: `make run` shows the evening reminder this patient gets.
+NOT_YET_LOGGED_LAST_NIGHT = "frank"
 
 
 @dataclass
@@ -42,19 +45,29 @@ def seed_patient(path: Path) -> tuple[Patient, bool]:
     if existing is not None:
         return existing, False
     zone = ZoneInfo(bundle["patient"]["timezone"])
-    # The diary ends with the latest night that is over where the patient lives.
+    # The diary ends with the latest night that is over where the patient lives (the night
+    # before it for the patient who has not logged yet).
     latest = last_completed_night(zone)
+    if username == NOT_YET_LOGGED_LAST_NIGHT:
+        latest -= timedelta(days=1)
     last = last_night(bundle)
     if last is not None:
         bundle = bundle_shift(bundle, (latest - last).days)
     patient = bundle_import(bundle_validate(bundle))
     patient.user.set_password(DEMO_PASSWORD)
-    patient.user.save(update_fields=["password"])
+    patient.user.email = demo_email(username)
+    patient.user.save(update_fields=["password", "email"])
     return patient, True
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@example.org"  # a reserved domain: nothing can be delivered there
+
+
 def ensure_user(username: str, **flags: bool) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults=flags)
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": demo_email(username), **flags}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])

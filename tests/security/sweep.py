@@ -60,6 +60,8 @@ AUDIENCES = {
     "diary/": "patient",
     "clinic/": "clinician",
     "accounts/": "account",
+    "settings/": "account",
+    "sw.js": "account",
     "exports/mine/": "patient",
     "exports/": "clinician",
     "insights/me/": "patient",
@@ -136,6 +138,19 @@ PUBLIC = {
     "login",
     "logout",
     "clinic:set-password",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "notify:off",
+    "service-worker",
+}
+# Views that take a POST without a CSRF token, each with the reason. Their own tests show a
+# forged request changes nothing.
+CSRF_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: the mail client posts with no token; the signed link
+    # is the credential, and all it can do is turn one kind of message off.
+    "notify:off",
 }
 
 
@@ -185,7 +200,7 @@ def url_for(route: Route, world: AliceWorld) -> str:
 # Models whose rows a refused request must leave exactly as they were.
 WATCHED_APPS = (
     "diary", "programming", "clinic", "insights", "exchange", "accounts", "auth", "otp_totp",
-    "auditlog",
+    "auditlog", "notify",
 )
 
 

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from clinic.access import role_of
+from notify.dispatch import UNSUBSCRIBE_SALT, preference_of
+from notify.forms import (
+    ClinicianPreferenceForm,
+    EmailForm,
+    PatientPreferenceForm,
+    PushSubscriptionForm,
+)
+from notify.models import KIND_CHOICES, PushSubscription
+
+KIND_FIELD = {"evening": "evening_enabled", "nudge": "nudge_enabled", "digest": "digest_enabled"}
+KIND_NAMES = dict(KIND_CHOICES)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = role_of(user)
+    preference = preference_of(user)
+    form_class = PatientPreferenceForm if role == "patient" else ClinicianPreferenceForm
+    data = request.POST if request.method == "POST" else None
+    email_form = EmailForm(data, user=user, required=role != "patient",
+                           initial={"email": user.email})
+    form = form_class(data, instance=preference)
+    if request.method == "POST" and email_form.is_valid() and form.is_valid():
+        user.email = email_form.cleaned_data["email"]
+        user.save(update_fields=["email"])
+        form.save()
+        messages.success(request, "Saved your reminder settings.")
+        return redirect("notify:preferences")
+    return render(
+        request,
+        "notify/preferences.html",
+        {
+            "email_form": email_form,
+            "form": form,
+            "role": role,
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+            "push_count": PushSubscription.objects.filter(user=user).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> HttpResponse:
+    try:
+        body = json.loads(request.body or b"{}")
+        keys = body.get("keys") or {}
+        payload = {"endpoint": body.get("endpoint"), "p256dh": keys.get("p256dh"),
+                   "auth": keys.get("auth")}
+    except (ValueError, AttributeError):
+        payload = {}
+    form = PushSubscriptionForm(payload)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+    data = form.cleaned_data
+    PushSubscription.objects.update_or_create(
+        endpoint=data["endpoint"],
+        defaults={"user": request.user, "p256dh": data["p256dh"], "auth": data["auth"]},
+    )
+    return JsonResponse({"ok": True})
+
+
+# The signed link is the credential here (RFC 8058 one-click posts carry no CSRF token), and
+# all it can do is turn one kind of message off for the user it was made for.
+@csrf_exempt
+def turn_off(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        claim = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user = get_user_model().objects.get(pk=claim["u"])
+        field = KIND_FIELD[claim["k"]]
+    except (signing.BadSignature, KeyError, TypeError, get_user_model().DoesNotExist):
+        raise Http404("This link is not valid.") from None
+    done = False
+    if request.method == "POST":
+        preference = preference_of(user)
+        setattr(preference, field, False)
+        preference.save()
+        done = True
+    return render(
+        request,
+        "notify/turn_off.html",
+        {"kind_name": KIND_NAMES[claim["k"]], "done": done},
+    )
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the site's root so its scope covers every page."""
+    response = render(request, "notify/sw.js", content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
