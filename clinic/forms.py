@@ -31,6 +31,10 @@ class PatientOnboardForm(SettingsForm):
         label="Clinic record number", max_length=32, required=False,
         help_text="Optional. Your clinic's record or MRN number, for reports.",
     )
+    email = forms.EmailField(
+        label="Email address", max_length=254, required=False,
+        help_text="Optional. For evening reminders and for resetting a forgotten password.",
+    )
     timezone = forms.ChoiceField(
         label="Time zone", choices=timezone_choices,
         help_text="Where the patient lives. Starts at the clinic's own zone.",
@@ -43,7 +47,7 @@ class PatientOnboardForm(SettingsForm):
     )
 
     field_order = [
-        "username", "display_name", "record_number", "timezone", "therapy", "phase",
+        "username", "display_name", "record_number", "email", "timezone", "therapy", "phase",
         "implanted_on", "lead_site",
         "effective_at", "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz",
         "electrode_configuration",
@@ -65,6 +69,12 @@ class PatientOnboardForm(SettingsForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("That username is taken. Choose another.")
         return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Another account uses this address.")
+        return email
 
     def clean_display_name(self) -> str:
         return " ".join(self.cleaned_data["display_name"].split())

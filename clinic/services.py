@@ -35,10 +35,11 @@ def patient_onboard(
     electrode_configuration: str = "",
     display_name: str = "",
     record_number: str = "",
+    email: str = "",
 ) -> Patient:
     """A new patient account with no usable password yet, their device and initial settings,
     on the creating clinician's care team. The patient sets a password through set_password_path."""
-    user = User.objects.create_user(username=username, password=None)
+    user = User.objects.create_user(username=username, email=email, password=None)
     patient = Patient.objects.create(
         user=user, timezone=timezone, display_name=display_name, record_number=record_number
     )

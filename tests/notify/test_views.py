@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
@@ -142,3 +143,25 @@ def test_the_login_page_offers_password_reset() -> None:
     response = Client().get("/accounts/login/")
     assert response.status_code == 200
     assert 'href="/accounts/password-reset/"' in response.content.decode()
+
+
+def test_the_clinic_can_give_a_new_patient_an_email_address_at_onboarding(
+    alice, lee_client
+) -> None:
+    new_patient = {
+        "username": "dev", "timezone": "Europe/Amsterdam", "therapy": "sacral", "phase": "trial",
+        "implanted_on": "2025-05-20", "lead_site": "right S3",
+        "effective_at": "2025-05-20T15:00", "amplitude": "1.5", "amplitude_unit": "mA",
+        "pulse_width_us": "210", "frequency_hz": "14", "email": "dev@example.org",
+    }
+    response = lee_client.post("/clinic/patients/new/", new_patient)
+    assert response.status_code == 200
+    assert User.objects.get(username="dev").email == "dev@example.org"
+    alice.user.email = "alice@example.org"
+    alice.user.save()
+    response = lee_client.post(
+        "/clinic/patients/new/", {**new_patient, "username": "eve", "email": "ALICE@example.org"}
+    )
+    assert response.status_code == 200
+    assert "Another account uses this address." in response.content.decode()
+    assert not User.objects.filter(username="eve").exists()
