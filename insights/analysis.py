@@ -13,8 +13,6 @@ The honesty rules:
 
 from __future__ import annotations
 
-import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from scipy import stats
 
+from insights.association import Correlation, associate
 from programming.timeline import Settings, Timeline, night_start
 
 # How many logged nights each side of a settings change are compared, and how many are needed
@@ -32,15 +31,16 @@ COMPARISON_NIGHTS = 14
 MIN_NIGHTS_AFTER = 7
 MIN_NIGHTS_BEFORE = 3
 IMPROVED_RATIO = 0.5
-# Below this many nights a correlation carries a caution.
-SMALL_N = 14
+# Cramps are active when at least this many of the last this-many logged nights had cramps
+# (the ladder's defaults, insights.ladder.Thresholds).
+ACTIVE_WINDOW_NIGHTS = 14
+ACTIVE_CRAMP_NIGHTS = 3
+# Changes that answer cramps, per the source's management ladder
+# (seeds/000_4fc11b34e07321ea.txt, "Management of Leg Cramps from Sacral Stimulation"):
+# reduce the amplitude, reprogram pulse width or frequency, turn the device off.
+RESPONSES_TO_CRAMPS = frozenset({"amplitude_down", "pulse_width", "frequency", "stimulation_off"})
 
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
-PARAMETER_LABELS = {
-    "amplitude": "amplitude",
-    "pulse_width_us": "pulse width",
-    "frequency_hz": "frequency",
-}
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,10 @@ class Epoch:
     cramps: int
     mean_severity: float | None
     mean_benefit: float | None
+    benefit_nights: int = 0
+    # The change that began this epoch answered active cramps (cramps_active_before): its
+    # nights are the test of that change, not a sample of the settings' own cramp rate.
+    made_because_of_cramps: bool = False
 
     @property
     def adherence(self) -> float | None:
@@ -144,20 +148,27 @@ class Epoch:
     def cramp_night_rate(self) -> float | None:
         return _rate(self.cramp_nights, self.nights_logged)
 
+    def cramp_night_interval(self, confidence: float = 0.95) -> tuple[float, float] | None:
+        """Wilson interval of the cramp-night rate: honest at 0 of 7 and at 7 of 7."""
+        return wilson_interval(self.cramp_nights, self.nights_logged, confidence)
 
-@dataclass(frozen=True)
-class Correlation:
-    parameter: str
-    rho: float | None
-    p: float | None
-    n: int
-    sentence: str
-    caution: str = ""
 
-    def as_json(self) -> dict[str, float | int] | None:
-        if self.rho is None:
-            return None
-        return {"rho": round(self.rho, 4), "p": self.p, "n": self.n}
+def wilson_interval(
+    successes: int, trials: int, confidence: float = 0.95
+) -> tuple[float, float] | None:
+    if not trials:
+        return None
+    ci = stats.binomtest(successes, trials).proportion_ci(confidence, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+VERDICT_LABELS = {
+    "improved": "Improved",
+    "not_improved": "Not improved",
+    "too_early": "Too early to judge",
+    "too_few_before": "Too few nights before",
+    "no_cramps_before": "No cramps before",
+}
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,7 @@ class Comparison:
     after_nights: int
     after_cramp_nights: int
     verdict: str  # improved | not_improved | too_early | too_few_before | no_cramps_before
+    made_because_of_cramps: bool = False
 
     @property
     def before_rate(self) -> float | None:
@@ -185,6 +197,10 @@ class Comparison:
     @property
     def judged(self) -> bool:
         return self.verdict in {"improved", "not_improved"}
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
 
     def describe_change(self) -> str:
         return describe_change(self.previous, self.change)
@@ -201,23 +217,14 @@ class Comparison:
         if self.verdict == "no_cramps_before":
             return f"No cramps in the {self.before_nights} logged nights before; {after}."
         if self.verdict == "improved":
+            if self.made_because_of_cramps:
+                return (
+                    f"Improved: {before}, {after}. Made because of cramps: cramps at their "
+                    "worst often ease whatever is done (regression to the mean), so part of "
+                    "this may be that."
+                )
             return f"Improved: {before}, {after}."
         return f"Not improved: {before}, {after}."
-
-
-@dataclass(frozen=True)
-class AmplitudeLevel:
-    amplitude: float
-    unit: str
-    nights: int
-    cramps: int
-    cramp_nights: int
-    mean_benefit: float | None
-    benefit_nights: int
-
-    @property
-    def cramps_per_night(self) -> float:
-        return self.cramps / self.nights
 
 
 @dataclass
@@ -229,7 +236,6 @@ class Analysis:
     comparisons: list[Comparison]
     adherence: Adherence
     adherence_14: Adherence
-    levels: list[AmplitudeLevel]
     changes: list[Settings]
     medications: Sequence[MedicationRecord]
     timezone: str
@@ -314,6 +320,36 @@ def adherence_between(nights: Sequence[NightRecord], first: date, last: date) ->
     return Adherence(logged, (last - first).days + 1, first, last)
 
 
+def cramps_active_before(
+    attributed: Sequence[AttributedNight],
+    first_night: date,
+    *,
+    window: int = ACTIVE_WINDOW_NIGHTS,
+    minimum: int = ACTIVE_CRAMP_NIGHTS,
+) -> bool:
+    """Were cramps active when a change was made: at least `minimum` cramp nights among the
+    last `window` logged nights before its first night?"""
+    before = [a for a in attributed if a.night.date < first_night][-window:]
+    return sum(1 for a in before if a.night.cramps) >= minimum
+
+
+def made_because_of_cramps(
+    previous: Settings | None,
+    change: Settings,
+    first_night: date,
+    attributed: Sequence[AttributedNight],
+) -> bool:
+    """A change that answers cramps (lower amplitude, reprogramming, off) made while they were
+    active. Its after-period tests the change; it says nothing of the settings' own rate.
+    An increase made while cramps were active is not one: no one raises the amplitude for
+    cramps."""
+    if previous is None:
+        return False
+    if not RESPONSES_TO_CRAMPS.intersection(change_kinds(previous, change)):
+        return False
+    return cramps_active_before(attributed, first_night)
+
+
 def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[Epoch]:
     changes = data.timeline.changes()
     if not changes:
@@ -344,6 +380,7 @@ def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[E
         elapsed = (end - counted_from).days + 1 if counted_from and end >= counted_from else 0
         episodes = [e for n in nights for e in n.episodes]
         benefits = [n.therapy_benefit for n in nights if n.therapy_benefit is not None]
+        previous = changes[i - 1] if i else None
         epochs.append(
             Epoch(
                 index=i,
@@ -356,60 +393,13 @@ def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[E
                 cramps=len(episodes),
                 mean_severity=mean(e.severity for e in episodes) if episodes else None,
                 mean_benefit=mean(benefits) if benefits else None,
+                benefit_nights=len(benefits),
+                made_because_of_cramps=made_because_of_cramps(
+                    previous, change, start, attributed
+                ),
             )
         )
     return epochs
-
-
-def correlation(parameter: str, attributed: list[AttributedNight]) -> Correlation:
-    label = PARAMETER_LABELS[parameter]
-    pairs = [
-        (float(getattr(item.settings, parameter)), item.night.cramps)
-        for item in attributed
-        if item.stimulation_on
-    ]
-    n = len(pairs)
-    xs = [x for x, _ in pairs]
-    ys = [y for _, y in pairs]
-    if len(set(xs)) < 2:
-        return Correlation(
-            parameter, None, None, n,
-            f"The {label} did not change over the logged nights with stimulation on, "
-            "so its link with cramps cannot be measured.",
-        )
-    if len(set(ys)) < 2:
-        return Correlation(
-            parameter, None, None, n,
-            f"The number of cramps was the same on every logged night, so its link with the "
-            f"{label} cannot be measured.",
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = stats.spearmanr(xs, ys)
-    rho, p = float(result.statistic), float(result.pvalue)
-    if math.isnan(rho) or math.isnan(p):
-        return Correlation(
-            parameter, None, None, n, f"The link with the {label} cannot be measured."
-        )
-    figures = f"(rho {rho:.2f}, {n} nights, {format_p(p)})"
-    if abs(rho) < 0.2:
-        sentence = f"No clear link between {label} and cramps {figures}"
-    elif rho > 0:
-        sentence = f"More cramps at higher {label} {figures}"
-    else:
-        sentence = f"Fewer cramps at higher {label} {figures}"
-    caution = ""
-    if n < SMALL_N:
-        caution = f"Only {n} nights: too few to rely on; keep logging, cramp-free nights too."
-    return Correlation(parameter, rho, p, n, sentence, caution)
-
-
-def format_p(p: float) -> str:
-    if p < 0.001:
-        return "p < 0.001"
-    if p < 0.01:
-        return f"p = {p:.3f}"
-    return f"p = {p:.2f}"
 
 
 def compare_change(
@@ -456,6 +446,7 @@ def compare_change(
         after_nights=len(after),
         after_cramp_nights=after_cramp,
         verdict=verdict,
+        made_because_of_cramps=made_because_of_cramps(previous, change, first_night, attributed),
     )
 
 
@@ -479,29 +470,6 @@ def build_comparisons(
     return out
 
 
-def amplitude_levels(attributed: list[AttributedNight]) -> list[AmplitudeLevel]:
-    groups: dict[tuple[float, str], list[NightRecord]] = {}
-    for item in attributed:
-        if item.stimulation_on:
-            key = (item.settings.amplitude, item.settings.amplitude_unit)
-            groups.setdefault(key, []).append(item.night)
-    levels = []
-    for (amplitude, unit), nights in sorted(groups.items()):
-        benefits = [n.therapy_benefit for n in nights if n.therapy_benefit is not None]
-        levels.append(
-            AmplitudeLevel(
-                amplitude=amplitude,
-                unit=unit,
-                nights=len(nights),
-                cramps=sum(n.cramps for n in nights),
-                cramp_nights=sum(1 for n in nights if n.cramps),
-                mean_benefit=mean(benefits) if benefits else None,
-                benefit_nights=len(benefits),
-            )
-        )
-    return levels
-
-
 def analyse(data: PatientData) -> Analysis:
     attributed = attribute_nights(data)
     last = last_complete_night(data)
@@ -510,15 +478,15 @@ def analyse(data: PatientData) -> Analysis:
         adherence_between(data.nights, first, last) if first else Adherence(0, 0, None, None)
     )
     adherence_14 = adherence_between(data.nights, last - timedelta(days=13), last)
+    epochs = build_epochs(data, attributed)
     return Analysis(
         today=data.today,
         nights=attributed,
-        epochs=build_epochs(data, attributed),
-        correlations={p: correlation(p, attributed) for p in PARAMETERS},
+        epochs=epochs,
+        correlations={p: associate(p, epochs) for p in PARAMETERS},
         comparisons=build_comparisons(data, attributed),
         adherence=adherence,
         adherence_14=adherence_14,
-        levels=amplitude_levels(attributed),
         changes=data.timeline.changes(),
         medications=data.medications,
         timezone=data.timezone,

@@ -268,39 +268,109 @@ def timeline_alt(analysis: Analysis) -> str:
 
 # --- Dose-response ---------------------------------------------------------------------------
 
+def _counted_epochs(analysis: Analysis) -> tuple[list[Epoch], str, int]:
+    """The stimulation-on epochs with logged nights in the current amplitude unit (mA and V
+    never share an axis), and how many in another unit were left out."""
+    on = [e for e in analysis.epochs if e.settings.stimulation_on and e.nights_logged]
+    if not on:
+        return [], "mA", 0
+    unit = on[-1].settings.amplitude_unit
+    same = [e for e in on if e.settings.amplitude_unit == unit]
+    return same, unit, len(on) - len(same)
+
+
+def _epoch_number(analysis: Analysis, epoch: Epoch) -> int:
+    """Periods are numbered in time order, the same in the charts and the tables."""
+    return epoch.index + 1
+
+
+def _interval_bars(epochs: Sequence[Epoch]) -> tuple[np.ndarray, np.ndarray]:
+    rates, errors = [], [[], []]
+    for e in epochs:
+        rate = e.cramp_night_rate or 0.0
+        low, high = e.cramp_night_interval() or (rate, rate)
+        rates.append(rate)
+        errors[0].append(max(rate - low, 0.0))
+        errors[1].append(max(high - rate, 0.0))
+    return np.array(rates), np.array(errors)
+
+
 def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
-    levels = analysis.levels
-    if not levels:
+    """Each settings period is its own point (never pooled over months): the share of its
+    logged nights with cramps and the 95% Wilson interval, at its amplitude, numbered in time
+    order and joined in that order."""
+    epochs, unit, other_unit = _counted_epochs(analysis)
+    if not epochs:
         _message(fig, "No logged nights with stimulation on yet")
         return
     ax = fig.subplots()
-    xs = np.arange(len(levels))
-    heights = [lv.cramps_per_night for lv in levels]
-    ax.bar(xs, heights, color=CRAMPS, hatch="//", edgecolor="white", width=0.6)
-    for x, lv in zip(xs, levels, strict=True):
-        ax.text(x, lv.cramps_per_night, f"{lv.cramps_per_night:.2f}", ha="center", va="bottom",
-                fontsize=8)
-    ax.set_xticks(xs, [f"{lv.amplitude:g} {lv.unit}\n{lv.nights} nights" for lv in levels])
-    ax.set_ylabel("cramps per logged night")
-    ax.set_ylim(0, max(max(heights) * 1.25, 0.5))
-    ax.set_title("Cramps per logged night by amplitude", loc="left")
+    amplitudes = np.array([e.settings.amplitude for e in epochs], dtype=float)
+    span = float(amplitudes.max() - amplitudes.min()) or 1.0
+    # Periods at the same amplitude sit side by side, in time order, not on top of each other.
+    xs = amplitudes.copy()
+    for value in set(amplitudes.tolist()):
+        same = np.flatnonzero(amplitudes == value)
+        if len(same) > 1:
+            xs[same] += (np.arange(len(same)) - (len(same) - 1) / 2) * span * 0.035
+    rates, errors = _interval_bars(epochs)
+    ax.plot(xs, rates, color="#999999", linewidth=0.8, linestyle="dotted", zorder=1)
+    ax.errorbar(xs, rates, yerr=errors, fmt="none", ecolor="#555555", elinewidth=1, capsize=3,
+                zorder=2)
+    reactive = np.array([e.made_because_of_cramps for e in epochs])
+    ax.scatter(xs[~reactive], rates[~reactive], s=48, color=CRAMPS, zorder=3,
+               label="settings period (number: order in time)")
+    if reactive.any():
+        ax.scatter(xs[reactive], rates[reactive], s=48, facecolor="white", edgecolor=CRAMPS,
+                   linewidth=1.6, zorder=3, label="began with a change made because of cramps")
+    ax.plot([], [], color="#555555", marker="_", markersize=8, linewidth=1,
+            label="95% interval")
+    for x, rate, epoch in zip(xs, rates, epochs, strict=True):
+        ax.annotate(f"{_epoch_number(analysis, epoch)}", (x, rate), xytext=(5, 3),
+                    textcoords="offset points", fontsize=8, color="#222222")
+    ax.set_ylim(-0.03, 1.12)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("nights with cramps")
+    ax.set_xlabel(f"amplitude ({unit})")
+    ticks = sorted(set(amplitudes.tolist()))
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xlim(amplitudes.min() - span * 0.2, amplitudes.max() + span * 0.2)
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    title = "Cramp nights in each settings period, by amplitude"
+    if other_unit:
+        title += f" ({other_unit} in another unit not shown)"
+    ax.set_title(title, loc="left", fontsize=9)
 
 
 def dose_response_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
-    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
     draw_dose_response(fig, analysis)
     return save(fig, fmt)
 
 
+def _epoch_words(analysis: Analysis, e: Epoch) -> str:
+    interval = e.cramp_night_interval()
+    text = (
+        f"period {_epoch_number(analysis, e)} ({e.start:%d %b %Y}), {e.settings.describe()}: "
+        f"{e.cramp_nights} of {e.nights_logged} logged nights with cramps"
+    )
+    if interval:
+        text += f" (95% interval {interval[0]:.0%} to {interval[1]:.0%})"
+    if e.made_because_of_cramps:
+        text += ", began with a change made because of cramps"
+    return text
+
+
 def dose_response_alt(analysis: Analysis) -> str:
-    if not analysis.levels:
-        return "Cramps per night at each amplitude: no logged nights with stimulation on yet."
-    parts = [
-        f"{lv.amplitude:g} {lv.unit}: {lv.cramps_per_night:.2f} cramps per night over "
-        f"{lv.nights} nights"
-        for lv in analysis.levels
-    ]
-    return "Cramps per logged night at each amplitude. " + "; ".join(parts) + "."
+    epochs, unit, other_unit = _counted_epochs(analysis)
+    if not epochs:
+        return "Cramp nights by amplitude: no logged nights with stimulation on yet."
+    text = (
+        f"Share of cramp nights in each settings period, by amplitude in {unit}, in time "
+        "order: " + "; ".join(_epoch_words(analysis, e) for e in epochs[-12:]) + "."
+    )
+    if other_unit:
+        text += f" {other_unit} periods with the amplitude in another unit are not shown."
+    return text
 
 
 # --- Rolling rate -----------------------------------------------------------------------------
@@ -359,56 +429,91 @@ def rolling_alt(analysis: Analysis) -> str:
 
 # --- Trade-off ---------------------------------------------------------------------------------
 
+TRADEOFF_EPOCHS = 12
+
+
+def _tradeoff_epochs(analysis: Analysis) -> list[Epoch]:
+    return [e for e in analysis.epochs if e.nights_logged][-TRADEOFF_EPOCHS:]
+
+
+def _epoch_tick(analysis: Analysis, e: Epoch, *, full: bool) -> str:
+    s = e.settings
+    lines = [f"{_epoch_number(analysis, e)}: " + (
+        f"{s.amplitude:g} {s.amplitude_unit}" if s.stimulation_on else "off"
+    )]
+    if full and s.stimulation_on:
+        lines.append(f"{s.pulse_width_us} µs, {s.frequency_hz:g} Hz")
+    lines += [f"{e.start:%d %b %y}", f"{e.nights_logged} nights"]
+    return "\n".join(lines)
+
+
 def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy benefit") -> None:
-    levels = analysis.levels
-    if not levels:
-        _message(fig, "No logged nights with stimulation on yet")
+    """Two aligned panels on one axis of settings periods in time order: above, the share of
+    cramp nights (95% Wilson interval); below, the mean therapy benefit. No second y-axis."""
+    epochs = _tradeoff_epochs(analysis)
+    if not epochs:
+        _message(fig, "No logged nights yet")
         return
-    ax = fig.subplots()
-    right = ax.twinx()
-    right.spines["right"].set_visible(True)
-    xs = np.arange(len(levels))
-    cramps = [lv.cramps_per_night for lv in levels]
-    benefits = [lv.mean_benefit if lv.mean_benefit is not None else 0 for lv in levels]
-    ax.bar(xs - 0.2, cramps, width=0.38, color=CRAMPS, hatch="//", edgecolor="white",
-           label="cramps per night (left axis)")
-    right.bar(xs + 0.2, benefits, width=0.38, color=AMPLITUDE, hatch="..", edgecolor="white",
-              label=f"{benefit_label}, 0-10 (right axis)")
-    for x, lv in zip(xs, levels, strict=True):
-        ax.text(x - 0.2, lv.cramps_per_night, f"{lv.cramps_per_night:.1f}", ha="center",
-                va="bottom", fontsize=8)
-        text = f"{lv.mean_benefit:.1f}" if lv.mean_benefit is not None else "no score"
-        right.text(x + 0.2, lv.mean_benefit or 0, text, ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(xs, [f"{lv.amplitude:g} {lv.unit}\n{lv.nights} nights" for lv in levels])
-    ax.set_ylim(0, max(max(cramps) * 1.3, 0.5))
-    right.set_ylim(0, 11)
-    ax.set_ylabel("cramps per night")
-    right.set_ylabel(benefit_label)
-    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
-    ax.set_title("Cramps beside therapy benefit, by amplitude", loc="left")
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"hspace": 0.12})
+    xs = np.arange(len(epochs))
+    rates, errors = _interval_bars(epochs)
+    top.plot(xs, rates, color=CRAMPS, linewidth=0.8, alpha=0.5, zorder=1)
+    top.errorbar(xs, rates, yerr=errors, fmt="none", ecolor="#555555", elinewidth=1, capsize=3,
+                 zorder=2)
+    reactive = np.array([e.made_because_of_cramps for e in epochs])
+    top.scatter(xs[~reactive], rates[~reactive], s=40, color=CRAMPS, zorder=3)
+    if reactive.any():
+        top.scatter(xs[reactive], rates[reactive], s=40, facecolor="white", edgecolor=CRAMPS,
+                    linewidth=1.6, zorder=3, label="began with a change made because of cramps")
+        top.legend(loc="upper left", fontsize=7, frameon=False)
+    top.set_ylim(-0.03, 1.1)
+    top.yaxis.set_major_formatter(PercentFormatter(1.0))
+    top.set_ylabel("nights with\ncramps")
+    top.set_title(f"Cramp nights and {benefit_label}, per period", loc="left",
+                  fontsize=9)
+    scored = [(x, e.mean_benefit) for x, e in zip(xs, epochs, strict=True)
+              if e.mean_benefit is not None]
+    if scored:
+        bx, by = zip(*scored, strict=True)
+        bottom.plot(bx, by, "s", color=AMPLITUDE, markersize=6)
+        bottom.plot(bx, by, color=AMPLITUDE, linewidth=0.8, alpha=0.5)
+    for x, e in zip(xs, epochs, strict=True):
+        if e.mean_benefit is None:
+            bottom.text(x, 5, "no score", ha="center", va="center", fontsize=7, color=MUTED)
+        else:
+            bottom.annotate(f"{e.mean_benefit:.1f}", (x, e.mean_benefit), xytext=(0, 5),
+                            textcoords="offset points", ha="center", fontsize=7)
+    bottom.set_ylim(0, 10.9)
+    bottom.set_yticks([0, 5, 10])
+    bottom.set_ylabel(f"{benefit_label}\n(mean, 0-10)")
+    ticks = [_epoch_tick(analysis, e, full=len(epochs) <= 6) for e in epochs]
+    bottom.set_xticks(xs, ticks, fontsize=7)
+    bottom.set_xlim(-0.5, len(epochs) - 0.5)
 
 
 def tradeoff_chart(
     analysis: Analysis, fmt: str = "svg", benefit_label: str = "therapy benefit"
 ) -> bytes:
-    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(6.5, 4.4), layout="constrained")
     draw_tradeoff(fig, analysis, benefit_label)
     return save(fig, fmt)
 
 
 def tradeoff_alt(analysis: Analysis) -> str:
-    if not analysis.levels:
-        return "Trade-off chart: no logged nights with stimulation on yet."
+    epochs = _tradeoff_epochs(analysis)
+    if not epochs:
+        return "Trade-off chart: no logged nights yet."
     parts = []
-    for lv in analysis.levels:
+    for e in epochs:
         benefit = "no benefit score"
-        if lv.mean_benefit is not None:
-            benefit = f"benefit {lv.mean_benefit:.1f} of 10"
+        if e.mean_benefit is not None:
+            benefit = f"benefit {e.mean_benefit:.1f} of 10"
+        rate = f"{e.cramp_night_rate:.0%}" if e.cramp_night_rate is not None else "–"
         parts.append(
-            f"{lv.amplitude:g} {lv.unit}: {lv.cramps_per_night:.1f} cramps per night, {benefit}"
+            f"period {_epoch_number(analysis, e)} ({e.start:%d %b %Y}, {e.settings.describe()}): "
+            f"{rate} of {e.nights_logged} logged nights with cramps, {benefit}"
         )
-    intro = "Cramps per night beside the therapy's benefit at each amplitude. "
+    intro = "Cramp nights and the therapy's benefit in each settings period, in time order. "
     return intro + "; ".join(parts) + "."
 
 
@@ -470,18 +575,34 @@ def last_30_alt(nights: Sequence[NightCount]) -> str:
 
 CHARTS: dict[str, tuple[Callable[..., bytes], Callable[[Analysis], str], str]] = {
     "timeline": (timeline_chart, timeline_alt, "Timeline"),
-    "dose-response": (dose_response_chart, dose_response_alt, "Cramps by amplitude"),
+    "dose-response": (dose_response_chart, dose_response_alt, "Cramp nights by amplitude"),
     "rolling": (rolling_chart, rolling_alt, "14-night cramp-night rate"),
     "tradeoff": (tradeoff_chart, tradeoff_alt, "Trade-off"),
 }
+
+
+def comparison_rows(analysis: Analysis, limit: int = 6) -> list[list[str]]:
+    """The before/after table as text cells, most recent change first (the PDF's lead)."""
+    rows = []
+    for c in reversed(analysis.comparisons[-limit:]):
+        rows.append([
+            f"{c.first_night:%d %b %y}",
+            c.describe_change(),
+            "yes" if c.made_because_of_cramps else "no",
+            f"{c.before_cramp_nights}/{c.before_nights}",
+            f"{c.after_cramp_nights}/{c.after_nights}",
+            c.verdict_label,
+        ])
+    return rows
 
 
 def epoch_rows(epochs: Sequence[Epoch], limit: int = 12) -> list[list[str]]:
     rows = []
     for epoch in epochs[-limit:]:
         rows.append([
+            str(epoch.index + 1),
             f"{epoch.start:%d %b %y} – {epoch.end:%d %b %y}",
-            epoch.settings.describe(),
+            epoch.settings.describe() + (" *" if epoch.made_because_of_cramps else ""),
             f"{epoch.nights_logged}/{epoch.nights_elapsed}",
             _fmt(epoch.cramps_per_logged_night, "{:.2f}"),
             _fmt(epoch.cramp_night_rate, "{:.0%}"),

@@ -112,11 +112,12 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
         "adherence_14": analysis.adherence_14.describe(),
         "charts": chart_list,
         "correlations": [
-            {"sentence": c.sentence, "caution": c.caution}
+            {"sentence": c.sentence, "headline": c.headline, "caution": c.caution}
             for c in analysis.correlations.values()
         ],
         "epochs": [
             {
+                "number": e.index + 1,
                 "start": e.start,
                 "end": e.end,
                 "settings": e.settings.describe(),
@@ -126,6 +127,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "cramp_nights": e.cramp_nights,
                 "cramps_per_logged_night": e.cramps_per_logged_night,
                 "mean_severity": e.mean_severity,
+                "made_because_of_cramps": e.made_because_of_cramps,
             }
             for e in reversed(analysis.epochs)
         ],
@@ -138,6 +140,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "after_cramp_nights": c.after_cramp_nights,
                 "after_nights": c.after_nights,
                 "sentence": c.sentence(),
+                "made_because_of_cramps": c.made_because_of_cramps,
             }
             for c in reversed(analysis.comparisons)
         ],

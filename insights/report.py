@@ -31,8 +31,16 @@ def epoch_json(epoch: Epoch) -> dict[str, Any]:
         "cramps": epoch.cramps,
         "cramps_per_logged_night": _round(epoch.cramps_per_logged_night),
         "cramp_night_rate": _round(epoch.cramp_night_rate),
+        "cramp_night_interval": _interval(epoch.cramp_night_interval()),
         "mean_severity": _round(epoch.mean_severity),
+        "mean_benefit": _round(epoch.mean_benefit),
+        "benefit_nights": epoch.benefit_nights,
+        "made_because_of_cramps": epoch.made_because_of_cramps,
     }
+
+
+def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
+    return None if bounds is None else [round(bounds[0], 4), round(bounds[1], 4)]
 
 
 def _round(value: float | None) -> float | None:
@@ -49,7 +57,7 @@ def report(patient: Patient) -> dict[str, Any]:
         "flags": [flag.as_json() for flag in ladder.flags],
         "correlations": {name: c.as_json() for name, c in analysis.correlations.items()},
         "correlation_sentences": {
-            name: {"sentence": c.sentence, "caution": c.caution or None}
+            name: {"sentence": c.sentence, "headline": c.headline, "caution": c.caution or None}
             for name, c in analysis.correlations.items()
         },
         "epochs": [epoch_json(e) for e in analysis.epochs],
@@ -71,6 +79,7 @@ def report(patient: Patient) -> dict[str, Any]:
                 "before": {"logged_nights": c.before_nights, "cramp_nights": c.before_cramp_nights},
                 "after": {"logged_nights": c.after_nights, "cramp_nights": c.after_cramp_nights},
                 "verdict": c.verdict,
+                "made_because_of_cramps": c.made_because_of_cramps,
                 "sentence": c.sentence(),
             }
             for c in analysis.comparisons

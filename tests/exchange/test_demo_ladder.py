@@ -55,3 +55,36 @@ def test_grace_shows_each_new_signal_in_the_flags_evidence(seeded):
     assert flags["therapy_loss"]["step"] is None
     notes = " ".join(flags["rule_out_other_causes"]["evidence"]["notes"])
     assert "with lumbar support" in notes and "Context, not a reason" in notes
+
+
+def analyze_json(username: str) -> dict:
+    out = io.StringIO()
+    call_command("analyze", username, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("username", ["alice", "carmen", "dan"])
+def test_amplitude_lowered_because_of_cramps_is_never_read_as_a_dose_effect(seeded, username):
+    # Each lowered the amplitude because of cramps: the night-level test used to read
+    # "Fewer cramps at higher amplitude (p < 0.001)" from the clinic's reaction.
+    result = analyze_json(username)
+    amplitude = result["correlations"]["amplitude"]
+    sentence = result["correlation_sentences"]["amplitude"]["sentence"]
+    assert amplitude["p"] is None or amplitude["p"] >= 0.05
+    assert "Fewer cramps" not in sentence and "fewer cramp nights" not in sentence
+    assert "cannot tell" in sentence
+    assert amplitude["n"] == amplitude["n_epochs"] < 4
+    assert "permutation" in amplitude["method"]
+    reductions = [c for c in result["before_after"] if "Amplitude" in c["change"]]
+    assert reductions and all(c["made_because_of_cramps"] for c in reductions)
+
+
+def test_bobs_increase_then_reduction_reads_clearly_in_the_before_after_table(seeded):
+    increase, reduction = analyze_json("bob")["before_after"]
+    assert increase["kinds"] == ["amplitude_up"]
+    assert increase["after"]["cramp_nights"] > increase["before"]["cramp_nights"]
+    assert not increase["made_because_of_cramps"]
+    assert reduction["kinds"] == ["amplitude_down"]
+    assert reduction["verdict"] == "improved" and reduction["made_because_of_cramps"]
+    assert reduction["sentence"].startswith("Improved:")
+    assert "regression to the mean" in reduction["sentence"]

@@ -20,41 +20,34 @@ def rising_with_amplitude() -> tuple[list, list]:
     return nights, records
 
 
-def test_it_finds_cramps_rising_with_amplitude() -> None:
+def test_cramps_stepping_up_with_the_amplitude_are_still_a_trend() -> None:
+    # The amplitude only went up while the cramps rose: over epochs, not nights, and the
+    # diary cannot tell this from cramps drifting with time.
     nights, records = rising_with_amplitude()
-    result = analyse(patient(nights, records))
-    amplitude = result.correlations["amplitude"]
-    assert amplitude.rho is not None and amplitude.rho > 0.5
-    assert amplitude.n == 84
-    assert amplitude.sentence.startswith("More cramps at higher amplitude (rho 0.")
-    assert "84 nights, p < 0.001)" in amplitude.sentence
-    assert amplitude.caution == ""
+    amplitude = analyse(patient(nights, records)).correlations["amplitude"]
+    assert (amplitude.rho, amplitude.p) == (None, None)
+    assert (amplitude.n, amplitude.n_epochs, amplitude.n_nights) == (4, 4, 84)
+    assert amplitude.sentence.startswith("Amplitude and cramps: the diary cannot tell yet.")
+    assert "only went up over time" in amplitude.sentence
 
 
 def test_a_parameter_that_never_changed_has_no_correlation() -> None:
     nights, records = rising_with_amplitude()
     result = analyse(patient(nights, records))
-    assert result.correlations["frequency_hz"].rho is None
-    assert result.correlations["frequency_hz"].as_json() is None
-    assert result.correlations["pulse_width_us"].as_json() is None
-    assert "did not change" in result.correlations["frequency_hz"].sentence
+    frequency = result.correlations["frequency_hz"]
+    assert frequency.rho is None and frequency.p is None
+    assert frequency.as_json()["rho"] is None
+    assert result.correlations["pulse_width_us"].as_json()["p"] is None
+    assert "did not change" in frequency.sentence
 
 
 def test_no_nan_ever_leaks_out_as_a_number() -> None:
-    # Amplitude varies but the cramp count never does: Spearman would say NaN.
+    # Amplitude varies but the cramp count never does.
     records = [settings(day(-1), amplitude=1.0), settings(day(10), amplitude=2.0)]
     result = analyse(patient(nights_from(day(0), [1] * 20), records))
     amplitude = result.correlations["amplitude"]
     assert amplitude.rho is None and amplitude.p is None
     assert "nan" not in json.dumps([c.as_json() for c in result.correlations.values()]).lower()
-
-
-def test_small_numbers_carry_a_caution() -> None:
-    records = [settings(day(-1), amplitude=1.0), settings(day(6), amplitude=2.0)]
-    nights = nights_from(day(0), [0, 0, 1, 0, 0, 0, 2, 1, 3, 2, 2])
-    amplitude = analyse(patient(nights, records)).correlations["amplitude"]
-    assert amplitude.n == 11
-    assert amplitude.caution.startswith("Only 11 nights")
 
 
 def test_nights_with_stimulation_off_are_left_out_of_the_correlation() -> None:
@@ -64,7 +57,8 @@ def test_nights_with_stimulation_off_are_left_out_of_the_correlation() -> None:
         settings(day(20), amplitude=2.0, stimulation_on=False),
     ]
     nights = nights_from(day(0), [0] * 10 + [2] * 10 + [5] * 10)
-    assert analyse(patient(nights, records)).correlations["amplitude"].n == 20
+    amplitude = analyse(patient(nights, records)).correlations["amplitude"]
+    assert (amplitude.n_epochs, amplitude.n_nights) == (2, 20)
 
 
 def test_unlogged_nights_are_missing_not_cramp_free() -> None:
@@ -129,18 +123,45 @@ def test_too_few_nights_after_a_change_is_too_early_to_judge() -> None:
     assert seven.verdict == "improved"
 
 
-def test_amplitude_levels_count_nights_and_benefit() -> None:
+def test_each_epoch_counts_its_benefit_and_its_interval() -> None:
     records = [settings(day(-1), amplitude=2.0), settings(day(5), amplitude=1.0)]
     nights = [night(day(i), 2, benefit=8) for i in range(5)] + [
         night(day(i), 0, benefit=4) for i in range(5, 8)
     ]
-    low, high = analyse(patient(nights, records)).levels
-    assert (low.amplitude, low.nights, low.cramps_per_night, low.mean_benefit) == (1.0, 3, 0, 4)
-    assert (high.amplitude, high.nights, high.cramps_per_night, high.mean_benefit) == (2.0, 5, 2, 8)
+    high, low = analyse(patient(nights, records)).epochs
+    assert (high.mean_benefit, high.benefit_nights, high.cramp_night_rate) == (8, 5, 1.0)
+    assert (low.mean_benefit, low.benefit_nights, low.cramp_night_rate) == (4, 3, 0.0)
+    # Wilson: never a zero-width interval at 0 of 3 or 5 of 5.
+    assert low.cramp_night_interval()[0] == 0 and 0.4 < low.cramp_night_interval()[1] < 0.6
+    assert 0.5 < high.cramp_night_interval()[0] < 0.6 and high.cramp_night_interval()[1] == 1
+
+
+def test_a_reduction_made_while_cramps_were_active_is_marked() -> None:
+    records = [
+        settings(day(-1), amplitude=2.0),
+        settings(day(20), amplitude=1.5),  # cramps active: made because of cramps
+        settings(day(40), amplitude=2.0),  # an increase is never "because of cramps"
+        settings(day(60), amplitude=1.5),  # quiet before: not marked
+    ]
+    nights = nights_from(day(0), [1] * 40 + [0] * 40)
+    result = analyse(patient(nights, records))
+    assert [e.made_because_of_cramps for e in result.epochs] == [False, True, False, False]
+    assert [c.made_because_of_cramps for c in result.comparisons] == [True, False, False]
+    improved = result.comparisons[0]
+    assert improved.verdict == "not_improved"
+
+
+def test_an_improvement_after_a_change_made_because_of_cramps_names_regression_to_the_mean(
+) -> None:
+    records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
+    nights = nights_from(day(0), [1] * 20 + [0] * 14)
+    [comparison] = analyse(patient(nights, records)).comparisons
+    assert comparison.verdict == "improved" and comparison.made_because_of_cramps
+    assert "regression to the mean" in comparison.sentence()
 
 
 def test_an_empty_diary_analyses_to_nothing_without_errors() -> None:
     result = analyse(patient([]))
     assert result.adherence.rate is None
     assert all(c.rho is None for c in result.correlations.values())
-    assert result.levels == []
+    assert [e.nights_logged for e in result.epochs] == [0]

@@ -100,6 +100,13 @@ def test_analyze_prints_the_contract_as_json(alice, capsys) -> None:
     assert result["ladder_step"] == 1
     assert [f["code"] for f in result["flags"]] == ["reduce_amplitude"]
     assert set(result["correlations"]) == {"amplitude", "pulse_width_us", "frequency_hz"}
-    assert result["correlations"]["frequency_hz"] is None  # never varied: null, not 0
+    frequency = result["correlations"]["frequency_hz"]  # never varied: null, not 0
+    assert (frequency["rho"], frequency["p"]) == (None, None)
+    assert frequency["n"] == frequency["n_epochs"] == 1
+    assert frequency["n_nights"] == 5
+    assert "permutation test over the epochs" in frequency["method"]
+    assert result["correlation_sentences"]["frequency_hz"]["sentence"].startswith(
+        "The frequency did not change"
+    )
     assert result["epochs"][0]["nights_logged"] == 5
     assert result["adherence"]["nights_logged"] == 5

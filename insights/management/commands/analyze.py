@@ -33,8 +33,13 @@ class Command(BaseCommand):
         self.stdout.write(DECISION_SUPPORT)
         for flag in result["flags"]:
             self.stdout.write(f"  [{flag['code']}] {flag['title']} (since {flag['since']})")
+        for change in result["before_after"]:
+            mark = " (made because of cramps)" if change["made_because_of_cramps"] else ""
+            self.stdout.write(
+                f"  {change['first_night']} {change['change']}{mark}: {change['sentence']}"
+            )
         for sentence in result["correlation_sentences"].values():
-            self.stdout.write(f"  {sentence['sentence']} {sentence['caution'] or ''}".rstrip())
+            self.stdout.write(f"  {sentence['sentence']}")
         adherence = result["adherence"]
         self.stdout.write(
             f"  {adherence['nights_logged']} of {adherence['nights_elapsed']} nights logged"

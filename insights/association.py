@@ -1,0 +1,256 @@
+"""Does a stimulation parameter go with more or fewer cramps? Answered over settings epochs.
+
+A night is not an experiment: the settings change in a few blocks, often because of the
+cramps, and cramps drift with time, so a night-level correlation treats 100 dependent nights
+as 100 independent samples and finds links that are not there. The unit of evidence here is
+the settings epoch (a period under one set of settings; insights.analysis.Epoch): each epoch
+gives one value of the parameter and one cramp-night rate, and the p-value comes from an exact
+permutation test over the epochs. Before any p-value is given, the rules below decide whether
+the diary can tell at all; when it cannot, the sentence says why instead. docs/analysis.md
+explains the method and its references in a clinician's words.
+
+Pure functions over plain data, no database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import stats
+
+if TYPE_CHECKING:
+    from insights.analysis import Epoch
+
+# An epoch with fewer logged nights than this gives too rough a rate to count (the same
+# number of nights the before/after comparison needs after a change).
+MIN_EPOCH_NIGHTS = 7
+# Fewer epochs than this cannot give a p below 0.05 however strong the link: with 4 epochs
+# the smallest two-sided permutation p is 2/24 (0.083); 5 give 2/120 (0.017).
+MIN_EPOCHS = 4
+# A parameter whose epoch values follow the epoch order this closely (Spearman, either
+# direction) moved (almost) only one way over time: a link with cramps cannot be told from a
+# trend. Strictly one way (monotone) always counts.
+TIME_TREND_RHO = 0.8
+# Up to this many epochs every ordering is counted (7! = 5,040); above it, 9,999 random
+# orderings with a fixed seed, so the same diary always gives the same p.
+EXACT_MAX_EPOCHS = 7
+RANDOM_ORDERINGS = 9999
+SIGNIFICANCE = 0.05
+WEAK_RHO = 0.2
+
+METHOD_EXACT = (
+    "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
+    "exact permutation test over the epochs"
+)
+METHOD_RANDOM = (
+    "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
+    f"permutation test over the epochs ({RANDOM_ORDERINGS:,} random orderings)"
+)
+
+LABELS = {
+    "amplitude": "amplitude",
+    "pulse_width_us": "pulse width",
+    "frequency_hz": "frequency",
+}
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """The association between one parameter and cramps, over epochs. `rho` and `p` are None
+    wherever the sentence does not state them: the page, the PDF and the JSON say the same."""
+
+    parameter: str
+    rho: float | None
+    p: float | None
+    n_epochs: int  # the epochs the statistic is (or would be) computed over
+    n_nights: int  # the logged nights in those epochs
+    method: str
+    headline: str
+    caution: str = ""
+
+    @property
+    def n(self) -> int:
+        """The sample size of the statistic: epochs, never nights."""
+        return self.n_epochs
+
+    @property
+    def sentence(self) -> str:
+        """What a clinician reads: the finding and its caution, as one sentence."""
+        return f"{self.headline} {self.caution}".strip()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rho": None if self.rho is None else round(self.rho, 4),
+            "p": None if self.p is None else round(self.p, 6),
+            "n": self.n,
+            "method": self.method,
+            "n_epochs": self.n_epochs,
+            "n_nights": self.n_nights,
+            "caution": self.caution or None,
+        }
+
+
+def association_sentences(analysis: object) -> list[str]:
+    """The sentences every view prints (page, PDF, `analyze`), in parameter order."""
+    correlations: dict[str, Correlation] = analysis.correlations  # type: ignore[attr-defined]
+    return [c.sentence for c in correlations.values()]
+
+
+def format_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.1:  # three places, so 0.049 never reads as 0.05
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
+def _periods(n: int) -> str:
+    return f"{n} settings period{'' if n == 1 else 's'}"
+
+
+def _value(epoch: Epoch, parameter: str) -> float:
+    return float(getattr(epoch.settings, parameter))
+
+
+def monotone(values: Sequence[float]) -> int:
+    """+1 if the values only ever went up (or stayed), -1 if only down, 0 if both ways."""
+    steps = [b - a for a, b in zip(values, values[1:], strict=False) if b != a]
+    if steps and all(s > 0 for s in steps):
+        return 1
+    if steps and all(s < 0 for s in steps):
+        return -1
+    return 0
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Spearman's rho (average ranks for ties); None where a side does not vary."""
+    if len(set(xs)) < 2 or len(set(ys)) < 2:
+        return None
+    rho = float(stats.spearmanr(xs, ys).statistic)
+    return None if math.isnan(rho) else rho
+
+
+def permutation_p(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Two-sided p of Spearman's rho from permuting the epochs' parameter values: exact up to
+    EXACT_MAX_EPOCHS epochs, otherwise seeded random orderings."""
+    x_ranks = stats.rankdata(xs)
+    y_ranks = stats.rankdata(ys)
+    y_centred = y_ranks - y_ranks.mean()
+    y_unit = y_centred / np.sqrt((y_centred**2).sum())
+
+    def rho(x: np.ndarray, axis: int = -1) -> np.ndarray:
+        centred = x - x.mean(axis=axis, keepdims=True)
+        return (centred * y_unit).sum(axis=axis) / np.sqrt((centred**2).sum(axis=axis))
+
+    exact = len(xs) <= EXACT_MAX_EPOCHS
+    result = stats.permutation_test(
+        (x_ranks,), rho, permutation_type="pairings", vectorized=True,
+        n_resamples=np.inf if exact else RANDOM_ORDERINGS,
+        rng=np.random.default_rng(20261130),
+    )
+    return min(float(result.pvalue), 1.0)
+
+
+def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
+    """The association of one parameter with the cramp-night rate, over the epochs that can
+    count, or the plain reasons the diary cannot tell."""
+    label = LABELS[parameter]
+    on = [e for e in epochs if e.settings.stimulation_on and e.nights_logged]
+    left_out: list[str] = []
+    if parameter == "amplitude" and on:
+        unit = on[-1].settings.amplitude_unit
+        other = [e for e in on if e.settings.amplitude_unit != unit]
+        if other:
+            left_out.append(
+                f"{_periods(len(other))} with the amplitude in "
+                f"{other[0].settings.amplitude_unit} left out (not comparable with {unit})."
+            )
+        on = [e for e in on if e.settings.amplitude_unit == unit]
+    method = METHOD_EXACT
+
+    def result(headline: str, caution: str = "", counted: Sequence[Epoch] = (), *,
+               rho: float | None = None, p: float | None = None) -> Correlation:
+        n_nights = sum(e.nights_logged for e in counted)
+        text = " ".join([caution, *left_out]).strip()
+        return Correlation(parameter, rho, p, len(counted), n_nights,
+                           METHOD_RANDOM if len(counted) > EXACT_MAX_EPOCHS else method,
+                           headline, text)
+
+    if len({_value(e, parameter) for e in on}) < 2:
+        return result(
+            f"The {label} did not change over the logged nights with stimulation on, so its "
+            "link with cramps cannot be measured.",
+            counted=on,
+        )
+
+    short = [e for e in on if e.nights_logged < MIN_EPOCH_NIGHTS]
+    reactive = [e for e in on if e.made_because_of_cramps and e not in short]
+    counted = [e for e in on if e not in short and e not in reactive]
+    values = [_value(e, parameter) for e in counted]
+    rates = [e.cramp_night_rate or 0.0 for e in counted]
+
+    notes: list[str] = []  # what was left out, said whatever the result
+    if reactive:
+        which = "1 change was" if len(reactive) == 1 else f"{len(reactive)} changes were"
+        notes.append(
+            f"{which} made because of cramps and {'is' if len(reactive) == 1 else 'are'} "
+            "judged in the before/after table instead (cramps at their worst often ease "
+            "whatever is done: regression to the mean)."
+        )
+    if short:
+        notes.append(
+            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights and "
+            f"{'does' if len(short) == 1 else 'do'} not count."
+        )
+    reasons: list[str] = []  # why the diary cannot tell
+    levels = len(set(values))
+    direction = monotone(values)
+    time_rho = spearman(list(range(len(values))), values)
+    if levels >= 2 and (direction or (time_rho is not None and abs(time_rho) >= TIME_TREND_RHO)):
+        way = {1: "only went up", -1: "only went down"}.get(direction, "moved mostly one way")
+        reasons.append(
+            f"The {label} {way} over time, so a link with cramps cannot be told apart from "
+            "cramps drifting with time."
+        )
+    if len(counted) < MIN_EPOCHS or levels < 2:
+        reasons.append(
+            f"{'That leaves' if reactive or short else 'There are only'} "
+            f"{_periods(len(counted))} at {levels} "
+            f"{'level' if levels == 1 else 'levels'} of the {label}; at least {MIN_EPOCHS} "
+            "periods at two or more levels are needed."
+        )
+    if reasons:
+        return result(
+            f"{label.capitalize()} and cramps: the diary cannot tell yet.",
+            " ".join(notes + reasons), counted,
+        )
+    left_out[:0] = notes
+
+    rho = spearman(values, rates)
+    if rho is None:
+        return result(
+            f"{label.capitalize()} and cramps: the share of cramp nights was the same in every "
+            f"one of the {_periods(len(counted))}, so there is no link to measure.",
+            counted=counted,
+        )
+    p = permutation_p(values, rates)
+    nights = sum(e.nights_logged for e in counted)
+    figures = (
+        f"(rho {rho:.2f} over {_periods(len(counted))}, {nights} logged nights, {format_p(p)})"
+    )
+    if p >= SIGNIFICANCE or abs(rho) < WEAK_RHO:
+        return result(
+            f"No clear link between the {label} and cramp nights {figures}.",
+            "The diary may still be too short to show one.", counted, rho=rho, p=p,
+        )
+    more = "more" if rho > 0 else "fewer"
+    return result(
+        f"The settings periods at a higher {label} had {more} cramp nights {figures}.",
+        "This is an association between periods, not proof: anything else that changed "
+        "with the settings (medicines, activity, other settings) can go with it too.",
+        counted, rho=rho, p=p,
+    )
