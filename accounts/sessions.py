@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django_otp import user_has_device
 
-from clinic.access import role_of
+from diary.access import role_of
 
 LAST_SEEN_KEY = "stimdiary_last_seen"
 OTP_REQUIRED_KEY = "stimdiary_otp_required"

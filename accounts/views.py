@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import TokenForm
 from accounts.sessions import OTP_REQUIRED_KEY
-from clinic.access import home_url_for, role_of
+from diary.access import home_url_for, role_of
 
 DEVICE_NAME = "Authenticator app"
 

@@ -173,7 +173,7 @@ def sessions(database: Path, concurrency: int) -> tuple[dict[str, str], list[dic
     return clinician, patients, reverse("clinic:patient", args=[s.five_year.pk])
 
 
-def scenarios(port: int, clinician: dict[str, str], patients: list[dict[str, str]],
+def scenarios(clinician: dict[str, str], patients: list[dict[str, str]],
               patient_page: str) -> list[Scenario]:
     tokens: dict[int, dict[str, str]] = {}
 
@@ -222,7 +222,7 @@ def main() -> int:
         port = free_port()
         server = start_gunicorn(workers, port, env)
         try:
-            for scenario in scenarios(port, clinician, patients, patient_page):
+            for scenario in scenarios(clinician, patients, patient_page):
                 drive(port, scenario, args.concurrency * 2, args.concurrency)  # warm every worker
                 done, errors, seconds = drive(port, scenario, args.requests, args.concurrency)
                 outcomes.append(Outcome(scenario.name, workers, done, errors, seconds))

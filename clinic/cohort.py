@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
-from clinic.access import visible_patients
+from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient
 from insights.ladder import STEP_NAMES
 from insights.models import PatientSummary

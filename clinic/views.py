@@ -20,16 +20,16 @@ from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 
-from clinic.access import (
+from clinic.audit import audit_access
+from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window
+from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
+from clinic.services import patient_onboard, set_password_path
+from diary.access import (
     clinician_required,
     get_patient_or_404,
     get_scoped_or_404,
     visible_patients,
 )
-from clinic.audit import audit_access
-from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window
-from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
-from clinic.services import patient_onboard, set_password_path
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
@@ -125,7 +125,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "clinic/patient.html", {
         "patient": patient,
         "record": patient_record(patient, page_requested(request.GET.get("page"))),
-        "insights": patient_insights(patient, request.user),
+        "insights": patient_insights(patient),
     })
 
 

@@ -14,7 +14,7 @@ class PatientTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        # A clinician is never read as a patient (clinic.access.role_of checks clinician
+        # A clinician is never read as a patient (diary.access.role_of checks clinician
         # first): asking that first spares every clinician page the patient lookup.
         patient = None if hasattr(user, "clinician") else getattr(user, "patient", None)
         if patient is not None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -289,10 +288,6 @@ class Medication(models.Model):
     def clean(self) -> None:
         if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
             raise ValidationError({"stopped_on": "The stop date is before the start date."})
-
-
-def new_client_token() -> uuid.UUID:
-    return uuid.uuid4()
 
 
 # The audit trail of every change to a patient's diary (django-auditlog; who and from where

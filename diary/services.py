@@ -10,18 +10,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from diary import signals
 from diary.models import CrampEpisode, Medication, Night, Patient
 from programming.timeline import night_of
 
 
 def patient_data_changed(patient: Patient) -> None:
-    """Everything derived from a patient's data (charts, summaries, flags) keys off this."""
+    """Everything derived from a patient's data (charts, summaries, flags) keys off this.
+    The bump is the whole event: apps built on the diary read the version, never get called."""
     Patient.objects.filter(pk=patient.pk).update(data_version=F("data_version") + 1)
     # The database holds the true count; this copy only has to differ from the old one.
     patient.data_version += 1
-    from insights.summary import schedule_refresh  # late import: insights builds on diary
-
-    schedule_refresh(patient)
+    signals.patient_data_changed.send(
+        sender=Patient, patient_id=patient.pk, data_version=patient.data_version
+    )
 
 
 def night_get_or_create(*, patient: Patient, night_date: date) -> tuple[Night, bool]:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.access import get_scoped_or_404, home_url_for, patient_required
 from diary import services
+from diary.access import get_scoped_or_404, home_url_for, patient_required
 from diary.forms import (
     EpisodeForm,
     LogCrampForm,
@@ -139,11 +139,6 @@ def log_cramp(request: HttpRequest) -> HttpResponse:
             or form.errors,
         },
     )
-
-
-def settings_of(patient: Patient, episodes: list[CrampEpisode]) -> dict[int, Any]:
-    timeline = timeline_for(patient)
-    return {episode.pk: timeline.at(episode.started_at) for episode in episodes}
 
 
 @patient_required

@@ -308,9 +308,8 @@ def bundle_validate(data: Any) -> ImportPlan:
         problems.add("version", f"must be {VERSION}")
 
     username, zone_name = validate_patient(top.get("patient"), problems)
-    zone = ZoneInfo(zone_name) if zone_name else None
     devices = [
-        validate_device(item, f"devices[{i}]", zone, problems)
+        validate_device(item, f"devices[{i}]", problems)
         for i, item in enumerate(top.get("devices") or [])
     ]
     medications = [
@@ -375,9 +374,7 @@ def has_data(patient: Patient) -> bool:
     )
 
 
-def validate_device(
-    value: Any, path: str, zone: ZoneInfo | None, problems: Problems
-) -> DevicePlan | None:
+def validate_device(value: Any, path: str, problems: Problems) -> DevicePlan | None:
     fields = read_object(value, path, DEVICE_KEYS, problems)
     if fields is None:
         return None

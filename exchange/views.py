@@ -1,6 +1,6 @@
 """CSV downloads: a clinician's patient, a clinician's whole cohort, a patient's own diary.
 
-Every lookup goes through clinic.access (a patient outside the care team is a 404) and every
+Every lookup goes through diary.access (a patient outside the care team is a 404) and every
 download is recorded in the audit trail before the first byte is sent.
 """
 
@@ -17,13 +17,13 @@ from django.http import (
     StreamingHttpResponse,
 )
 
-from clinic.access import (
+from clinic.audit import audit_access
+from diary.access import (
     clinician_required,
     get_patient_or_404,
     patient_required,
     visible_patients,
 )
-from clinic.audit import audit_access
 from diary.models import Patient
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS, DateRange, csv_chunks, filename
 from exchange.forms import DateRangeForm

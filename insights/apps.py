@@ -5,3 +5,10 @@ from django.apps import AppConfig
 
 class InsightsConfig(AppConfig):
     name = "insights"
+
+    def ready(self) -> None:
+        from diary.signals import patient_data_changed
+        from insights.summary import data_changed
+
+        # A head start only: every reader refreshes a stale summary itself (insights.summary).
+        patient_data_changed.connect(data_changed, dispatch_uid="insights-summary-refresh")

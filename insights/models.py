@@ -17,8 +17,6 @@ class PatientSummary(models.Model):
     cramp_night_rate_14 = models.FloatField(null=True, blank=True)
     # Active cramps (insights.ladder): the patient's home shows the safe self-help while true.
     active_cramps = models.BooleanField(default=False)
-    # Active flags not acknowledged for their current evidence.
-    alerting_codes = models.JSONField(default=list, blank=True)
     data_version = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 

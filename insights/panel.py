@@ -63,7 +63,7 @@ def refresh_if_stale(patient: Patient) -> None:
         refresh_summary(patient)
 
 
-def patient_insights(patient: Patient, user: Any) -> dict[str, Any]:
+def patient_insights(patient: Patient) -> dict[str, Any]:
     refresh_if_stale(patient)
     flags = active_flags_with_acknowledgement(patient)
     steps = [f.step for f in flags if f.step is not None]

@@ -1,8 +1,8 @@
 """Per-patient summaries and flags, kept current as the patient's data changes.
 
 Every write to a patient's data ends in diary.services.patient_data_changed, which bumps the
-patient's data_version and calls schedule_refresh. A summary whose data_version differs from
-its patient's is stale.
+patient's data_version and announces it (diary.signals); data_changed() below listens. A
+summary whose data_version differs from its patient's is stale.
 
 How the refresh runs is the setting SUMMARY_REFRESH:
 - "background" (the default): once the write commits, the patient is queued for a worker
@@ -116,12 +116,13 @@ def _refresh_by_id(patient_id: int) -> None:
         close_old_connections()
 
 
-def schedule_refresh(patient: Patient) -> None:
-    """Called after every write to a patient's data."""
+def data_changed(sender: object, *, patient_id: int, **kwargs: object) -> None:
+    """Receives diary.signals.patient_data_changed, sent inside every write's transaction."""
     if getattr(settings, "SUMMARY_REFRESH", "background") == "inline":
-        refresh_summary(patient)
+        from diary.models import Patient
+
+        refresh_summary(Patient.objects.get(pk=patient_id))
         return
-    patient_id = patient.pk
     delay = float(getattr(settings, "SUMMARY_REFRESH_DELAY", 2.0))
     transaction.on_commit(lambda: _refresher.enqueue(patient_id, delay))
 
@@ -178,9 +179,8 @@ def refresh_summary(patient: Patient) -> LadderResult:
     current = {f.code: f for f in result.flags}
     active = {
         f.code: f
-        for f in Flag.objects.filter(patient=patient).active().prefetch_related("acknowledgements")
+        for f in Flag.objects.filter(patient=patient).active()
     }
-    alerting: list[str] = []
     for code, row in active.items():
         if code not in current:
             row.resolved_at = now
@@ -197,19 +197,15 @@ def refresh_summary(patient: Patient) -> LadderResult:
         row = active.get(code)
         if row is None:
             Flag.objects.create(patient=patient, code=code, raised_at=now, **fields)
-            alerting.append(code)
             continue
         if any(getattr(row, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(row, name, value)
             row.save(update_fields=[*fields, "updated_at"])
-        if row.alerting:
-            alerting.append(code)
     values = {
         "ladder_step": result.step,
         "lead_migration": "possible_lead_migration" in current,
         "flag_codes": result.codes,
-        "alerting_codes": alerting,
         "cramp_night_rate_14": result.cramp_night_rate,
         "active_cramps": result.active_cramps,
         "data_version": patient.data_version,

@@ -13,15 +13,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic.access import clinician_required, get_patient_or_404, patient_required
 from clinic.audit import audit_access
+from diary.access import clinician_required, get_patient_or_404, patient_required
 from diary.models import Night, Patient
 from insights import charts
 from insights.data import cached_analysis, today_for
 from insights.evidence import ladder_doc_text
 from insights.models import Flag, FlagAcknowledgement
 from insights.pdf import visit_summary_pdf
-from insights.summary import refresh_summary
 from programming.services import current_device
 
 
@@ -113,7 +112,6 @@ def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> Htt
         note=note,
         fingerprint=flag.fingerprint,
     )
-    refresh_summary(patient)
     audit_access(request, patient, "flag_acknowledged", flag=flag.code)
     messages.success(request, f"Acknowledged: {flag.title}.")
     target = request.POST.get("next", "")

@@ -17,7 +17,7 @@ The rules:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -108,7 +108,3 @@ def night_start(night_date: date, zone: tzinfo, start_hour: int | None = None) -
         start_hour = django_settings.NIGHT_START_HOUR
     return datetime.combine(night_date, time(hour=start_hour), tzinfo=zone)
 
-
-def nights_between(first: date, last: date) -> Sequence[date]:
-    days = (last - first).days
-    return [first + timedelta(days=i) for i in range(days + 1)] if days >= 0 else []

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from clinic.access import clinician_required, get_patient_or_404, get_scoped_or_404
+from diary.access import clinician_required, get_patient_or_404, get_scoped_or_404
 from programming.forms import ProgrammingForm, initial_from_record
 from programming.models import SettingsRecord
 from programming.services import current_device, settings_record_create

@@ -5,7 +5,7 @@ import io
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from clinic.access import visible_patients
+from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient
 from programming.models import SettingsRecord
 

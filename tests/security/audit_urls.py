@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
-from clinic.access import get_scoped_or_404, patient_required
+from diary.access import get_scoped_or_404, patient_required
 from diary.models import CrampEpisode
 from diary.services import episode_delete
 

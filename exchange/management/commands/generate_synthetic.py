@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from clinic.access import role_of
+from diary.access import role_of
 from exchange.synthetic import SyntheticRun, generate_synthetic, synthetic_username
 
 
