@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from clinic.access import role_of
+from diary.access import role_of
 from notify.dispatch import UNSUBSCRIBE_SALT, preference_of
 from notify.forms import (
     ClinicianPreferenceForm,
