@@ -32,6 +32,20 @@ def project_modules(root: Path = ROOT) -> dict[str, Path]:
     return modules
 
 
+def runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node Python may run: the bodies of `if TYPE_CHECKING:` are for the type checker."""
+    nodes: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
 def imports_of(source: str, known: set[str], package: str) -> set[str]:
     """The project modules a source imports, anywhere in it (functions included)."""
 
@@ -41,7 +55,7 @@ def imports_of(source: str, known: set[str], package: str) -> set[str]:
         return name or None
 
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in runtime_nodes(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(filter(None, (resolve(alias.name) for alias in node.names)))
         elif isinstance(node, ast.ImportFrom):
@@ -120,4 +134,6 @@ def test_a_circle_through_a_late_import_is_found() -> None:
     }
     assert find_cycle(graph) == ["a", "b", "c", "a"]
     graph["c"] = imports_of("def f():\n    import math\n", known, "")
+    assert find_cycle(graph) is None
+    graph["c"] = imports_of("if TYPE_CHECKING:\n    from a import x\n", known, "")
     assert find_cycle(graph) is None
