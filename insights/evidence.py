@@ -96,7 +96,10 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
         lines.append(f"The {plural} it rests on: {dates_in_words(nights)}.")
     # Anything else the evidence holds, written as words rather than dropped.
     for key, value in evidence.items():
-        if key in {"notes", "changes", "rates", "nights"} or value in (None, "", [], {}):
+        # `reasons` are the codes of the rules that hold, for machines: each is a note already.
+        if key in {"notes", "changes", "rates", "nights", "reasons"} or value in (
+            None, "", [], {},
+        ):
             continue
         words = re.sub(r"[_\W]+", " ", str(key)).strip().capitalize()
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value

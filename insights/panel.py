@@ -9,6 +9,7 @@ queries): an acknowledgement changes them without a new data version.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -20,8 +21,9 @@ from insights import charts
 from insights.analysis import Analysis
 from insights.data import cached_analysis, today_for
 from insights.evidence import evidence_in_words, rule_anchor
-from insights.ladder import DECISION_SUPPORT
+from insights.ladder import DECISION_SUPPORT, Thresholds
 from insights.models import Flag, FlagAcknowledgement, PatientSummary
+from insights.signals import compare_factors
 from insights.summary import refresh_summary
 
 CHART_ORDER = ["timeline", "rolling", "dose-response", "tradeoff"]
@@ -92,6 +94,34 @@ def analysis_panel(patient: Patient) -> dict[str, Any]:
     return panel
 
 
+def factor_table(analysis: Analysis, thresholds: Thresholds) -> dict[str, Any]:
+    """Each factor the check-in asks about: the cramp-night rate with and without it over the
+    nights the ladder reads (its look-back), from the function its rules use."""
+    since = analysis.today - timedelta(days=thresholds.lookback_days)
+    nights = [a.night for a in analysis.nights if a.night.date >= since]
+    rows = []
+    for c in compare_factors(nights, thresholds.factor_min_nights).values():
+        rows.append({
+            "code": c.code,
+            "label": c.factor.label,
+            "present": c.factor.present,
+            "absent": c.factor.absent,
+            "role": c.factor.role,
+            "enough": c.enough,
+            "with_nights": c.with_nights,
+            "without_nights": c.without_nights,
+            "with_text": c.with_text(),
+            "without_text": c.without_text(),
+            "sentence": c.sentence() if c.enough else c.not_enough(),
+        })
+    return {
+        "rows": rows,
+        "nights": len(nights),
+        "days": thresholds.lookback_days,
+        "min_nights": thresholds.factor_min_nights,
+    }
+
+
 def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
     """What the template shows from the analysis, as plain strings, dates and numbers."""
     chart_list = [
@@ -108,6 +138,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
         )
     ]
     return {
+        "factors": factor_table(analysis, Thresholds.from_settings()),
         "adherence": analysis.adherence.describe(),
         "adherence_14": analysis.adherence_14.describe(),
         "charts": chart_list,

@@ -24,6 +24,7 @@ class Factor:
     present: str  # the nights with the factor, in words
     absent: str  # the nights without it
     reads: Callable[[NightRecord], bool | None]  # None: not answered that night
+    role: str  # what the ladder does with it (docs/management-ladder.md)
 
 
 def _level_is_low(name: str) -> Callable[[NightRecord], bool | None]:
@@ -48,12 +49,15 @@ def _yes_no(name: str) -> Callable[[NightRecord], bool | None]:
 # people, so poor sleep is read as a result of the cramps, never as a cause to compare.
 FACTORS: tuple[Factor, ...] = (
     Factor("lumbar_support", "Lumbar support in bed", "with lumbar support",
-           "without lumbar support", _yes_no("lumbar_support")),
+           "without lumbar support", _yes_no("lumbar_support"),
+           "rule-out reason (spinal stenosis) when the rate with it is half or less"),
     Factor("low_activity", "Less activity than usual", "after a less active day",
-           "after a usual or more active day", _level_is_low("activity")),
+           "after a usual or more active day", _level_is_low("activity"),
+           "rule-out reason (inactivity) when the rate with it is twice or more"),
     Factor("low_fluids", "Fewer fluids than usual", "after drinking less than usual",
-           "after usual or more fluids", _level_is_low("fluids")),
-    Factor("alcohol", "Alcohol", "after alcohol", "without alcohol", _yes_no("alcohol")),
+           "after usual or more fluids", _level_is_low("fluids"), "context only"),
+    Factor("alcohol", "Alcohol", "after alcohol", "without alcohol", _yes_no("alcohol"),
+           "context only"),
 )
 FACTORS_BY_CODE = {f.code: f for f in FACTORS}
 
@@ -92,6 +96,18 @@ class FactorComparison:
             f"Cramps on {self.with_cramp_nights} of {self.with_nights} logged nights "
             f"{f.present} ({_percent(self.with_rate)}) and on {self.without_cramp_nights} of "
             f"{self.without_nights} {f.absent} ({_percent(self.without_rate)})."
+        )
+
+    def with_text(self) -> str:
+        """The nights with the factor, for the table: '3 of 12 nights (25%)'."""
+        return (
+            f"{self.with_cramp_nights} of {self.with_nights} nights ({_percent(self.with_rate)})"
+        )
+
+    def without_text(self) -> str:
+        return (
+            f"{self.without_cramp_nights} of {self.without_nights} nights "
+            f"({_percent(self.without_rate)})"
         )
 
     def not_enough(self) -> str:

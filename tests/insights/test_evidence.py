@@ -61,7 +61,7 @@ def test_every_rule_of_the_ladder_has_a_section_with_a_quoted_source() -> None:
     text = ladder_doc_text()
     headings = rule_headings(text)
     for code in ("reduce_amplitude", "reprogram", "possible_lead_migration",
-                 "device_off_relief", "rule_out_other_causes", "trial_phase"):
+                 "device_off_relief", "rule_out_other_causes", "trial_phase", "therapy_loss"):
         assert code in headings
         section = text.split(headings[code], 1)[1].split("\n### ", 1)[0]
         assert re.search(r'^> "', section, re.M), f"{code}: no quoted source sentence"

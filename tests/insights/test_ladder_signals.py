@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from insights.evidence import evidence_in_words
 from insights.ladder import Flag, Thresholds, evaluate
 from insights.signals import FACTORS_BY_CODE, compare_factor
 from tests.insights.builders import day, night, nights_from, patient, settings
@@ -50,6 +51,15 @@ def test_a_new_thigh_or_hip_movement_counts_and_both_kinds_are_named() -> None:
         "3 of the last 14 logged nights had a new calf or thigh/hip movement "
         "(calf on 1, thigh/hip on 2).",
     )
+
+
+def test_the_reasons_read_as_words_never_as_codes() -> None:
+    lead = flag(moved(3), "possible_lead_migration")
+    assert lead is not None
+    lines = evidence_in_words(lead.evidence.as_json())
+    assert lines[0] == "3 of the last 14 logged nights had a new calf movement."
+    assert lead.evidence.as_json()["reasons"] == ["new_movement"]  # could leak
+    assert not any("new_movement" in line or "Reasons" in line for line in lines)
 
 
 def test_toe_movements_are_the_intended_s3_response_not_a_sign() -> None:
