@@ -1,24 +1,91 @@
-// A cramp logged with no connection is kept on the phone and sent when the connection returns.
-// Each one carries the form's client_token, and the server saves a repeated token once, so
-// sending it again after a half-finished attempt is safe. The patient sees what is waiting.
+// Bad signal in the bedroom. A cramp, or "No cramps last night", logged with no connection is
+// kept on the phone in IndexedDB (it survives the app being closed) and sent when the
+// connection returns. Each entry carries its client_token, and the server saves a repeated
+// token once, so sending again after a half-finished attempt is safe. An entry the server
+// refuses is shown with the server's reason, to fix or to discard. The service worker
+// (/sw.js) keeps the diary's pages so they open with no connection at all.
 (function () {
+  var SHELL_CACHE = "stimdiary-shell";
   var user = document.body.dataset.user;
-  if (!user) return;
-  var OUTBOX = "stimdiary:outbox:" + user;
-  var store;
-  try {
-    store = window.localStorage;
-  } catch (e) {
+
+  function forgetShell() {
+    if (window.caches) caches.delete(SHELL_CACHE).catch(function () {});
+  }
+
+  if (!user) {
+    forgetShell(); // a logged-out page: the next person on this phone sees no one's diary
     return;
   }
 
-  function outbox() {
-    try { return JSON.parse(store.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
+  // The diary's own pages register the service worker; a clinician's pages never do.
+  if ("serviceWorker" in navigator && location.pathname.indexOf("/diary/") === 0) {
+    navigator.serviceWorker.register("/sw.js").catch(function () {});
+  }
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[action$='/accounts/logout/']")) {
+      forgetShell();
+    }
+  }, true);
+
+  if (!window.indexedDB) return; // forms work as plain forms
+
+  // --- The outbox: one IndexedDB store, entries keyed by their client_token ---------------
+  var DB_NAME = "stimdiary";
+  var STORE = "outbox";
+  var opened = null;
+
+  function db() {
+    if (!opened) {
+      opened = new Promise(function (resolve, reject) {
+        var request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = function () {
+          request.result.createObjectStore(STORE, { keyPath: "token" });
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return opened;
   }
 
-  function keep(items) {
-    if (items.length) store.setItem(OUTBOX, JSON.stringify(items));
-    else store.removeItem(OUTBOX);
+  function withStore(mode, work) {
+    return db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var tx = database.transaction(STORE, mode);
+        var result = work(tx.objectStore(STORE));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function entries() {
+    return withStore("readonly", function (store) { return store.getAll(); }).then(function (all) {
+      return (all || []).filter(function (e) { return e.user === user; })
+        .sort(function (a, b) { return a.queuedAt - b.queuedAt; });
+    });
+  }
+
+  function put(entry) {
+    return withStore("readwrite", function (store) { store.put(entry); });
+  }
+
+  function remove(token) {
+    return withStore("readwrite", function (store) { store.delete(token); });
+  }
+
+  // What an earlier version kept in localStorage moves into IndexedDB once.
+  function migrateLocalStorage() {
+    var key = "stimdiary:outbox:" + user;
+    var old;
+    try { old = JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { old = []; }
+    if (!old.length) return Promise.resolve();
+    return Promise.all(old.map(function (item, i) {
+      return put({
+        token: item.fields.client_token || newToken(), user: user, kind: "cramp",
+        url: item.url, fields: item.fields, state: "waiting", queuedAt: Date.now() + i,
+      });
+    })).then(function () { localStorage.removeItem(key); });
   }
 
   function newToken() {
@@ -41,10 +108,17 @@
     return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
   }
 
-  // The notice: one line at the top of the page, in words as well as colour.
-  function notice(text, kind) {
+  function describe(entry) {
+    if (entry.kind === "no-cramps") return "No cramps on the night of " + entry.fields.date;
+    var when = (entry.fields.started_at || "").replace("T", " at ");
+    return "A cramp" + (entry.fields.severity ? " (" + entry.fields.severity + " of 10)" : "") +
+      (when ? " on " + when : "");
+  }
+
+  // --- What the patient sees: one notice at the top of the page ---------------------------
+  function notice(build, kind) {
     var el = document.getElementById("outbox-notice");
-    if (!text) {
+    if (!build) {
       if (el) el.remove();
       return;
     }
@@ -57,92 +131,222 @@
       main.insertBefore(el, main.firstChild);
     }
     el.className = "pending-banner alert mb-3 alert-" + kind;
-    el.textContent = text;
+    el.textContent = "";
+    build(el);
   }
 
-  function showWaiting() {
-    var n = outbox().length;
-    if (!n) return;
-    notice(
-      (n === 1 ? "1 cramp is" : n + " cramps are") + " waiting to send. " +
-      (n === 1 ? "It is" : "They are") + " saved on this phone and will be sent " +
-      "when you are back online.",
-      "warning"
-    );
+  function text(parent, tag, words) {
+    var node = document.createElement(tag);
+    node.textContent = words;
+    parent.appendChild(node);
+    return node;
+  }
+
+  function show(sentNow) {
+    return entries().then(function (all) {
+      var waiting = all.filter(function (e) { return e.state === "waiting"; });
+      var refused = all.filter(function (e) { return e.state === "refused"; });
+      if (!waiting.length && !refused.length) {
+        var total = sentNow ? sentNow.cramp + sentNow.night : 0;
+        if (total) {
+          var what = [];
+          if (sentNow.cramp) what.push(sentNow.cramp + " cramp" + (sentNow.cramp === 1 ? "" : "s"));
+          if (sentNow.night) {
+            what.push(sentNow.night + " cramp-free night" + (sentNow.night === 1 ? "" : "s"));
+          }
+          notice(function (el) {
+            el.textContent = "Sent: " + what.join(" and ") + " from this phone " +
+              (total === 1 ? "is" : "are") + " now in your diary.";
+          }, "success");
+        } else if (sentNow === null) {
+          notice(null); // the last refused entry was discarded
+        }
+        return;
+      }
+      notice(function (el) {
+        if (waiting.length) {
+          var cramps = waiting.filter(function (e) { return e.kind === "cramp"; }).length;
+          var others = waiting.length - cramps;
+          var what = [];
+          if (cramps) what.push(cramps === 1 ? "1 cramp is" : cramps + " cramps are");
+          if (others) what.push(others === 1 ? "1 cramp-free night is" : others + " cramp-free nights are");
+          text(el, "p", what.join(" and ") + " waiting to send. " +
+            (waiting.length === 1 ? "It is" : "They are") + " saved on this phone and will be " +
+            "sent when you are back online.").className = "mb-1";
+        }
+        refused.forEach(function (entry) {
+          var box = document.createElement("div");
+          box.className = "border-top pt-2 mt-2 refused-entry";
+          text(box, "p", describe(entry) + " was not saved: " + entry.reason).className = "mb-2";
+          var fix = text(box, "button", "Fix it");
+          fix.type = "button";
+          fix.className = "btn btn-primary btn-tap me-2";
+          fix.addEventListener("click", function () { fixEntry(entry); });
+          var drop = text(box, "button", "Discard");
+          drop.type = "button";
+          drop.className = "btn btn-outline-secondary btn-tap";
+          drop.addEventListener("click", function () {
+            remove(entry.token).then(function () { return show(null); });
+          });
+          el.appendChild(box);
+        });
+      }, refused.length ? "danger" : "warning");
+    }).catch(function () {});
+  }
+
+  // Fixing opens the form again with what was kept, and takes the entry out of the outbox:
+  // the patient saves it anew from the form, where the server's message is shown beside it.
+  function fixEntry(entry) {
+    remove(entry.token).then(function () {
+      if (entry.kind === "cramp") {
+        sessionStorage.setItem("stimdiary:fix", JSON.stringify(entry.fields));
+        var night = entry.fields.night ? "?night=" + encodeURIComponent(entry.fields.night) : "";
+        location.href = entry.url + night;
+      } else {
+        location.href = "/diary/night/new/";
+      }
+    });
+  }
+
+  function restoreFix() {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem("stimdiary:fix") || "null"); } catch (e) { kept = null; }
+    sessionStorage.removeItem("stimdiary:fix");
+    var form = document.querySelector("form[data-offline=cramp]");
+    if (!kept || !form) return;
+    var when = form.querySelector("input[type=datetime-local]");
+    if (when && kept.started_at) {
+      when.value = kept.started_at;
+      var details = when.closest("details");
+      if (details) details.open = true;
+    }
+  }
+
+  // --- Sending ------------------------------------------------------------------------------
+  // The server's words for a refusal: the messages beside the fields, or the page's alert.
+  function reasonFrom(html, status) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var words = [];
+    doc.querySelectorAll(".invalid-feedback, .errorlist li, .alert-danger").forEach(function (n) {
+      var t = n.textContent.trim();
+      if (t && words.indexOf(t) === -1) words.push(t);
+    });
+    return words.join(" ") || "the server answered " + status + ".";
+  }
+
+  function freshToken() {
+    // A page opened from the phone's copy may carry an old token: ask for the current one.
+    return fetch("/diary/cramp/", { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.url.indexOf("/accounts/login/") !== -1) throw new Error("logged out");
+        return response.text();
+      }).then(function (html) {
+        var field = new DOMParser().parseFromString(html, "text/html")
+          .querySelector("input[name=csrfmiddlewaretoken]");
+        if (!field) throw new Error("no token");
+        return field.value;
+      });
+  }
+
+  function sendOne(entry, token) {
+    var body = new URLSearchParams(entry.fields);
+    body.set("csrfmiddlewaretoken", token);
+    return fetch(entry.url, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.url.indexOf("/accounts/login/") !== -1) throw new Error("logged out");
+        if (response.status >= 500) throw new Error("server busy"); // try again later
+        return response.text().then(function (html) {
+          var refusedPage = new DOMParser().parseFromString(html, "text/html")
+            .querySelector(".alert-danger, .invalid-feedback, .errorlist");
+          // A saved cramp redirects to its own page; a saved night to the home page.
+          var saved = response.ok && response.redirected &&
+            response.url.split("?")[0] !== new URL(entry.url, location.href).href.split("?")[0] &&
+            !refusedPage;
+          if (saved) return remove(entry.token).then(function () { return true; });
+          entry.state = "refused";
+          entry.reason = reasonFrom(html, response.status);
+          return put(entry).then(function () { return false; });
+        });
+      });
   }
 
   var sending = false;
   function flush() {
-    var items = outbox();
-    if (sending || !items.length || !navigator.onLine) return;
+    if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
-    var fresh = document.querySelector("input[name=csrfmiddlewaretoken]");
-    var sent = 0;
-    var next = function () {
-      var pending = outbox();
-      if (!pending.length) return Promise.resolve();
-      var item = pending[0];
-      var body = new URLSearchParams(item.fields);
-      if (fresh) body.set("csrfmiddlewaretoken", fresh.value);
-      return fetch(item.url, {
-        method: "POST", body: body, credentials: "same-origin",
-      }).then(function (response) {
-        // Saved (or already saved) cramps redirect to their own page.
-        var saved = response.redirected && response.ok &&
-          response.url.indexOf("/accounts/login/") === -1 &&
-          response.url.indexOf(item.url) === -1;
-        if (!saved) throw new Error("not saved");
-        keep(outbox().filter(function (x) { return x.fields.client_token !== item.fields.client_token; }));
-        sent += 1;
-        return next();
+    var sent = { cramp: 0, night: 0 };
+    return entries().then(function (all) {
+      var waiting = all.filter(function (e) { return e.state === "waiting"; });
+      if (!waiting.length) return null;
+      return freshToken().then(function (token) {
+        return waiting.reduce(function (chain, entry) {
+          return chain.then(function () {
+            return sendOne(entry, token).then(function (saved) {
+              if (saved) sent[entry.kind === "cramp" ? "cramp" : "night"] += 1;
+            });
+          });
+        }, Promise.resolve());
       });
-    };
-    next().then(function () {
-      notice(
-        "Sent: " + sent + " cramp" + (sent === 1 ? "" : "s") + " from this phone " +
-        (sent === 1 ? "is" : "are") + " now in your diary.",
-        "success"
-      );
-    }).catch(function () {
-      showWaiting();
-    }).then(function () {
-      sending = false;
-    });
+    }).catch(function () { /* still offline or logged out: the entries wait */ })
+      .then(function () {
+        sending = false;
+        return show(sent);
+      });
   }
 
-  // Log a cramp with no connection: keep it instead of letting the browser fail.
+  // --- Keeping an entry when there is no connection -----------------------------------------
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-offline=cramp]")) return;
+    if (!form.matches || !form.matches("form[data-offline]")) return;
+    var kind = form.dataset.offline;
     var when = form.querySelector("input[type=datetime-local]");
     var token = form.querySelector("input[name=client_token]");
+    // A cramp added to a past night (data-night) keeps the time shown, default or not: that
+    // time is within the night the patient chose, and "now" is not.
+    var pastNight = !!form.dataset.night;
     if (navigator.onLine) {
       // A page left open since earlier would otherwise date the cramp to when it was opened.
-      if (when && when.value === when.defaultValue) when.value = "";
+      if (kind === "cramp" && !pastNight && when && when.value === when.defaultValue) when.value = "";
       return;
     }
     event.preventDefault();
-    var button = event.submitter;
-    var fields = {
-      csrfmiddlewaretoken: form.querySelector("input[name=csrfmiddlewaretoken]").value,
-      client_token: token && token.value ? token.value : newToken(),
-      severity: button && button.name === "severity" ? button.value : "",
-      started_at: when && when.value && when.value !== when.defaultValue
-        ? when.value : nowIn(form.dataset.zone),
-    };
-    var items = outbox();
-    items.push({ url: form.getAttribute("action") || location.pathname, fields: fields });
-    keep(items);
-    // The draft (forms.js) held this cramp's token; the next cramp must be a new one.
-    store.removeItem("stimdiary:draft:" + user + ":" + form.dataset.draft + ":" + location.pathname);
-    if (token) token.value = newToken();
-    if (when) when.value = when.defaultValue;
-    showWaiting();
+    var fields = {};
+    if (kind === "cramp") {
+      var button = event.submitter;
+      fields = {
+        client_token: token && token.value ? token.value : newToken(),
+        severity: button && button.name === "severity" ? button.value : "",
+        started_at: when && when.value && (pastNight || when.value !== when.defaultValue)
+          ? when.value : nowIn(form.dataset.zone),
+      };
+      if (pastNight) fields.night = form.dataset.night;
+    } else {
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "csrfmiddlewaretoken") fields[name] = value;
+      });
+      fields.client_token = newToken();
+    }
+    put({
+      token: fields.client_token, user: user, kind: kind, state: "waiting", queuedAt: Date.now(),
+      url: form.getAttribute("action") || location.pathname, fields: fields,
+    }).then(function () {
+      // The draft (forms.js) held this cramp's token; the next cramp must be a new one.
+      try {
+        localStorage.removeItem("stimdiary:draft:" + user + ":" + form.dataset.draft + ":" +
+          location.pathname + location.search);
+      } catch (e) { /* no storage: nothing to forget */ }
+      if (token) token.value = newToken();
+      if (when) when.value = when.defaultValue;
+      return show(null);
+    });
     window.scrollTo(0, 0);
   }, true);
 
-  showWaiting();
-  flush();
+  // For the browser tests and for support: what is waiting, without diary contents leaving.
+  window.stimdiaryOutbox = { entries: entries, put: put, flush: flush };
+
+  restoreFix();
+  migrateLocalStorage().then(function () { return show(null); }).then(flush);
   window.addEventListener("online", flush);
   setInterval(flush, 30000);
 })();

@@ -50,16 +50,79 @@ def test_a_cramp_waiting_on_the_phone_is_sent_once_even_if_sent_twice(open_page)
     page.goto("/diary/cramp/")
     page.context.set_offline(True)
     page.get_by_role("button", name="Severity 5", exact=True).click()
-    outbox = page.evaluate("Object.keys(localStorage).find(k => k.includes('outbox'))")
-    queued = page.evaluate(f"localStorage.getItem('{outbox}')")
+    expect(page.locator("#outbox-notice")).to_contain_text("1 cramp is waiting to send")
+    queued = page.evaluate("window.stimdiaryOutbox.entries()")
+    assert len(queued) == 1 and queued[0]["state"] == "waiting"
 
     page.context.set_offline(False)
     expect(page.locator("#outbox-notice")).to_contain_text("Sent: 1 cramp", timeout=15_000)
     # The connection dropped before the phone heard back: it sends the same cramp again.
-    page.evaluate(f"localStorage.setItem('{outbox}', {queued!r})")
+    page.evaluate("entry => window.stimdiaryOutbox.put(entry)", queued[0])
     page.goto("/diary/")
     expect(page.locator("#outbox-notice")).to_contain_text("Sent: 1 cramp", timeout=15_000)
     assert CrampEpisode.objects.filter(night__patient=patient).count() == 1
+
+
+def wait_for_service_worker(page) -> None:
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+
+
+def test_the_diary_opens_with_no_connection_and_sends_what_was_logged(open_page) -> None:
+    patient = make_patient("pat")
+    page = open_page()
+    log_in(page, "pat")
+    page.goto("/diary/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    wait_for_service_worker(page)
+    page.goto("/diary/cramp/")  # opened once with a connection: now kept on the phone
+    # Written elsewhere after the copy was made: the page from the network would show it.
+    log_cramp(patient, timezone.now() - timedelta(minutes=5), severity=2)
+
+    page.context.set_offline(True)
+    page.goto("/diary/")  # the app opened at night with no signal
+    expect(page.get_by_role("link", name="Log a cramp")).to_be_visible()
+    expect(page.get_by_text("Tonight so far")).to_have_count(0)  # the phone's own copy
+    expect(page.get_by_role("button", name=re.compile("No cramps"))).to_be_visible()
+    page.get_by_role("link", name="Log a cramp").click()
+    page.get_by_role("button", name="Severity 6", exact=True).click()
+    expect(page.locator("#outbox-notice")).to_contain_text("1 cramp is waiting to send")
+    page.close()  # the app is closed; what waits is on the phone, not in the page
+
+    page = page.context.new_page()
+    page.context.set_offline(False)
+    page.goto("/diary/")
+    expect(page.locator("#outbox-notice")).to_contain_text("Sent: 1 cramp", timeout=15_000)
+    saved = CrampEpisode.objects.filter(night__patient=patient).order_by("severity")
+    assert [e.severity for e in saved] == [2, 6]
+
+
+def test_an_entry_the_server_refuses_is_shown_with_its_reason_and_can_be_discarded(
+    open_page,
+) -> None:
+    patient = make_patient("pat")
+    page = open_page()
+    log_in(page, "pat")
+    page.goto("/diary/cramp/")
+    page.context.set_offline(True)
+    # A time far in the future: kept on the phone, refused by the server.
+    page.evaluate(
+        "document.querySelector('input[type=datetime-local]').value = '2099-01-01T02:00'"
+    )
+    page.get_by_role("button", name="Severity 4", exact=True).click()
+    notice = page.locator("#outbox-notice")
+    expect(notice).to_contain_text("1 cramp is waiting to send")
+
+    page.context.set_offline(False)
+    page.evaluate("window.stimdiaryOutbox.flush()")
+    expect(notice).to_contain_text("was not saved", timeout=15_000)
+    expect(notice).to_contain_text("future")
+    assert CrampEpisode.objects.filter(night__patient=patient).count() == 0
+    page.reload()  # still there after the page is opened again
+    expect(page.locator("#outbox-notice")).to_contain_text("was not saved")
+    page.get_by_role("button", name="Discard").click()
+    expect(page.locator("#outbox-notice")).to_have_count(0)
+    assert page.evaluate("window.stimdiaryOutbox.entries()") == []
 
 
 def test_what_was_typed_survives_a_dropped_connection(open_page) -> None:
