@@ -326,7 +326,7 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
             label="95% interval")
     for x, rate, epoch in zip(xs, rates, epochs, strict=True):
         ax.annotate(f"{_epoch_number(analysis, epoch)}", (x, rate), xytext=(5, 3),
-                    textcoords="offset points", fontsize=8, color="#222222")
+                    textcoords="offset points", fontsize=10, color="#222222")
     ax.set_ylim(-0.03, 1.12)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("nights with cramps")
@@ -334,15 +334,17 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     ticks = sorted(set(amplitudes.tolist()))
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_xlim(amplitudes.min() - span * 0.2, amplitudes.max() + span * 0.2)
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
-    title = "Cramp nights in each settings period, by amplitude"
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    ax.tick_params(labelsize=9.5)
+    title = "Cramp nights by amplitude, per period"
     if other_unit:
         title += f" ({other_unit} in another unit not shown)"
-    ax.set_title(title, loc="left", fontsize=9)
+    ax.set_title(title, loc="left", fontsize=10)
 
 
 def dose_response_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    # Drawn at about the size it is shown (half a laptop page), so its text is not scaled down.
+    fig = Figure(figsize=(5.6, 4.0), layout="constrained")
     draw_dose_response(fig, analysis)
     return save(fig, fmt)
 
@@ -429,7 +431,7 @@ def rolling_alt(analysis: Analysis) -> str:
 
 # --- Trade-off ---------------------------------------------------------------------------------
 
-TRADEOFF_EPOCHS = 12
+TRADEOFF_EPOCHS = 8  # the most recent; all of them are in the settings-period table
 
 
 def _tradeoff_epochs(analysis: Analysis) -> list[Epoch]:
@@ -465,12 +467,11 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     if reactive.any():
         top.scatter(xs[reactive], rates[reactive], s=40, facecolor="white", edgecolor=CRAMPS,
                     linewidth=1.6, zorder=3, label="began with a change made because of cramps")
-        top.legend(loc="upper left", fontsize=7, frameon=False)
+        top.legend(loc="upper left", fontsize=8.5, frameon=False)
     top.set_ylim(-0.03, 1.1)
     top.yaxis.set_major_formatter(PercentFormatter(1.0))
     top.set_ylabel("nights with\ncramps")
-    top.set_title(f"Cramp nights and {benefit_label}, per period", loc="left",
-                  fontsize=9)
+    top.set_title(f"Cramp nights and {benefit_label}", loc="left", fontsize=10)
     scored = [(x, e.mean_benefit) for x, e in zip(xs, epochs, strict=True)
               if e.mean_benefit is not None]
     if scored:
@@ -479,22 +480,24 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
         bottom.plot(bx, by, color=AMPLITUDE, linewidth=0.8, alpha=0.5)
     for x, e in zip(xs, epochs, strict=True):
         if e.mean_benefit is None:
-            bottom.text(x, 5, "no score", ha="center", va="center", fontsize=7, color=MUTED)
+            bottom.text(x, 5, "no score", ha="center", va="center", fontsize=8.5, color=MUTED)
         else:
             bottom.annotate(f"{e.mean_benefit:.1f}", (x, e.mean_benefit), xytext=(0, 5),
-                            textcoords="offset points", ha="center", fontsize=7)
+                            textcoords="offset points", ha="center", fontsize=9)
     bottom.set_ylim(0, 10.9)
     bottom.set_yticks([0, 5, 10])
     bottom.set_ylabel(f"{benefit_label}\n(mean, 0-10)")
     ticks = [_epoch_tick(analysis, e, full=len(epochs) <= 6) for e in epochs]
-    bottom.set_xticks(xs, ticks, fontsize=7)
+    bottom.set_xticks(xs, ticks, fontsize=8.5 if len(epochs) <= 6 else 7.5)
+    for ax in (top, bottom):
+        ax.tick_params(axis="y", labelsize=9.5)
     bottom.set_xlim(-0.5, len(epochs) - 0.5)
 
 
 def tradeoff_chart(
     analysis: Analysis, fmt: str = "svg", benefit_label: str = "therapy benefit"
 ) -> bytes:
-    fig = Figure(figsize=(6.5, 4.4), layout="constrained")
+    fig = Figure(figsize=(5.6, 4.8), layout="constrained")
     draw_tradeoff(fig, analysis, benefit_label)
     return save(fig, fmt)
 

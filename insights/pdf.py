@@ -90,11 +90,12 @@ def _before_after(sub, analysis: Analysis) -> None:  # noqa: ANN001
         table.set_fontsize(7.5)
         y -= 0.085 * (len(rows) + 1) + 0.03
         if any(c.made_because_of_cramps for c in analysis.comparisons[-4:]):
-            sub.text(0.05, y, textwrap.fill(
+            note = textwrap.fill(
                 "Made because of cramps: cramps were active before the change; the nights after "
                 "it are its test, and cramps at their worst often ease whatever is done "
-                "(regression to the mean).", 150), fontsize=7, va="top")
-            y -= 0.08
+                "(regression to the mean).", 150)
+            sub.text(0.05, y, note, fontsize=7, va="top")
+            y -= 0.045 * (note.count("\n") + 1) + 0.025
     else:
         sub.text(0.05, y, "No settings change yet.", fontsize=8, va="top")
         y -= 0.08
