@@ -236,6 +236,13 @@ LADDER_LOW_ACTIVITY_RATIO = float(os.environ.get("LADDER_LOW_ACTIVITY_RATIO", "2
 LADDER_THERAPY_LOSS_POINTS = float(os.environ.get("LADDER_THERAPY_LOSS_POINTS", "2"))
 LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0.3"))
 
+# --- FHIR export (exchange.fhir; docs/fhir.md) ---------------------------------------------
+# The identifier system of the usernames this clinic gives its patients. Set it to a URL the
+# clinic controls, so two clinics' "alice" never read as one person in a shared record.
+FHIR_IDENTIFIER_SYSTEM = os.environ.get(
+    "FHIR_IDENTIFIER_SYSTEM", "https://stimdiary.org/fhir/sid/username"
+)
+
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("CLINICIAN_IDLE_MINUTES", "30")))

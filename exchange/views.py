@@ -25,6 +25,7 @@ from diary.access import (
     visible_patients,
 )
 from diary.models import Patient
+from exchange import fhir
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS, DateRange, csv_chunks, filename
 from exchange.forms import DateRangeForm
 
@@ -66,6 +67,18 @@ def patient_csv(request: HttpRequest, patient_id: int, kind: str) -> HttpRespons
     if dates is None:
         return HttpResponseBadRequest(BAD_RANGE)
     return _csv_response(request, [patient], kind, dates, patient.user.username)
+
+
+@clinician_required
+def patient_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's FHIR R4 bundle (docs/fhir.md), audited like the CSV exports."""
+    patient = get_patient_or_404(request.user, patient_id)
+    body = fhir.fhir_json(patient)
+    audit_access(request, patient, "export", kind="fhir.json")
+    response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fhir.filename(patient)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @clinician_required
