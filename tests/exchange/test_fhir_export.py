@@ -28,8 +28,8 @@ SYMPTOM = "75325-1"
 SYMPTOM_ABSENT = "111551-8"
 
 
-def code_of(resource: dict[str, Any]) -> str:
-    return resource["code"]["coding"][0]["code"]
+def code_of(resource: dict[str, Any]) -> str | None:
+    return resource["code"]["coding"][0]["code"] if "code" in resource else None
 
 
 def resources(body: bytes | str, kind: str | None = None) -> list[dict[str, Any]]:
