@@ -40,6 +40,7 @@ from diary.models import (
 )
 from exchange.csv_reports import DateRange
 from exchange.csv_reports import filename as csv_filename
+from insights.evidence import evidence_in_words
 from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag
 from insights.summary import ensure_fresh
@@ -488,26 +489,10 @@ def medication_resource(
     return resource
 
 
-def evidence_lines(evidence: Any) -> list[str]:
-    """The flag's evidence as the patient page lists it, one line each."""
-    if not isinstance(evidence, dict):
-        return []
-    lines = [str(note) for note in evidence.get("notes") or []]
-    lines += [f"Settings change {change}" for change in evidence.get("changes") or []]
-    rates = evidence.get("rates") or {}
-    if isinstance(rates, dict):
-        for name, rate in rates.items():
-            if isinstance(rate, int | float):
-                lines.append(f"{str(name).replace('_', ' ')}: {round(rate * 100)}%")
-    nights = evidence.get("nights") or []
-    if nights:
-        lines.append("Nights: " + ", ".join(str(n) for n in nights))
-    return lines
-
-
 def flag_resource(flag: Flag, ids: Ids, patient_ref: dict[str, str]) -> dict[str, Any]:
     """Any ladder flag, whatever its code: the code, title and step come from the row."""
-    evidence = evidence_lines(flag.evidence)
+    # The evidence as the patient page and the visit summary word it (one function for all).
+    evidence = evidence_in_words(flag.evidence if isinstance(flag.evidence, dict) else None)
     title = text(flag.title) or flag.code
     start = flag.since.isoformat() if flag.since else instant(flag.raised_at)
     extensions = [

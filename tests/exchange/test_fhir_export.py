@@ -210,8 +210,8 @@ def test_a_flag_carries_code_period_evidence_and_decision_support(lee_client, al
     assert flag["code"]["coding"][0]["code"] == "therapy_loss"
     assert flag["period"] == {"start": "2026-03-10"}
     extensions = {e["url"].rsplit("/", 1)[1]: e for e in flag["extension"]}
-    assert "Nights: 2026-03-10" in extensions["flag-evidence"]["valueString"]
-    assert "benefit before: 50%" in extensions["flag-evidence"]["valueString"]
+    evidence = extensions["flag-evidence"]["valueString"].split("\n")
+    assert evidence == ["n", "Benefit before: 50%.", "The night it rests on: 10 Mar 2026."]
     assert "decision" in extensions["decision-support"]["valueString"].lower()
     assert "ladder-step" not in extensions  # information, not a rung
     assert "&lt;b&gt;fell&lt;/b&gt;" in flag["text"]["div"]  # stored text never becomes markup
