@@ -242,6 +242,10 @@ LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0
 FHIR_IDENTIFIER_SYSTEM = os.environ.get(
     "FHIR_IDENTIFIER_SYSTEM", "https://stimdiary.org/fhir/sid/username"
 )
+# The system of the clinic record numbers (MRN) entered at onboarding: the clinic's own.
+FHIR_RECORD_NUMBER_SYSTEM = os.environ.get(
+    "FHIR_RECORD_NUMBER_SYSTEM", "https://stimdiary.org/fhir/sid/clinic-record-number"
+)
 
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

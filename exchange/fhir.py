@@ -62,6 +62,8 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
+MEDICAL_RECORD_NUMBER = (IDENTIFIER_TYPE, "MR", "Medical record number")
 
 BASE = "https://stimdiary.org/fhir"
 CS = f"{BASE}/CodeSystem"
@@ -262,16 +264,30 @@ def fhir_source(patient: Patient) -> FhirSource:
 
 
 def patient_resource(patient: Patient, ids: Ids) -> dict[str, Any]:
-    return {
+    """The identifiers the clinic set: its record number (MRN) when it gave one, and the
+    username it chose at onboarding; the display name the care team knows the patient by."""
+    identifiers: list[dict[str, Any]] = []
+    if record_number := text(patient.record_number):
+        identifiers.append({
+            "use": "official",
+            "type": concept(MEDICAL_RECORD_NUMBER, text="Clinic record number"),
+            "system": django_settings.FHIR_RECORD_NUMBER_SYSTEM,
+            "value": record_number,
+        })
+    identifiers.append({
+        "use": "usual",
+        "system": django_settings.FHIR_IDENTIFIER_SYSTEM,
+        "value": patient.user.username,
+    })
+    resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": ids("patient", patient.pk),
-        "identifier": [{
-            "use": "usual",
-            "system": django_settings.FHIR_IDENTIFIER_SYSTEM,
-            "value": patient.user.username,
-        }],
+        "identifier": identifiers,
         "active": patient.user.is_active,
     }
+    if name := text(patient.display_name):
+        resource["name"] = [{"text": name}]
+    return resource
 
 
 def device_resource(

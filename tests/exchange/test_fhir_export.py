@@ -217,6 +217,17 @@ def test_a_flag_carries_code_period_evidence_and_decision_support(lee_client, al
     assert "&lt;b&gt;fell&lt;/b&gt;" in flag["text"]["div"]  # stored text never becomes markup
 
 
+def test_the_patient_carries_the_identifiers_the_clinic_set(lee_client, alice_diary):
+    Patient.objects.filter(pk=alice_diary.pk).update(
+        display_name="A. Jansen", record_number="MRN-7"
+    )
+    (patient,) = resources(export(lee_client, alice_diary).content, "Patient")
+    record, username = patient["identifier"]
+    assert record["value"] == "MRN-7" and record["type"]["coding"][0]["code"] == "MR"
+    assert username["value"] == "alice"
+    assert patient["name"] == [{"text": "A. Jansen"}]
+
+
 def test_references_resolve_inside_the_bundle(lee_client, alice_diary):
     bundle = json.loads(export(lee_client, alice_diary).content)
     urls = {entry["fullUrl"] for entry in bundle["entry"]}
@@ -296,3 +307,21 @@ def test_stored_values_the_forms_refuse_still_export(lee_client, alice):
     Medication.objects.create(patient=alice, name="\x07", category="other", started_on=FIRST)
     found = resources(export(lee_client, alice).content)
     assert len(night_observations(found)) == 2
+
+
+def test_docs_list_every_local_code_the_export_writes():
+    from pathlib import Path
+
+    from diary import models as diary_models
+    from programming import models as programming_models
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "fhir.md").read_text()
+    lists = [
+        programming_models.THERAPY_CHOICES, programming_models.PHASE_CHOICES,
+        programming_models.SOURCE_CHOICES, programming_models.REASON_CHOICES,
+        diary_models.SITE_CHOICES, diary_models.STIMULATION_FELT_CHOICES,
+        diary_models.NEW_MOVEMENT_CHOICES, diary_models.RELIEF_CHOICES,
+        diary_models.LEVEL_CHOICES, diary_models.MEDICATION_CATEGORY_CHOICES,
+    ]
+    missing = {code for choices in lists for code, _ in choices if f"`{code}`" not in doc}
+    assert not missing, f"docs/fhir.md does not list {sorted(missing)}"
