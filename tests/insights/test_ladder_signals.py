@@ -159,6 +159,19 @@ def test_the_lumbar_reason_says_both_rates_and_the_nights_behind_them() -> None:
     assert "lumbar spinal stenosis" in rule_out.explanation
 
 
+def test_a_factor_reason_holds_since_the_night_it_first_held() -> None:
+    # Cramps without support on nights 16 to 19: by night 17, 2 of 8 without (25%) against
+    # 1 of 10 with (10%) is at most half; on night 16 (1 of 7, 14%) it was not.
+    rule_out = flag(lumbar(1), "rule_out_other_causes")
+    assert rule_out is not None and rule_out.since == day(17)
+    # Cramps active from night 9 (3 without support); the support side reaches its 5th
+    # night, cramp-free, on night 14: the reason holds from then, not from night 9.
+    nights = [night(day(i), int(i >= 7), lumbar_support=False) for i in range(10)]
+    nights += [night(day(10 + i), 0, lumbar_support=True) for i in range(10)]
+    rule_out = flag(patient(nights), "rule_out_other_causes")
+    assert rule_out is not None and rule_out.since == day(14)
+
+
 @pytest.mark.parametrize(("nights_each_side", "expected"), [(4, False), (5, True), (6, True)])
 def test_lumbar_support_needs_five_logged_nights_on_each_side(nights_each_side, expected):
     data = lumbar(0, 3, with_nights=nights_each_side, without_nights=nights_each_side)
