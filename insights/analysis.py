@@ -41,6 +41,9 @@ ACTIVE_CRAMP_NIGHTS = 3
 RESPONSES_TO_CRAMPS = frozenset({"amplitude_down", "pulse_width", "frequency", "stimulation_off"})
 
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
+# Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
+# shape or meaning changes, so a shared cache never serves what an older release computed.
+ANALYSIS_SCHEMA = 2
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from insights.analysis import (
+    ANALYSIS_SCHEMA,
     Analysis,
     Episode,
     MedicationRecord,
@@ -81,7 +82,10 @@ def load_patient_data(
 
 
 def analysis_cache_key(patient: Patient) -> str:
-    return f"insights:analysis:{patient.pk}:{patient.data_version}:{today_for(patient)}"
+    return (
+        f"insights:analysis:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
+        f"{today_for(patient)}"
+    )
 
 
 def cached_analysis(patient: Patient) -> Analysis:

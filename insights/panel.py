@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from diary.models import Patient
 from insights import charts
-from insights.analysis import Analysis
+from insights.analysis import ANALYSIS_SCHEMA, Analysis
 from insights.data import cached_analysis, today_for
 from insights.evidence import evidence_in_words, rule_anchor
 from insights.ladder import DECISION_SUPPORT, Thresholds
@@ -80,7 +80,10 @@ def patient_insights(patient: Patient) -> dict[str, Any]:
 
 
 def panel_cache_key(patient: Patient) -> str:
-    return f"insights:panel:{patient.pk}:{patient.data_version}:{today_for(patient)}"
+    return (
+        f"insights:panel:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
+        f"{today_for(patient)}"
+    )
 
 
 def analysis_panel(patient: Patient) -> dict[str, Any]:

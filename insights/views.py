@@ -17,6 +17,7 @@ from clinic.audit import audit_access
 from diary.access import clinician_required, get_patient_or_404, patient_required
 from diary.models import Night, Patient
 from insights import charts
+from insights.analysis import ANALYSIS_SCHEMA
 from insights.data import cached_analysis, today_for
 from insights.evidence import ladder_doc_text
 from insights.models import Flag, FlagAcknowledgement
@@ -25,7 +26,10 @@ from programming.services import current_device
 
 
 def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
-    return f"insights:chart:{patient.pk}:{patient.data_version}:{today_for(patient)}:{chart}:{fmt}"
+    return (
+        f"insights:chart:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
+        f"{today_for(patient)}:{chart}:{fmt}"
+    )
 
 
 def _image(content: bytes, fmt: str) -> HttpResponse:

@@ -4,11 +4,17 @@ effect moved up and down over many epochs does."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_h
+from hypothesis import strategies as st
 
+from insights import charts
 from insights.analysis import MedicationRecord, analyse
 from insights.association import (
     EXACT_MAX_EPOCHS,
@@ -164,3 +170,63 @@ def test_monotone_and_p_format() -> None:
     assert format_p(0.0004) == "p < 0.001"
     assert format_p(0.049) == "p = 0.049"
     assert format_p(0.31) == "p = 0.31"
+
+
+def in_volts(record):
+    return dataclasses.replace(record, amplitude_unit="V")
+
+
+def test_an_amplitude_in_volts_is_never_compared_with_one_in_milliamps() -> None:
+    records = [
+        in_volts(settings(day(-1), amplitude=3.0)),
+        in_volts(settings(day(30), amplitude=4.0)),
+        settings(day(60), amplitude=1.0),
+        settings(day(90), amplitude=2.0),
+    ]
+    counts = cramp_flags(0.1, 30) + cramp_flags(0.5, 30) + cramp_flags(0.1, 30) + cramp_flags(
+        0.5, 30
+    )
+    result = analyse(patient(nights_from(day(0), counts), records))
+    amplitude = result.correlations["amplitude"]
+    assert amplitude.n_epochs == 2  # the two in mA, the current unit
+    assert "2 settings periods with the amplitude in V left out" in amplitude.sentence
+    alt = charts.dose_response_alt(result)
+    assert "in mA" in alt and " V " not in alt and "2 periods with the amplitude in another" in alt
+    assert charts.dose_response_chart(result, "png").startswith(b"\x89PNG")
+
+
+def test_the_dose_response_chart_shows_every_period_never_pooled_levels() -> None:
+    rate_at = {1.0: 0.05, 2.0: 0.3, 3.0: 0.6}
+    result = analyse(dose_diary([1.0, 3.0, 1.0, 3.0], rate_at))
+    alt = charts.dose_response_alt(result)
+    assert [f"period {n} (" in alt for n in (1, 2, 3, 4)] == [True] * 4
+    assert alt.count("1 mA") == 2 and alt.count("3 mA") == 2
+    assert "95% interval" in alt
+
+
+@settings_h(max_examples=40, deadline=None)
+@given(
+    levels=st.lists(st.sampled_from([1.0, 1.5, 2.0, 2.5]), min_size=1, max_size=9),
+    lengths=st.lists(st.integers(1, 30), min_size=9, max_size=9),
+    rates=st.lists(st.floats(0, 1), min_size=9, max_size=9),
+    off=st.integers(-1, 8),
+)
+def test_any_diary_gives_a_sentence_and_never_a_small_p_from_few_periods(
+    levels, lengths, rates, off
+) -> None:
+    records, counts, first = [], [], 0
+    for i, amplitude in enumerate(levels):
+        records.append(settings(day(first - 1 if i == 0 else first), amplitude=amplitude,
+                                stimulation_on=i != off))
+        counts += cramp_flags(rates[i], lengths[i])
+        first += lengths[i]
+    result = analyse(patient(nights_from(day(0), counts), records))
+    for c in result.correlations.values():
+        data = c.as_json()
+        assert "nan" not in json.dumps(data).lower()
+        assert c.sentence and c.method
+        if c.p is not None:
+            assert 0 < c.p <= 1 and c.rho is not None
+            assert c.n_epochs >= MIN_EPOCHS
+        if c.n_epochs < 5:
+            assert c.p is None or c.p >= 0.05
