@@ -187,8 +187,9 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
             counted=on,
         )
 
-    short = [e for e in on if e.nights_logged < MIN_EPOCH_NIGHTS]
-    reactive = [e for e in on if e.made_because_of_cramps and e not in short]
+    # A period begun by a change made because of cramps is named as that, however short.
+    reactive = [e for e in on if e.made_because_of_cramps]
+    short = [e for e in on if e.nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
     counted = [e for e in on if e not in short and e not in reactive]
     values = [_value(e, parameter) for e in counted]
     rates = [e.cramp_night_rate or 0.0 for e in counted]
