@@ -300,7 +300,7 @@ def test_stored_values_the_forms_refuse_still_export(lee_client, alice):
     """No stored value may make an export fail: control characters, a night on the last date
     of the calendar, a zone that no longer exists, a unit the app does not offer."""
     night = log_cramp_free(alice, FIRST, notes="ok")
-    Night.objects.filter(pk=night.pk).update(notes="\x0b\x00", timezone="Mars/Olympus")
+    Night.objects.filter(pk=night.pk).update(notes="\x0b\x01", timezone="Mars/Olympus")
     Night.objects.create(patient=alice, date=date.max, timezone="Pacific/Kiritimati",
                          checked_in_at=timezone.now())
     SettingsRecord.objects.for_patient(alice).update(amplitude_unit="A", note="\x1b")
@@ -325,3 +325,11 @@ def test_docs_list_every_local_code_the_export_writes():
     ]
     missing = {code for choices in lists for code, _ in choices if f"`{code}`" not in doc}
     assert not missing, f"docs/fhir.md does not list {sorted(missing)}"
+
+
+def test_free_text_keeps_what_fhir_can_carry():
+    from exchange.fhir import text
+
+    assert text("\x00a\x0bb\tc\nd\x7f") == "ab\tc\nd"
+    assert text("\x00\x0b ") is None
+    assert text(None) is None
