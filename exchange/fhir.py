@@ -229,8 +229,9 @@ class FhirSource:
 
 
 def fhir_source(patient: Patient) -> FhirSource:
-    """Everything the bundle carries, in six queries whatever the diary's length. The flags are
-    read after a stale summary is refreshed, so they agree with the diary exported beside them."""
+    """Everything the bundle carries, in the same queries for one night and for five years
+    (a test pins it). The flags are read after a stale summary is refreshed, so they agree
+    with the diary exported beside them."""
     ensure_fresh([patient])
     devices = list(patient.devices.order_by("implanted_on", "id"))
     records = list(
