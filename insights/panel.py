@@ -26,7 +26,9 @@ from insights.models import Flag, FlagAcknowledgement, PatientSummary
 from insights.signals import compare_factors
 from insights.summary import refresh_summary
 
-CHART_ORDER = ["timeline", "rolling", "dose-response", "tradeoff"]
+CHART_ORDER = ["timeline", "timeline-all", "rolling", "time-of-night", "dose-response", "tradeoff"]
+# Shown on request: the whole diary behind the timeline's last 90 nights.
+ON_REQUEST = {"timeline-all"}
 
 
 def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
@@ -131,13 +133,15 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
         {
             "name": name,
             "title": title,
-            "wide": name in {"timeline", "rolling"},
+            "wide": name in {"timeline", "timeline-all", "rolling"},
+            "on_request": name in ON_REQUEST,
             "alt": alt(analysis),
             "svg": reverse("insights:chart", args=[patient.pk, name, "svg"]),
             "png": reverse("insights:chart", args=[patient.pk, name, "png"]),
         }
         for name, (_, alt, title) in sorted(
-            charts.CHARTS.items(), key=lambda item: CHART_ORDER.index(item[0])
+            charts.CHARTS.items(),
+            key=lambda item: CHART_ORDER.index(item[0]) if item[0] in CHART_ORDER else 99,
         )
     ]
     return {

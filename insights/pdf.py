@@ -1,126 +1,341 @@
-"""The one-page visit summary: matplotlib's PDF backend, no extra dependency. It reuses the
-charts' draw functions on sub-figures of one A4 page."""
+"""The visit summary: one A4 page a clinician reads in thirty seconds, the answer first.
+
+matplotlib's PDF backend, no extra dependency: text is laid out top to bottom in inches, the
+timeline reuses the chart's draw function on a sub-figure. A second page is added only when
+the history does not fit (many flags, changes or medicines): a block never splits a table row
+or a flag, and a block that does not fit starts the next page.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import matplotlib
+from django.conf import settings
+from django.utils import timezone
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from diary.models import Patient
+from diary.models import MEDICATION_CATEGORY_CHOICES, Patient
 from insights import charts
-from insights.analysis import Analysis
+from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
 from insights.data import cached_analysis
-from insights.ladder import DECISION_SUPPORT
-from insights.models import Flag
+from insights.evidence import evidence_in_words, rule_section
+from insights.ladder import DECISION_SUPPORT, STEP_NAMES
+from insights.panel import active_flags_with_acknowledgement, refresh_if_stale
 from programming.services import current_device
 
 A4 = (8.27, 11.69)
+MARGIN = 0.5
+WIDTH = A4[0] - 2 * MARGIN
+BODY_PT = 9
+SMALL_PT = 8.5
+TIMELINE_HEIGHT = 3.5
+CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
+
+# TrueType text: a PDF reader (and a test) can search and copy it.
+matplotlib.rcParams["pdf.fonttype"] = 42
 
 
-def visit_summary_pdf(patient: Patient) -> bytes:
-    analysis = cached_analysis(patient)
-    device = current_device(patient)
-    flags = list(Flag.objects.filter(patient=patient).active().order_by("-step"))
-    fig = Figure(figsize=A4)
-    header, answer, timeline, middle, table = fig.subfigures(
-        5, 1, height_ratios=[1.45, 2.65, 2.5, 2.75, 2.3]
-    )
-    _header(header, patient, device, analysis, flags)
-    # The answer first: each change against the nights before it, then what the whole diary
-    # can and cannot say (the same sentences as the page and `analyze --json`).
-    _before_after(answer, analysis)
-    charts.draw_timeline(timeline, analysis, left=0.12)
-    left, right = middle.subfigures(1, 2)
-    left.subplots_adjust(left=0.16, right=0.95, top=0.88, bottom=0.16)
-    charts.draw_dose_response(left, analysis)
-    right.subplots_adjust(left=0.2, right=0.97, top=0.88, bottom=0.27)
-    charts.draw_tradeoff(right, analysis)
-    _epoch_table(table, analysis)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="pdf", facecolor="white", metadata={"Title": "Visit summary"})
-    return buffer.getvalue()
+def _line_height(size: float) -> float:
+    return size * 1.38 / 72
 
 
-def _header(sub, patient: Patient, device, analysis: Analysis, flags: list[Flag]) -> None:  # noqa: ANN001
-    name = patient.user.get_full_name() or patient.user.username
-    lines = [(f"Visit summary: {name}", 13, "bold")]
-    if device is not None:
-        lines.append((
-            f"Device: {device.get_therapy_display()}, {device.get_phase_display().lower()}, "
-            f"implanted {device.implanted_on:%d %b %Y}, lead {device.lead_site or 'not recorded'}",
-            9, "normal",
-        ))
-    current = analysis.changes[-1].describe() if analysis.changes else "none recorded"
-    lines.append((f"Current settings: {current}", 9, "normal"))
-    lines.append((
-        f"Diary: {analysis.adherence.describe()}; last 14 nights: "
-        f"{analysis.adherence_14.describe()}",
-        9, "normal",
-    ))
-    step = max((f.step for f in flags if f.step is not None), default=None)
-    ladder = f"step {step}" if step is not None else "no flag"
-    lines.append((f"Management ladder position: {ladder}. {DECISION_SUPPORT}", 9, "bold"))
-    for flag in flags:
-        step_text = "info" if flag.step is None else f"step {flag.step}"
-        lines.append((f"• {flag.title} ({step_text}, since {flag.since or '–'})", 8.5, "normal"))
-    y = 0.95
-    for text, size, weight in lines[:9]:
-        sub.text(0.05, y, text, fontsize=size, fontweight=weight, va="top")
-        y -= 0.12 if size < 12 else 0.17
+def _wrap(text: str, width_in: float, size: float) -> list[str]:
+    # DejaVu Sans averages under 0.56 em a character: lines that fit, with a little to spare.
+    chars = max(int(width_in / (0.56 * size / 72)), 12)
+    return textwrap.wrap(text, chars, break_long_words=True) or [""]
 
 
-def _before_after(sub, analysis: Analysis) -> None:  # noqa: ANN001
-    sub.text(0.05, 0.98, "Before and after each settings change (cramp nights / logged nights)",
-             fontsize=10, fontweight="bold", va="top")
-    rows = charts.comparison_rows(analysis, limit=4)
-    y = 0.86
-    if rows:
-        ax = sub.add_axes((0.05, y - 0.085 * (len(rows) + 1), 0.9, 0.085 * (len(rows) + 1)))
-        ax.axis("off")
-        table = ax.table(
-            cellText=rows,
-            colLabels=["first night", "change", "because of cramps", "before", "after",
-                       "verdict"],
-            loc="upper center", colWidths=[0.1, 0.42, 0.16, 0.07, 0.07, 0.18], cellLoc="left",
+@dataclass
+class Block:
+    """Something of a known height (inches) drawn at a given top (inches from the top)."""
+
+    height: float
+    draw: Callable[[Figure, float], None]
+    keep_with_next: bool = False  # a heading never ends a page
+    optional: bool = False  # printed only where it fits: it never adds a page
+
+
+def _paragraph(text: str, *, size: float = BODY_PT, weight: str = "normal", indent: float = 0,
+               colour: str = "#111111", after: float = 0.02) -> Block:
+    lines = _wrap(text, WIDTH - indent, size)
+    step = _line_height(size)
+
+    def draw(fig: Figure, top: float) -> None:
+        for k, line in enumerate(lines):
+            _text(fig, MARGIN + indent, top + k * step, line, size=size, weight=weight,
+                  colour=colour)
+
+    return Block(len(lines) * step + after, draw)
+
+
+def _text(fig: Figure, x_in: float, y_in: float, text: str, *, size: float = BODY_PT,
+          weight: str = "normal", colour: str = "#111111") -> None:
+    fig.text(x_in / A4[0], 1 - y_in / A4[1], text, fontsize=size, fontweight=weight,
+             color=colour, va="top", ha="left")
+
+
+def _heading(text: str) -> Block:
+    block = _paragraph(text, size=10.5, weight="bold", after=0.05)
+    block.keep_with_next = True
+    return block
+
+
+def _gap(inches: float) -> Block:
+    return Block(inches, lambda fig, top: None)
+
+
+def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
+           size: float = SMALL_PT) -> list[Block]:
+    """A header block and one block per row; each cell wraps within its column."""
+    step = _line_height(size)
+    widths = [w for _, w in columns]
+    lefts = [MARGIN + sum(widths[:k]) for k in range(len(widths))]
+
+    def row_block(cells: Sequence[str], weight: str) -> Block:
+        wrapped = [_wrap(str(c), w - 0.08, size) for c, w in zip(cells, widths, strict=True)]
+        height = max(len(w) for w in wrapped) * step + 0.05
+
+        def draw(fig: Figure, top: float) -> None:
+            for left, lines in zip(lefts, wrapped, strict=True):
+                for k, line in enumerate(lines):
+                    _text(fig, left, top + k * step, line, size=size, weight=weight)
+            y = 1 - (top + height - 0.02) / A4[1]
+            fig.add_artist(matplotlib.lines.Line2D(
+                [MARGIN / A4[0], (MARGIN + WIDTH) / A4[0]], [y, y], color="#cccccc",
+                linewidth=0.5,
+            ))
+
+        return Block(height, draw)
+
+    header = row_block([name for name, _ in columns], "bold")
+    header.keep_with_next = True
+    return [header] + [
+        row_block(row, "normal") for row in rows
+    ]
+
+
+def _timeline(analysis: Analysis) -> Block:
+    def draw(fig: Figure, top: float) -> None:
+        # A sub-figure takes its place from the grid's ratios (not its margins).
+        side = MARGIN / 2
+        grid = fig.add_gridspec(
+            3, 3, wspace=0, hspace=0, width_ratios=[side, A4[0] - 2 * side, side],
+            height_ratios=[top, TIMELINE_HEIGHT, A4[1] - top - TIMELINE_HEIGHT],
         )
-        table.auto_set_font_size(False)
-        table.set_fontsize(7.5)
-        y -= 0.085 * (len(rows) + 1) + 0.03
-        if any(c.made_because_of_cramps for c in analysis.comparisons[-4:]):
-            note = textwrap.fill(
-                "Made because of cramps: cramps were active before the change; the nights after "
-                "it are its test, and cramps at their worst often ease whatever is done "
-                "(regression to the mean).", 150)
-            sub.text(0.05, y, note, fontsize=7, va="top")
-            y -= 0.045 * (note.count("\n") + 1) + 0.025
+        charts.draw_timeline(fig.add_subfigure(grid[1, 1]), analysis, overview=False)
+
+    return Block(TIMELINE_HEIGHT + 0.05, draw)
+
+
+EPOCH_CHARTS_HEIGHT = 2.5
+
+
+def _epoch_charts(analysis: Analysis) -> Block:
+    """The cramp-night rate per settings period and the trade-off with therapy benefit, side
+    by side: printed when they fit on the last page, otherwise left to the patient's page (a
+    second page only when the history itself needs one)."""
+
+    def draw(fig: Figure, top: float) -> None:
+        grid = fig.add_gridspec(
+            3, 2, wspace=0, hspace=0, width_ratios=[1, 1],
+            height_ratios=[top, EPOCH_CHARTS_HEIGHT, A4[1] - top - EPOCH_CHARTS_HEIGHT],
+        )
+        for column, chart in ((0, charts.draw_dose_response), (1, charts.draw_tradeoff)):
+            sub = fig.add_subfigure(grid[1, column])
+            sub.subplots_adjust(left=0.2, right=0.95, top=0.86, bottom=0.24)
+            chart(sub, analysis)
+
+    return Block(EPOCH_CHARTS_HEIGHT, draw, optional=True)
+
+
+def _d(day: date | None) -> str:
+    return f"{day.day} {day:%b %Y}" if day else "—"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
+                   printed_at: datetime) -> list[Block]:
+    """The page's content, the answer first: who and what period, the ladder and its
+    evidence, then the timeline, the changes, the medicines."""
+    user = patient.user
+    display_name = getattr(patient, "display_name", "") or user.get_full_name()
+    record_number = getattr(patient, "record_number", "")
+    who = [display_name, f"record {record_number}" if record_number else "",
+           f"username {user.username}"]
+    blocks = [
+        _paragraph("Visit summary · StimDiary", size=14, weight="bold", after=0.04),
+        _paragraph(" · ".join(w for w in who if w), size=11.5, weight="bold", after=0.06),
+    ]
+    device = current_device(patient)
+    if device is not None:
+        blocks.append(_paragraph(
+            f"Device: {device.get_therapy_display()}, {device.get_phase_display().lower()}, "
+            f"implanted {_d(device.implanted_on)}, lead {device.lead_site or 'not recorded'}."
+        ))
+    first, last = charts.timeline_window(analysis, charts.TIMELINE_NIGHTS)
+    coverage = adherence_between([a.night for a in analysis.nights], first, last)
+    since = f"; diary since {_d(analysis.nights[0].night.date)}" if analysis.nights else ""
+    blocks += [
+        _paragraph(
+            f"Period: the nights of {_d(first)} to {_d(last)}{since}. Data coverage: "
+            f"{coverage.describe()}; last 14 nights: {analysis.adherence_14.describe()}. "
+            "Unlogged nights are missing, never counted as cramp-free."
+        ),
+        _paragraph(
+            f"Printed {_when(printed_at)} ({settings.TIME_ZONE}, the clinic's time); nights "
+            f"are dated on the patient's clock ({patient.timezone})."
+        ),
+    ]
+    current = analysis.changes[-1] if analysis.changes else None
+    if current is not None:
+        blocks.append(_paragraph(
+            f"Current settings: {current.describe()} (since the night of "
+            f"{_d(first_night_under(current, analysis.timezone))}).", weight="bold",
+        ))
     else:
-        sub.text(0.05, y, "No settings change yet.", fontsize=8, va="top")
-        y -= 0.08
-    for sentence in association_sentences(analysis):
-        text = textwrap.fill(sentence, 145)
-        sub.text(0.05, y, text, fontsize=7.5, va="top")
-        y -= 0.05 * (text.count("\n") + 1) + 0.015
+        blocks.append(_paragraph("Current settings: none recorded.", weight="bold"))
+    blocks.append(_gap(0.05))
 
-
-def _epoch_table(sub, analysis: Analysis) -> None:  # noqa: ANN001
-    sub.text(0.05, 0.96, "Settings periods (most recent 12; *: began with a change made because "
-             "of cramps)", fontsize=10, fontweight="bold", va="top")
-    rows = charts.epoch_rows(analysis.epochs)
-    if not rows:
-        sub.text(0.05, 0.8, "No settings recorded.", fontsize=9)
-        return
-    ax = sub.add_axes((0.05, 0.02, 0.9, 0.86))
-    ax.axis("off")
-    table = ax.table(
-        cellText=rows,
-        colLabels=["no.", "dates", "settings", "logged", "cramps/night", "cramp nights",
-                   "severity"],
-        loc="upper center",
-        colWidths=[0.05, 0.2, 0.29, 0.09, 0.12, 0.13, 0.1],
+    steps = [f.step for f in flags if f.step is not None]
+    step = max(steps) if steps else None
+    position = (
+        f"step {step}: {STEP_NAMES.get(step, '')}" if step is not None
+        else "no flag: nothing in the diary calls for a step"
     )
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    table.scale(1, 1.25)
+    blocks.append(_heading(f"Management ladder: {position}"))
+    for flag in flags:
+        step_text = "information" if flag.step is None else f"step {flag.step}"
+        blocks.append(_paragraph(
+            f"• {flag.title} ({step_text}, holds since {_d(flag.since)})", weight="bold",
+        ))
+        for line in evidence_in_words(flag.evidence):
+            blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, after=0))
+        if flag.ack_at:
+            note = f": “{flag.ack_note}”" if flag.ack_note else ""
+            fresh = " New evidence since." if flag.is_alerting else ""
+            acknowledged = (
+                f"Acknowledged by {flag.ack_by or 'a former user'} on "
+                f"{_when(timezone.localtime(flag.ack_at))}{note}.{fresh}"
+            )
+        else:
+            acknowledged = "Not acknowledged yet."
+        blocks.append(_paragraph(acknowledged, size=SMALL_PT, indent=0.2, after=0))
+        blocks.append(_paragraph(
+            f"Rule and source: {rule_section(flag.code)}.", size=SMALL_PT, indent=0.2,
+            colour="#444444", after=0.05,
+        ))
+    blocks.append(_heading("Before and after each settings change"))
+    blocks.append(_paragraph(
+        "Cramp nights among up to 14 logged nights each side, each within its own settings; "
+        "7 logged nights after are needed to judge.", size=SMALL_PT,
+    ))
+    rows = [
+        [
+            _d(c.first_night),
+            c.describe_change() + (" (made because of cramps)" if c.made_because_of_cramps
+                                   else ""),
+            f"{c.before_cramp_nights} of {c.before_nights}",
+            f"{c.after_cramp_nights} of {c.after_nights}", c.sentence(),
+        ]
+        for c in reversed(analysis.comparisons)
+    ]
+    if rows:
+        blocks += _table(
+            [("First night", 0.95), ("Change", 2.3), ("Before", 0.75), ("After", 0.75),
+             ("Reading", WIDTH - 4.75)],
+            rows,
+        )
+        if any(c.made_because_of_cramps for c in analysis.comparisons):
+            blocks.append(_paragraph(
+                "Made because of cramps: cramps were active before the change; the nights "
+                "after it are its test, and cramps at their worst often ease whatever is done "
+                "(regression to the mean).", size=SMALL_PT, after=0.02,
+            ))
+    else:
+        blocks.append(_paragraph("No settings change yet.", size=SMALL_PT))
+    blocks.append(_gap(0.05))
+
+    blocks.append(_heading("Medicines"))
+    medications = sorted(analysis.medications, key=lambda m: m.started_on, reverse=True)
+    if medications:
+        blocks += _table(
+            [("Medicine", 2.4), ("Kind", 1.6), ("Started", 1.2), ("Stopped", WIDTH - 5.2)],
+            [
+                [m.name, CATEGORIES.get(m.category, m.category), _d(m.started_on),
+                 _d(m.stopped_on) if m.stopped_on else "still taking"]
+                for m in medications
+            ],
+        )
+    else:
+        blocks.append(_paragraph("No medicines recorded.", size=SMALL_PT))
+    blocks.append(_gap(0.05))
+    blocks.append(_heading("Timeline: the last 90 nights"))
+    blocks.append(_timeline(analysis))
+    blocks.append(_heading("What the diary can say about each setting"))
+    # The same sentences as the page and `analyze --json`, each with its caution.
+    for sentence in association_sentences(analysis):
+        blocks.append(_paragraph(sentence, size=SMALL_PT, after=0.01))
+    blocks.append(_paragraph(
+        "Each settings period counts once, however many nights it lasted (docs/analysis.md).",
+        size=SMALL_PT, colour="#444444",
+    ))
+    blocks.append(_epoch_charts(analysis))
+    return blocks
+
+
+Page = list[tuple[Block, float]]
+
+
+def paginate(blocks: Sequence[Block], page_height: float = A4[1]) -> list[Page]:
+    """Blocks placed top to bottom, a new page when the next does not fit above the footer."""
+    bottom = page_height - MARGIN - 0.25
+    pages: list[Page] = [[]]
+    top = MARGIN
+    for k, block in enumerate(blocks):
+        needed = block.height
+        for following in blocks[k + 1:]:  # a heading and a table's header keep their next
+            if not blocks[blocks.index(following) - 1].keep_with_next:
+                break
+            needed += following.height
+        if top + needed > bottom and block.optional:
+            continue
+        if top + needed > bottom and pages[-1]:
+            pages.append([])
+            top = MARGIN
+        pages[-1].append((block, top))
+        top += block.height
+    return pages
+
+
+def visit_summary_pdf(patient: Patient, *, now: datetime | None = None) -> bytes:
+    refresh_if_stale(patient)
+    analysis = cached_analysis(patient)
+    flags = active_flags_with_acknowledgement(patient)
+    printed_at = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
+    pages = paginate(summary_blocks(patient, analysis, flags, printed_at))
+    buffer = io.BytesIO()
+    metadata = {"Title": f"Visit summary: {patient.user.username}", "CreationDate": None}
+    with PdfPages(buffer, metadata=metadata) as pdf:
+        for number, page in enumerate(pages, start=1):
+            fig = Figure(figsize=A4)
+            for block, top in page:
+                block.draw(fig, top)
+            # On every page, in bold: the summary informs, the clinician decides.
+            _text(fig, MARGIN, A4[1] - MARGIN - 0.1, DECISION_SUPPORT, size=9, weight="bold")
+            _text(fig, MARGIN + 3.3, A4[1] - MARGIN - 0.08,
+                  f"StimDiary visit summary for {patient.user.username} · page {number} of "
+                  f"{len(pages)}", size=8, colour="#444444")
+            pdf.savefig(fig, facecolor="white")
+    return buffer.getvalue()
