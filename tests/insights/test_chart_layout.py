@@ -146,11 +146,13 @@ def test_the_timeline_shows_the_last_90_nights_and_the_whole_diary_on_request(an
     )
 
 
-def test_settings_lanes_start_at_zero_so_small_changes_look_small(analyses, monkeypatch):
+def test_settings_lanes_start_at_zero_with_their_units(analyses, monkeypatch):
     fig = drawn("timeline", analyses["90 nights"], monkeypatch)
-    amplitude = next(ax for ax in fig.axes if "amplitude" in ax.get_ylabel())
-    assert amplitude.get_ylim()[0] == 0 and "mA" in amplitude.get_ylabel()
-    assert {"µs", "Hz"} <= {ax.get_ylabel().split()[-1] for ax in fig.axes}
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert {"amplitude\nmA", "pulse\nwidth\nµs", "frequency\nHz"} <= set(texts)
+    # Each lane's scale runs from 0 to a round value above its highest setting.
+    assert texts.count("0") >= 4 and "1" in texts and "20" in texts
+    assert charts._nice_top(0.8 * 1.15) == 1 and charts._nice_top(16 * 1.15) == 20
 
 
 def test_change_lines_are_labelled_with_the_change(analyses, monkeypatch):

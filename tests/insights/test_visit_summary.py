@@ -60,7 +60,7 @@ def test_the_summary_names_the_patient_the_period_and_each_flags_evidence(
     assert "nights logged" in text and "Printed " in text
     for line in evidence_in_words(flag.evidence):
         assert " ".join(line.split()) in text
-    assert "Acknowledged by dr_lee" in text and "Reduce at the visit" in text
+    assert "Acknowledged by dr.lee" in text and "Reduce at the visit" in text
     assert "section “reduce_amplitude (step 1)”" in text
     assert "Prednisone" in text and "Steroid" in text and "still taking" in text
     assert "Decision support only: the clinician decides." in text
@@ -97,8 +97,8 @@ def test_a_long_history_goes_on_to_a_second_page_without_splitting_a_block() -> 
 
 
 def test_a_heading_never_ends_a_page() -> None:
-    blocks = [Block(1.0, lambda fig, top: None) for _ in range(9)]
-    blocks.append(Block(0.3, lambda fig, top: None, keep_with_next=True))
-    blocks.append(Block(0.8, lambda fig, top: None))
+    blocks = [Block(1.0, lambda fig, top: None) for _ in range(10)]
+    blocks.append(Block(0.3, lambda fig, top: None, keep_with_next=True))  # fits alone
+    blocks.append(Block(0.8, lambda fig, top: None))  # does not fit after it
     pages = paginate(blocks)
-    assert pages[1][0][0] is blocks[9]
+    assert len(pages) == 2 and pages[1][0][0] is blocks[10]
