@@ -33,11 +33,11 @@ from insights.panel import active_flags_with_acknowledgement, refresh_if_stale
 from programming.services import current_device
 
 A4 = (8.27, 11.69)
-MARGIN = 0.5
+MARGIN = 0.45
 WIDTH = A4[0] - 2 * MARGIN
 BODY_PT = 9
 SMALL_PT = 8.5
-TIMELINE_HEIGHT = 3.5
+TIMELINE_HEIGHT = 3.3
 CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
 
 # TrueType text: a PDF reader (and a test) can search and copy it.
@@ -174,10 +174,9 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     record_number = getattr(patient, "record_number", "")
     who = [display_name, f"record {record_number}" if record_number else "",
            f"username {user.username}"]
-    blocks = [
-        _paragraph("Visit summary · StimDiary", size=14, weight="bold", after=0.04),
-        _paragraph(" · ".join(w for w in who if w), size=11.5, weight="bold", after=0.06),
-    ]
+    blocks = [_paragraph(
+        "Visit summary: " + " · ".join(w for w in who if w), size=13, weight="bold", after=0.06,
+    )]
     device = current_device(patient)
     if device is not None:
         blocks.append(_paragraph(
@@ -283,14 +282,12 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     blocks.append(_gap(0.05))
     blocks.append(_heading("Timeline: the last 90 nights"))
     blocks.append(_timeline(analysis))
-    blocks.append(_heading("What the diary can say about each setting"))
+    blocks.append(_heading(
+        "What the diary can say about each setting (each settings period counts once)"
+    ))
     # The same sentences as the page and `analyze --json`, each with its caution.
     for sentence in association_sentences(analysis):
         blocks.append(_paragraph(sentence, size=SMALL_PT, after=0.01))
-    blocks.append(_paragraph(
-        "Each settings period counts once, however many nights it lasted (docs/analysis.md).",
-        size=SMALL_PT, colour="#444444",
-    ))
     blocks.append(_epoch_charts(analysis))
     return blocks
 
