@@ -1,5 +1,6 @@
 """The audit log in the admin: read-only (auditlog's admin has no add, change or delete),
-filterable by patient, exportable as CSV by staff."""
+filterable by patient, exportable as CSV by staff. Users in the admin: a password reset ends
+the user's other sessions, and staff unlock a locked-out log-in (audited)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from typing import Any
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
 
 from accounts.audit import csv_lines
+from accounts.lockout import login_unlock
+from accounts.sessions import sessions_end_others
 from diary.models import Patient
 
 
@@ -67,3 +73,33 @@ class AuditLogEntryAdmin(LogEntryAdmin):
 
 admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, AuditLogEntryAdmin)
+
+
+@admin.action(description="Unlock log-in (clear failed log-ins from every address)")
+def unlock_log_in(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    cleared = sum(login_unlock(user=user, request=request) for user in queryset)
+    modeladmin.message_user(
+        request, f"Log-in unlocked for {queryset.count()} user(s); {cleared} lock record(s) "
+        "cleared.", messages.SUCCESS,
+    )
+
+
+class StimDiaryUserAdmin(UserAdmin):
+    actions = [*(UserAdmin.actions or []), unlock_log_in]
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's reset; when it changed the password, the user's other sessions end."""
+        user = self.get_object(request, unquote(id))
+        before = user.password if user is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if user is not None and request.method == "POST":
+            user.refresh_from_db(fields=["password"])
+            if user.password != before:
+                sessions_end_others(user=user, request=request)
+        return response
+
+
+admin.site.unregister(User)
+admin.site.register(User, StimDiaryUserAdmin)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ def backup_database(database: dict[str, Any], out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
+    # The copy holds every patient's diary: readable by its owner only, from the first byte
+    # (created 0600, whatever the umask; SQLite gives its journal the file's own mode).
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(partial, 0o600)
     source = sqlite3.connect(str(database["NAME"]), timeout=30)
     try:
         target = sqlite3.connect(str(partial))

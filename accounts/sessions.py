@@ -1,10 +1,12 @@
 """Session rules by role: clinicians and staff are logged out after CLINICIAN_IDLE_TIMEOUT
-without a request, and must pass the two-factor step when they have a confirmed device.
-Patients keep the long SESSION_COOKIE_AGE: they log from a phone at night and a log-in prompt
-at 3 a.m. would cost an entry.
+without a request, must pass the two-factor step when they have a confirmed device, and must
+set one up first when REQUIRE_TWO_FACTOR is on. Patients keep the long SESSION_COOKIE_AGE:
+they log from a phone at night and a log-in prompt at 3 a.m. would cost an entry.
 
 What each session needs is decided once, at log-in, and kept in the session, so an ordinary
-request costs no extra query."""
+request costs no extra query, except the one that keeps sessions honest: the user's session
+epoch (accounts.models.SessionEpoch), read on every request, ends every session begun before
+the user's last password or two-factor change."""
 
 from __future__ import annotations
 
@@ -13,16 +15,26 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django_otp import user_has_device
 
+from accounts.models import SessionEpoch
 from diary.access import role_of
 
 LAST_SEEN_KEY = "stimdiary_last_seen"
+# Whether the user had a confirmed two-factor device when this session began (or set one up
+# in it): then the code is asked for; without one, REQUIRE_TWO_FACTOR asks for the setup.
 OTP_REQUIRED_KEY = "stimdiary_otp_required"
+EPOCH_KEY = "stimdiary_session_epoch"
 # Refresh the idle clock at most this often, so a page view does not always write the session.
 TOUCH_INTERVAL_SECONDS = 60
+
+
+def uses_two_factor(user: Any) -> bool:
+    return role_of(user) in {"clinician", "staff"}
 
 
 def has_idle_timeout(user: Any) -> bool:
@@ -33,22 +45,60 @@ def idle_timeout_seconds() -> int:
     return int(settings.CLINICIAN_IDLE_TIMEOUT.total_seconds())
 
 
+def _has_device(request: HttpRequest) -> bool:
+    has_device = request.session.get(OTP_REQUIRED_KEY)
+    if has_device is None:
+        has_device = user_has_device(request.user, confirmed=True)
+        request.session[OTP_REQUIRED_KEY] = has_device
+    return bool(has_device)
+
+
 def otp_required(request: HttpRequest) -> bool:
     """True when the user has a confirmed two-factor device and this session has not yet
     passed it."""
     user = request.user
-    if not user.is_authenticated or role_of(user) not in {"clinician", "staff"}:
+    if not user.is_authenticated or not uses_two_factor(user):
         return False
     if user.is_verified():
         return False
-    required = request.session.get(OTP_REQUIRED_KEY)
-    if required is None:
-        required = user_has_device(user, confirmed=True)
-        request.session[OTP_REQUIRED_KEY] = required
-    return bool(required)
+    return _has_device(request)
+
+
+def two_factor_setup_required(request: HttpRequest) -> bool:
+    """True when the clinic requires two-factor log-in and this clinician or staff member
+    has no confirmed device yet: they set one up before anything else."""
+    user = request.user
+    if not settings.REQUIRE_TWO_FACTOR or not user.is_authenticated:
+        return False
+    if not uses_two_factor(user) or user.is_verified():
+        return False
+    return not _has_device(request)
+
+
+def current_epoch(user_id: int) -> int:
+    epoch = SessionEpoch.objects.filter(user_id=user_id).values_list("epoch", flat=True).first()
+    return epoch or 0
+
+
+def session_is_current(request: HttpRequest) -> bool:
+    return int(request.session.get(EPOCH_KEY, 0)) >= current_epoch(request.user.pk)
+
+
+def sessions_end_others(*, user: Any, request: HttpRequest | None) -> int:
+    """Every session of this user except the one making the request ends at its next
+    request. Called on each password change, admin reset and two-factor change."""
+    with transaction.atomic():
+        record, _ = SessionEpoch.objects.select_for_update().get_or_create(user=user)
+        record.epoch = F("epoch") + 1
+        record.save(update_fields=["epoch", "changed_at"])
+        record.refresh_from_db(fields=["epoch"])
+    if request is not None and getattr(request.user, "pk", None) == user.pk:
+        request.session[EPOCH_KEY] = record.epoch
+    return record.epoch
 
 
 def start_session(request: HttpRequest, user: Any) -> None:
+    request.session[EPOCH_KEY] = current_epoch(user.pk)
     if has_idle_timeout(user):
         request.session[LAST_SEEN_KEY] = time.time()
         # Also expire the stored session itself, so the rule holds without the middleware.

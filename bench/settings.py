@@ -11,6 +11,8 @@ os.environ["SECURE"] = "0"  # the test client speaks plain HTTP; nothing here is
 os.environ.setdefault("SECRET_KEY", "stimdiary-bench-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The bench's clinicians log in with a password alone (no authenticator to set up).
+os.environ.setdefault("REQUIRE_TWO_FACTOR", "0")
 
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402

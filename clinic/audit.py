@@ -14,11 +14,8 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
+from accounts.addresses import client_address
 from diary.models import Patient
-
-
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_access(

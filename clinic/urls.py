@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/new/", views.patient_new, name="patient-new"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
     path("patients/<int:patient_id>/password-link/", views.set_password_link, name="password-link"),
+    path("patients/<int:patient_id>/unlock/", views.patient_unlock, name="patient-unlock"),
     path("patients/<int:patient_id>/medications/new/", views.medication_add, name="medication-add"),
     path(
         "patients/<int:patient_id>/medications/<int:medication_id>/stop/",

@@ -20,6 +20,7 @@ from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 
+from accounts.lockout import locked_addresses, login_unlock
 from clinic.audit import audit_access
 from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window
 from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
@@ -124,6 +125,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     audit_access(request, patient, "patient_record")
     return render(request, "clinic/patient.html", {
         "patient": patient,
+        "login_locked": bool(locked_addresses(patient.user.username)),
         "record": patient_record(patient, page_requested(request.GET.get("page"))),
         "insights": patient_insights(patient),
     })
@@ -293,6 +295,17 @@ def set_password_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request, "clinic/patient_created.html", {"patient": patient, "link": link, "again": True}
     )
+
+
+@clinician_required
+def patient_unlock(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Clear the failed log-ins that lock a patient out (audited); for a patient who cannot
+    wait out the lock."""
+    patient = get_patient_or_404(request.user, patient_id)
+    if request.method == "POST":
+        login_unlock(user=patient.user, request=request)
+        messages.success(request, f"{patient.user.username} can log in again now.")
+    return redirect("clinic:patient", patient_id=patient.pk)
 
 
 def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:

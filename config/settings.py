@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,11 +74,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "diary.middleware.PatientTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionEpochMiddleware",
     "accounts.middleware.ClinicianIdleTimeoutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -250,6 +252,9 @@ FHIR_RECORD_NUMBER_SYSTEM = os.environ.get(
 # --- Sessions and security ---------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("CLINICIAN_IDLE_MINUTES", "30")))
+# Clinicians and staff must use two-factor log-in: on in production, off in development so the
+# demo accounts log in with a password alone.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -265,7 +270,11 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-if env_bool("BEHIND_PROXY", False):
+# Behind a TLS proxy: trust its X-Forwarded-Proto, and take the client's address from the
+# X-Forwarded-For entry the proxy wrote (PROXY_COUNT proxies in a row; accounts/addresses.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -285,12 +294,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# django-axes: lock a user name from one address after repeated failures.
+# django-axes: lock the pair (user name, client address) after repeated failures, so a
+# stranger's guesses never lock the user out from anywhere else. The address is the one rule
+# the audit trail reads too. A locked visitor is told when to try again (429, Retry-After);
+# tries during the lock do not push that time back.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from diary import views as diary_views
 from notify import views as notify_views
@@ -50,5 +51,10 @@ urlpatterns = [
     path("clinic/", include("programming.urls")),
     path("exports/", include("exchange.urls")),
     path("insights/", include("insights.urls")),
+    # One password change for everyone, staff included (it ends their other sessions).
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password-change"),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,6 @@ def _csv_response(
         csv_chunks(kind, [p.pk for p in patients], dates), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename(subject, kind, dates)}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

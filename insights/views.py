@@ -33,9 +33,7 @@ def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
 
 
 def _image(content: bytes, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=charts.FORMATS[fmt])
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return HttpResponse(content, content_type=charts.FORMATS[fmt])
 
 
 def render_chart(patient: Patient, chart: str, fmt: str) -> bytes:

@@ -17,6 +17,13 @@ def _fast_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _password_log_in(settings) -> None:
+    # The personas log in with a password alone, whatever DEBUG says; the required two-factor
+    # set-up has its own tests (tests/accounts/test_require_two_factor.py).
+    settings.REQUIRE_TWO_FACTOR = False
+
+
+@pytest.fixture(autouse=True)
 def _inline_summaries(settings) -> None:
     # A test reads the summary its own write produced (tests/insights/test_summary.py covers
     # the background mode).

@@ -42,6 +42,7 @@ def test_the_patient_pages_pass_the_accessibility_check(open_page, colour_scheme
         "/diary/history/",
         "/diary/remote/",
         "/diary/medications/",
+        "/accounts/password/",
     ]
     assert check_pages(page, urls) == {}
 
@@ -56,5 +57,7 @@ def test_the_clinician_pages_pass_the_accessibility_check(open_page) -> None:
         f"/clinic/patients/{alice.pk}/",
         f"/clinic/patients/{alice.pk}/program/",
         "/clinic/patients/new/",
+        "/accounts/password/",
+        "/accounts/two-factor/",
     ]
     assert check_pages(page, urls) == {}

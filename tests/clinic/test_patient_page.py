@@ -122,9 +122,10 @@ def test_the_number_of_queries_is_small_and_the_same_for_30_and_1000_nights(
     assert with_1000 <= PATIENT_PAGE_QUERIES + INSIGHTS_QUERIES
 
 
-# Warm: session, user, clinician role, patient with its summary, audit entry; the device,
-# settings history, medications and nights come from the cache (clinic.views.patient_record).
-PATIENT_PAGE_QUERIES = 5
+# Warm: session, user, session epoch, clinician role, patient with its summary, audit entry,
+# log-in lock; the device, settings history, medications and nights come from the cache
+# (clinic.views.patient_record).
+PATIENT_PAGE_QUERIES = 7
 INSIGHTS_QUERIES = 2  # flags and their acknowledgements (insights.panel.patient_insights)
 
 

@@ -68,6 +68,29 @@ def test_a_delete_through_a_request_records_the_user_and_address(
     assert deletion.additional_data["patient_id"] == alice.pk
 
 
+@pytest.mark.parametrize(
+    ("behind_proxy", "expected"), [(True, "198.51.100.23"), (False, "127.0.0.1")]
+)
+def test_the_trail_reads_the_address_by_the_lock_outs_rule(
+    alice: Patient, dr_lee: User, alice_client: Client, lee_client: Client, settings,
+    behind_proxy: bool, expected: str,
+) -> None:
+    """Behind the proxy, the address the proxy wrote (the last X-Forwarded-For entry), not
+    the proxy's own nor the first entry, which the client can make up; without the proxy
+    setting, the socket's address."""
+    settings.BEHIND_PROXY = behind_proxy
+    settings.ROOT_URLCONF = "tests.security.audit_urls"
+    episode = log_cramp(alice, local(alice, date(2025, 4, 4), 2))
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.23"}
+
+    alice_client.post(f"/test/episodes/{episode.pk}/delete/", **via_proxy)
+    lee_client.get(f"/clinic/patients/{alice.pk}/", **via_proxy)
+
+    assert entries_for(episode)[-1].remote_addr == expected
+    access = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).get()
+    assert access.remote_addr == expected
+
+
 def test_edits_to_nights_medications_and_settings_are_recorded(alice: Patient) -> None:
     with set_actor(alice.user):
         episode = log_cramp(alice, local(alice, date(2025, 4, 4), 2))

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
+
+from accounts.backup import backup_database
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -73,3 +76,35 @@ def test_on_postgresql_the_backup_command_names_pg_dump_and_fails(tmp_path: Path
     assert result.returncode != 0
     assert "pg_dump" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_the_backup_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """The copy holds every diary: 0600 from its creation, whatever the umask, and also when
+    it replaces an older copy that was world-readable."""
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as connection:
+        connection.execute("CREATE TABLE night (id INTEGER PRIMARY KEY, notes TEXT)")
+        connection.execute("INSERT INTO night (notes) VALUES ('synthetic')")
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_text("an older copy")
+    copy.chmod(0o644)
+    old_umask = os.umask(0o022)
+    try:
+        backup_database({"ENGINE": "django.db.backends.sqlite3", "NAME": str(live)}, copy)
+    finally:
+        os.umask(old_umask)
+
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT notes FROM night").fetchall() == [("synthetic",)]
+
+
+def test_the_backup_command_writes_its_copy_0600(tmp_path: Path) -> None:
+    live = tmp_path / "live.sqlite3"
+    sqlite3.connect(live).close()
+    copy = tmp_path / "copy.sqlite3"
+
+    result = run("manage.py", "backup", "--out", str(copy), database=live)
+
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
