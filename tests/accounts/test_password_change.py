@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -180,3 +183,20 @@ def test_every_page_links_to_the_password_change(alice_client: Client, lee_clien
         assert response.status_code == 200
         assert b'href="/accounts/password/"' in response.content
 
+
+
+def test_a_password_reset_by_email_ends_the_sessions_opened_before(alice: Patient) -> None:
+    stolen = logged_in(alice.user)
+    alice.user.refresh_from_db()  # the token covers last_login, which the log-in just set
+    uid = urlsafe_base64_encode(force_bytes(alice.user.pk))
+    token = default_token_generator.make_token(alice.user)
+    client = Client()
+    form = client.get(f"/accounts/reset/{uid}/{token}/", follow=True)
+    assert form.status_code == 200
+
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert done.status_code == 302
+    assert_logged_out(stolen, "/diary/")
