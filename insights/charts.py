@@ -745,14 +745,17 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     for x, rate, epoch in zip(xs, rates, epochs, strict=True):
         ax.annotate(f"{_epoch_number(analysis, epoch)}", (x, rate), xytext=(5, 3),
                     textcoords="offset points", fontsize=10, color="#222222")
-    ax.set_ylim(-0.03, 1.12)
+    # Headroom above 100% for the key, so it never covers a point.
+    ax.set_ylim(-0.03, 1.5)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.spines["left"].set_bounds(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("nights with cramps")
     ax.set_xlabel(f"amplitude ({unit})")
     ticks = sorted(set(amplitudes.tolist()))
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_xlim(amplitudes.min() - span * 0.2, amplitudes.max() + span * 0.2)
-    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, borderaxespad=0.2, labelspacing=0.25)
     ax.tick_params(labelsize=9.5)
     title = "Cramp nights by amplitude, per period"
     if other_unit:
@@ -886,8 +889,10 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     if reactive.any():
         top.scatter(xs[reactive], rates[reactive], s=40, facecolor="white", edgecolor=CRAMPS,
                     linewidth=1.6, zorder=3, label="began with a change made because of cramps")
-        top.legend(loc="upper left", fontsize=8.5, frameon=False)
-    top.set_ylim(-0.03, 1.1)
+        top.legend(loc="upper left", fontsize=8, frameon=False, borderaxespad=0.1)
+    top.set_ylim(-0.03, 1.45 if reactive.any() else 1.1)  # headroom for the key
+    top.set_yticks([0, 0.5, 1.0])
+    top.spines["left"].set_bounds(0, 1)
     top.yaxis.set_major_formatter(PercentFormatter(1.0))
     top.set_ylabel("nights with\ncramps")
     top.set_title(f"Cramp nights and {benefit_label}", loc="left", fontsize=10)
