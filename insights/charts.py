@@ -48,10 +48,10 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 Canvas = Figure | SubFigure
 
 
-def save(fig: Figure, fmt: str) -> bytes:
+def save(fig: Figure, fmt: str, facecolor: str = "white") -> bytes:
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else None
-    fig.savefig(buffer, format=fmt, dpi=PNG_DPI, facecolor="white", metadata=metadata)
+    fig.savefig(buffer, format=fmt, dpi=PNG_DPI, facecolor=facecolor, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -958,33 +958,60 @@ def last_nights(counts: dict[date, int], last: date, days: int = 30) -> list[Nig
     return [NightCount(d, counts.get(d)) for d in (first + timedelta(days=i) for i in range(days))]
 
 
-def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg") -> bytes:
-    # Narrow and with large text: it is read on a phone.
-    fig = Figure(figsize=(4.4, 3.0), layout="constrained")
-    ax = fig.subplots()
-    xs = np.arange(len(nights))
-    cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
-    free = [i for i, n in enumerate(nights) if n.cramps == 0]
-    missing = [i for i, n in enumerate(nights) if n.cramps is None]
-    if cramps:
-        ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=CRAMPS, hatch="//",
-               edgecolor="white", width=0.75, label="cramps")
-    if free:
-        ax.plot(free, [0.15] * len(free), "o", color=CRAMP_FREE, markersize=5, label="no cramps")
-    if missing:
-        ax.plot(missing, [0.15] * len(missing), "x", color="#888888", markersize=4,
-                label="not logged")
-    ax.tick_params(labelsize=10)
-    top = max([c for _, c in cramps], default=1)
-    ax.set_ylim(0, top + 1.2)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-    ticks = xs[::10] if len(xs) else xs
-    ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
-    ax.set_ylabel("cramps", fontsize=10)
-    ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
-              columnspacing=0.8)
-    ax.set_title("My last 30 nights", loc="left", fontsize=12)
-    return save(fig, fmt)
+# The patient's chart at night, on the page's own dark background (static/css/app.css): light
+# text, the same hues a little lighter so bars and marks keep their contrast on black.
+DARK_THEME = {
+    "background": "#0b0d10",
+    "text": "#dee2e6",
+    "cramps": "#F07A3A",
+    "free": "#2FC49A",
+    "missing": "#9aa0a6",
+}
+LIGHT_THEME = {
+    "background": "white",
+    "text": "#222222",
+    "cramps": CRAMPS,
+    "free": CRAMP_FREE,
+    "missing": "#888888",
+}
+
+
+def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg", *, dark: bool = False) -> bytes:
+    # Narrow and with large text: it is read on a phone; at night, on the dark page.
+    theme = DARK_THEME if dark else LIGHT_THEME
+    rc = {
+        "text.color": theme["text"], "axes.labelcolor": theme["text"],
+        "xtick.color": theme["text"], "ytick.color": theme["text"],
+        "axes.edgecolor": theme["text"], "axes.facecolor": theme["background"],
+        "figure.facecolor": theme["background"], "legend.labelcolor": theme["text"],
+    }
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(4.4, 3.0), layout="constrained")
+        ax = fig.subplots()
+        xs = np.arange(len(nights))
+        cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
+        free = [i for i, n in enumerate(nights) if n.cramps == 0]
+        missing = [i for i, n in enumerate(nights) if n.cramps is None]
+        if cramps:
+            ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=theme["cramps"],
+                   hatch="//", edgecolor=theme["background"], width=0.75, label="cramps")
+        if free:
+            ax.plot(free, [0.15] * len(free), "o", color=theme["free"], markersize=5,
+                    label="no cramps")
+        if missing:
+            ax.plot(missing, [0.15] * len(missing), "x", color=theme["missing"], markersize=4,
+                    label="not logged")
+        ax.tick_params(labelsize=10)
+        top = max([c for _, c in cramps], default=1)
+        ax.set_ylim(0, top + 1.2)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ticks = xs[::10] if len(xs) else xs
+        ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
+        ax.set_ylabel("cramps", fontsize=10)
+        ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
+                  columnspacing=0.8)
+        ax.set_title("My last 30 nights", loc="left", fontsize=12)
+        return save(fig, fmt, facecolor=theme["background"])
 
 
 def last_30_alt(nights: Sequence[NightCount]) -> str:

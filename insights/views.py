@@ -81,10 +81,12 @@ def my_last_30_nights(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in charts.FORMATS:
         raise Http404("No such format.")
     patient = request.user.patient
-    key = chart_cache_key(patient, "last-30", fmt)
+    # ?mode=dark: the variant for the dark page at night (insights/_home_panel_body.html).
+    dark = request.GET.get("mode") == "dark"
+    key = chart_cache_key(patient, "last-30-dark" if dark else "last-30", fmt)
     content = cache.get(key)
     if content is None:
-        content = charts.last_30_chart(last_30_counts(patient), fmt)
+        content = charts.last_30_chart(last_30_counts(patient), fmt, dark=dark)
         cache.set(key, content)
     return _image(content, fmt)
 

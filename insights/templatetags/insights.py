@@ -12,10 +12,11 @@ from insights.models import PatientSummary
 register = template.Library()
 
 
-@register.inclusion_tag("insights/_home_panel_body.html")
-def my_last_30_nights(patient: Patient) -> dict[str, Any]:
+@register.inclusion_tag("insights/_home_panel_body.html", takes_context=True)
+def my_last_30_nights(context: template.Context, patient: Patient) -> dict[str, Any]:
     """The patient's own chart and, while cramps are active, the safe self-help the source
-    gives: never a diagnosis."""
+    gives: never a diagnosis. The chart follows the colour mode: dark when the server picks
+    the night theme (diary.context_processors.colour_mode) or the phone asks for dark."""
     from insights.views import last_30_counts
 
     nights = last_30_counts(patient)
@@ -24,5 +25,7 @@ def my_last_30_nights(patient: Patient) -> dict[str, Any]:
         "alt": charts.last_30_alt(nights),
         "svg": reverse("insights:my-last-30-nights", args=["svg"]),
         "png": reverse("insights:my-last-30-nights", args=["png"]),
+        "svg_dark": reverse("insights:my-last-30-nights", args=["svg"]) + "?mode=dark",
+        "night": context.get("colour_mode") == "dark",
         "active_cramps": bool(summary and summary.active_cramps),
     }
