@@ -13,7 +13,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -151,6 +151,8 @@ class CohortRow:
     cramp_nights_14: int
     ladder_step: int | None  # None until the patient has a summary
     lead_migration: bool
+    # A settings change made with the patient's own remote since the window's first night.
+    remote_change: bool = False
     current_settings: Settings | None = None
     settings_html: str = ""
     href: str = ""
@@ -187,6 +189,9 @@ SELECT p.id, u.username, p.display_name,
     AND n.date >= %s AND n.date <= %s
     AND EXISTS (SELECT 1 FROM {episode} e WHERE e.night_id = n.id AND e.deleted_at IS NULL)),
   s.ladder_step, s.lead_migration,
+  EXISTS (SELECT 1 FROM {record} c INNER JOIN {device} d ON d.id = c.device_id
+    WHERE d.patient_id = p.id AND c.source = %s AND c.effective_at >= %s
+    AND NOT EXISTS (SELECT 1 FROM {record} k WHERE k.corrects_id = c.id)),
   r.id, r.effective_at, r.amplitude, r.amplitude_unit, r.pulse_width_us, r.frequency_hz,
   r.stimulation_on
 FROM {patient} p
@@ -233,20 +238,25 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
     )
     first = connection.ops.adapt_datefield_value(window.first)
     last = connection.ops.adapt_datefield_value(window.last)
+    # The window's first night begins at the night boundary of its date, on the clinic's clock.
+    since = datetime.combine(
+        window.first, time(settings.NIGHT_BOUNDARY_HOUR), zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
+    since_value = connection.ops.adapt_datetimefield_value(since)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, last, first, last, *ids])
+        cursor.execute(sql, [first, last, first, last, "patient_remote", since_value, *ids])
         found = {
             pk: CohortRow(
                 pk=pk, username=username, display_name=display_name or "",
                 therapy=therapy, phase=phase,
                 last_night=_as_date(last_night), nights_logged_14=logged,
                 cramp_nights_14=cramped, ladder_step=ladder_step,
-                lead_migration=bool(lead_migration),
+                lead_migration=bool(lead_migration), remote_change=bool(remote_change),
                 current_settings=_settings(record) if record[0] is not None else None,
             )
             for (
                 pk, username, display_name, therapy, phase, last_night, logged, cramped,
-                ladder_step, lead_migration, *record,
+                ladder_step, lead_migration, remote_change, *record,
             ) in cursor.fetchall()
         }
     rows = [found[pk] for pk in ids if pk in found]

@@ -192,3 +192,19 @@ def test_the_ladder_column_names_the_step(
     page = lee_client.get(reverse("clinic:cohort")).content.decode()
     assert "Step 2: reprogram" in page
     assert "Step 0: rule out other causes" in page
+
+
+def test_a_settings_change_with_the_patients_remote_in_the_last_14_nights_is_marked(
+    alice: Patient, carmen: Patient, lee_client: Client
+) -> None:
+    window = recent_window()
+    recent = local(alice, window.last - timedelta(days=3), 21)
+    change_settings(alice, recent, amplitude=1.0, source="patient_remote")
+    # carmen's remote change is older than the window, and a clinic change is no remote one.
+    change_settings(carmen, local(carmen, window.first - timedelta(days=5), 21), amplitude=1.0,
+                    source="patient_remote")
+    change_settings(carmen, local(carmen, window.last - timedelta(days=2), 21), amplitude=0.8)
+    marked = {row.username: row.remote_change for row in rows(lee_client)}
+    assert marked == {"alice": True, "carmen": False}
+    page = lee_client.get(reverse("clinic:cohort")).content.decode()
+    assert page.count("Changed with the patient's remote") == 1
