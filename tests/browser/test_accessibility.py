@@ -47,10 +47,11 @@ def test_the_patient_pages_pass_the_accessibility_check(open_page, colour_scheme
     assert check_pages(page, urls) == {}
 
 
-def test_the_clinician_pages_pass_the_accessibility_check(open_page) -> None:
+@pytest.mark.parametrize("colour_scheme", ["light", "dark"])
+def test_the_clinician_pages_pass_the_accessibility_check(open_page, colour_scheme: str) -> None:
     alice = patient_with_active_cramps("alice")
     make_clinician("dr.lee", patients=(alice,))
-    page = open_page(phone=False)
+    page = open_page(phone=False, colour_scheme=colour_scheme)
     log_in(page, "dr.lee")
     urls = [
         "/clinic/",
@@ -59,5 +60,6 @@ def test_the_clinician_pages_pass_the_accessibility_check(open_page) -> None:
         "/clinic/patients/new/",
         "/accounts/password/",
         "/accounts/two-factor/",
+        "/insights/ladder/",
     ]
     assert check_pages(page, urls) == {}

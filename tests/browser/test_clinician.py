@@ -63,6 +63,8 @@ def test_a_clinician_records_a_visit_reads_the_charts_acknowledges_a_flag_and_ex
     assert visit.electrode_configuration == "0-3+"
     assert visit.source == "clinic"
 
+    # The whole diary's timeline is shown on request: open it, so every chart is checked.
+    page.get_by_text("Show the whole diary on one timeline").click()
     charts = page.locator("figure img.chart-img")
     expect(charts.first).to_be_visible()
     for index in range(charts.count()):
