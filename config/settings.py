@@ -208,6 +208,24 @@ NIGHT_START_HOUR = int(os.environ.get("NIGHT_START_HOUR", "18"))
 # "last night" is the one before: the current night may still bring a cramp.
 NIGHT_END_HOUR = int(os.environ.get("NIGHT_END_HOUR", "6"))
 
+# --- Plausibility of a typed amplitude (programming.plausibility; docs/plausibility.md) ----
+# An amplitude above its therapy's usual top, or a jump from the value in effect of more
+# than AMPLITUDE_JUMP_FACTOR times or more than AMPLITUDE_JUMP_MAX, is saved only once the
+# patient or clinician confirms it. Starting points, not clinical limits: a clinic whose
+# patients usually run higher changes them here (the hard device limits are
+# programming.models.AMPLITUDE_MAX).
+AMPLITUDE_USUAL_MAX_MA = {
+    "sacral": 5.0, "spinal_cord": 15.0, "drg": 2.0, "peripheral": 10.0, "other": 15.0,
+}
+AMPLITUDE_USUAL_MAX_V = {
+    "sacral": 5.0, "spinal_cord": 8.0, "drg": 2.0, "peripheral": 6.0, "other": 8.0,
+}
+AMPLITUDE_JUMP_FACTOR = float(os.environ.get("AMPLITUDE_JUMP_FACTOR", "2"))
+AMPLITUDE_JUMP_MAX = {
+    "mA": float(os.environ.get("AMPLITUDE_JUMP_MAX_MA", "2")),
+    "V": float(os.environ.get("AMPLITUDE_JUMP_MAX_V", "1")),
+}
+
 # How patient summaries (cohort page, flags) are refreshed after a write: "background" (a
 # worker thread, after commit) or "inline" (inside the write). See insights/summary.py.
 SUMMARY_REFRESH = os.environ.get("SUMMARY_REFRESH", "background")

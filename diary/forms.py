@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from diary.models import (
@@ -21,7 +22,9 @@ from diary.models import (
     Night,
     Patient,
 )
+from programming.forms import AmplitudeConfirmMixin
 from programming.models import settings_range_errors
+from programming.timeline import night_of
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -98,8 +101,27 @@ class PatientFormMixin:
                 field.patient = patient
 
 
+# A cramp added to a past night starts at this hour of the patient's clock, within the night;
+# the patient can change it.
+PAST_NIGHT_DEFAULT_HOUR = 3
+
+
+def night_label(night_date: date) -> str:
+    return f"the night of {night_date:%A %-d %B %Y}"
+
+
+def past_night_default_time(night_date: date, patient: Patient) -> datetime:
+    """A plausible time within a night: PAST_NIGHT_DEFAULT_HOUR on the morning after its
+    evening, or now for the night still going on."""
+    moment = datetime.combine(
+        night_date + timedelta(days=1), time(PAST_NIGHT_DEFAULT_HOUR), tzinfo=patient.tz
+    )
+    return min(moment, timezone.now())
+
+
 class LogCrampForm(PatientFormMixin, forms.Form):
-    """The two-tap log: severity is the second tap; the time defaults to now."""
+    """The two-tap log: severity is the second tap; the time defaults to now, or, for a cramp
+    added to a past night (`night`), to a time within that night."""
 
     severity = forms.TypedChoiceField(
         choices=SEVERITY_CHOICES,
@@ -108,19 +130,55 @@ class LogCrampForm(PatientFormMixin, forms.Form):
         error_messages={"invalid_choice": "Choose a severity between 0 and 10."},
     )
     started_at = PatientLocalDateTimeField(label="When did it start?", required=False)
+    night = forms.DateField(widget=forms.HiddenInput, required=False)
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.bind_patient(patient)
         if not self.is_bound:
-            self.initial.setdefault("started_at", local_input(timezone.now(), patient))
+            night_date = self.initial.get("night")
+            moment = (
+                past_night_default_time(night_date, patient) if night_date else timezone.now()
+            )
+            self.initial.setdefault("started_at", local_input(moment, patient))
             self.initial.setdefault("client_token", uuid.uuid4())
 
-    def clean_started_at(self) -> datetime:
-        started_at = self.cleaned_data.get("started_at") or timezone.now()
-        not_in_future(started_at)
-        return started_at
+    def clean_night(self) -> date | None:
+        night_date = self.cleaned_data.get("night")
+        if night_date is not None and night_date > night_of(timezone.now(), self.patient.tz):
+            raise forms.ValidationError("That night has not begun yet. Choose an earlier night.")
+        return night_date
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        night_date = cleaned.get("night")
+        if "started_at" not in cleaned:
+            return cleaned  # the field's own message stands
+        started_at = cleaned["started_at"]
+        if started_at is None:
+            started_at = (
+                past_night_default_time(night_date, self.patient) if night_date
+                else timezone.now()
+            )
+        else:
+            try:
+                not_in_future(started_at)
+            except forms.ValidationError as error:
+                self.add_error("started_at", error)
+                return cleaned
+        if night_date is not None and night_of(started_at, self.patient.tz) != night_date:
+            self.add_error("started_at", night_bounds_message(night_date))
+        cleaned["started_at"] = started_at
+        return cleaned
+
+
+def night_bounds_message(night_date: date) -> str:
+    noon = time(settings.NIGHT_BOUNDARY_HOUR).strftime("%H:%M")
+    return (
+        f"That time is not in {night_label(night_date)}. Choose a time between {noon} on "
+        f"{night_date:%A %-d %B} and {noon} on {night_date + timedelta(days=1):%A %-d %B}."
+    )
 
 
 class EpisodeForm(PatientFormMixin, forms.Form):
@@ -281,8 +339,9 @@ class PastNightForm(forms.Form):
         return night_date
 
 
-class RemoteChangeForm(PatientFormMixin, forms.Form):
-    """'I changed my amplitude with my remote.' Values start as the current settings."""
+class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
+    """'I changed my amplitude with my remote.' Values start as the current settings; an
+    unusual amplitude is saved once the patient confirms it (programming.plausibility)."""
 
     stimulation_on = forms.TypedChoiceField(
         choices=[("on", "On"), ("off", "Off")],
@@ -301,10 +360,22 @@ class RemoteChangeForm(PatientFormMixin, forms.Form):
         label="Anything to add? (optional)",
     )
 
-    def __init__(self, *args: Any, patient: Patient, unit: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        patient: Patient,
+        unit: str,
+        therapy: str | None = None,
+        current_amplitude: Decimal | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.bind_patient(patient)
         self.unit = unit
+        self.therapy = therapy
+        self.current_amplitude = current_amplitude
+        self.amplitude_concerns = []
+        self.confirmation_value = ""
         self.fields["amplitude"].label = f"Amplitude now ({unit})"
         self.fields["amplitude"].error_messages["min_value"] = "Amplitude cannot be negative."
         if not self.is_bound:
@@ -323,6 +394,19 @@ class RemoteChangeForm(PatientFormMixin, forms.Form):
         if errors:
             raise forms.ValidationError(errors["amplitude"])
         return amplitude
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("stimulation_on"):
+            self.check_amplitude(
+                therapy=self.therapy,
+                amplitude=cleaned.get("amplitude"),
+                unit=self.unit,
+                current=self.current_amplitude,
+                current_unit=self.unit,
+                data=self.data,
+            )
+        return cleaned
 
 
 class MedicationForm(forms.Form):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,9 +24,12 @@ from diary.forms import (
     NightForm,
     PastNightForm,
     RemoteChangeForm,
+    local_input,
+    night_label,
 )
 from diary.models import CrampEpisode, Medication, Night, Patient
 from programming.models import SettingsRecord
+from programming.plausibility import show
 from programming.services import current_device, settings_record_create, timeline_for
 from programming.timeline import night_of
 
@@ -108,37 +111,41 @@ def log_cramp(request: HttpRequest) -> HttpResponse:
                 severity=form.cleaned_data["severity"],
                 client_token=form.cleaned_data["client_token"],
             )
+            where = night_label(episode.night.date)
             if created:
                 messages.success(
-                    request, "Cramp saved. Add more detail below if you like, or go back to sleep."
+                    request,
+                    f"Cramp saved to {where}, at {local_input(episode.started_at, patient)[11:]}. "
+                    "Add more detail below if you like, or go back to sleep.",
                 )
             else:
-                messages.info(request, "That cramp was already saved.")
+                messages.info(request, f"That cramp was already saved, to {where}.")
             return redirect("diary:episode", episode_id=episode.pk)
     else:
-        initial: dict[str, Any] = {}
-        night = request.GET.get("night")
-        if night:
-            try:
-                night_date = date.fromisoformat(night)
-                moment = datetime.combine(
-                    night_date + timedelta(days=1), time(3, 0), tzinfo=patient.tz
-                )
-                if moment < timezone.now():
-                    initial["started_at"] = moment.strftime("%Y-%m-%dT%H:%M")
-            except ValueError:
-                pass
-        form = LogCrampForm(patient=patient, initial=initial)
+        form = LogCrampForm(patient=patient, initial=past_night_initial(request, patient))
+    night_date = form.cleaned_data.get("night") if form.is_bound else form.initial.get("night")
     return render(
         request,
         "diary/log_cramp.html",
         {
             "form": form,
             "severities": range(0, 11),
-            "time_open": bool(form.initial.get("started_at") and request.GET.get("night"))
-            or form.errors,
+            "night": night_date,
+            "time_open": bool(night_date) or bool(form.errors),
         },
     )
+
+
+def past_night_initial(request: HttpRequest, patient: Patient) -> dict[str, Any]:
+    """?night=YYYY-MM-DD from "Add a cramp to that night": the form is for that night, if it is
+    one that has begun; anything else opens the plain form for a cramp now."""
+    try:
+        night_date = date.fromisoformat(request.GET.get("night", ""))
+    except ValueError:
+        return {}
+    if night_date > night_of(timezone.now(), patient.tz):
+        return {}
+    return {"night": night_date}
 
 
 @patient_required
@@ -301,6 +308,8 @@ def remote_change(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         patient=patient,
         unit=current.amplitude_unit,
+        therapy=device.therapy,
+        current_amplitude=current.amplitude,
         initial={
             "amplitude": current.amplitude,
             "stimulation_on": "on" if current.stimulation_on else "off",
@@ -330,6 +339,17 @@ def remote_change(request: HttpRequest) -> HttpResponse:
         }
         # The same form sent twice carries the same values and time: record it once.
         duplicate = SettingsRecord.objects.filter(**values, correction__isnull=True).exists()
+        unchanged = (data["amplitude"], data["stimulation_on"]) == (
+            current.amplitude, current.stimulation_on
+        )
+        if unchanged and not duplicate:
+            state = "on" if current.stimulation_on else "off"
+            now = show(current.amplitude, current.amplitude_unit)
+            messages.info(
+                request, f"Nothing changed: your stimulator is already at {now}, {state}. "
+                "Nothing was saved.",
+            )
+            return redirect("diary:home")
         if not duplicate:
             settings_record_create(
                 **values,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,6 +12,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
+from programming.plausibility import (
+    amplitude_concerns,
+    confirmation_token,
+    show,
+    unit_change_message,
+)
 
 # A record may be a few minutes ahead of the server clock (a slow typist, a skewed tablet),
 # never further: settings that have not happened yet would misattribute the nights before.
@@ -88,7 +95,50 @@ class SettingsForm(forms.Form):
         return cleaned
 
 
-class ProgrammingForm(SettingsForm):
+class AmplitudeConfirmMixin:
+    """The confirm step for an unusual amplitude: the form comes back with the concern next to
+    the amplitude and a 'yes, this is right' box that carries the value it confirms; nothing
+    is saved until the box is ticked for that same value."""
+
+    CONFIRM_FIELD = "confirm_amplitude"
+
+    def check_amplitude(
+        self,
+        *,
+        therapy: str | None,
+        amplitude: Decimal | None,
+        unit: str | None,
+        current: Decimal | None,
+        current_unit: str | None,
+        data: Any,
+    ) -> None:
+        self.amplitude_concerns: list[str] = []
+        self.confirmation_value = ""
+        if therapy is None or amplitude is None or unit is None:
+            return
+        concerns = amplitude_concerns(
+            therapy=therapy, unit=unit, new=amplitude, current=current, current_unit=current_unit
+        )
+        if not concerns:
+            return
+        token = confirmation_token(amplitude, unit)
+        if data.get(self.CONFIRM_FIELD) == token:
+            return
+        self.amplitude_concerns = [c.message for c in concerns]
+        self.confirmation_value = token
+        self.add_error(  # type: ignore[attr-defined]
+            "amplitude",
+            " ".join(self.amplitude_concerns)
+            + f" Check the number. If {show(amplitude, unit)} is right, tick "
+            "'Yes, this is right' and save again.",
+        )
+
+
+class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
+    """A new settings record, or a correction of one (`correcting`). `current` is the record
+    the change starts from (the one in effect, or the one being corrected), `device_unit` the
+    unit the device's history is kept in."""
+
     stimulation_on = forms.BooleanField(label="Stimulation on", required=False)
     reason = forms.ChoiceField(choices=[("", "Choose a reason"), *REASON_CHOICES])
     note = forms.CharField(
@@ -101,6 +151,24 @@ class ProgrammingForm(SettingsForm):
         "pulse_width_us", "frequency_hz", "electrode_configuration", "note",
     ]
 
+    def __init__(
+        self,
+        *args: Any,
+        therapy: str | None = None,
+        current: Any = None,
+        device_unit: str | None = None,
+        correcting: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.therapy = therapy
+        self.current = current
+        self.device_unit = device_unit
+        self.correcting = correcting
+        self.amplitude_concerns = []
+        self.confirmation_value = ""
+        self.nothing_changed = False
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         reason, on = cleaned.get("reason"), cleaned.get("stimulation_on")
@@ -108,7 +176,47 @@ class ProgrammingForm(SettingsForm):
             self.add_error("stimulation_on", "A device-off record has stimulation off.")
         if reason == "device_on" and not on:
             self.add_error("stimulation_on", "A device-on record has stimulation on.")
+        unit = cleaned.get("amplitude_unit")
+        if unit and reason:
+            message = unit_change_message(
+                previous_unit=self.device_unit, unit=unit, reason=reason
+            )
+            if message:
+                self.add_error("amplitude_unit", message)
+        if self.errors:
+            return cleaned
+        if self.current is not None and self.unchanged(cleaned):
+            self.nothing_changed = True
+            raise forms.ValidationError(
+                "Nothing changed: these are the values already recorded. Nothing was saved. "
+                "Change what was changed, or cancel.",
+                code="nothing_changed",
+            )
+        current = self.current
+        self.check_amplitude(
+            therapy=self.therapy,
+            amplitude=cleaned.get("amplitude"),
+            unit=unit,
+            current=current.amplitude if current is not None else None,
+            current_unit=current.amplitude_unit if current is not None else None,
+            data=self.data,
+        )
         return cleaned
+
+    def unchanged(self, cleaned: dict[str, Any]) -> bool:
+        """The same settings as `current`: for a new record the programme (a lead revision
+        with the same programme is still an event worth recording); for a correction the
+        programme, its time and its reason."""
+        current = self.current
+        fields = [
+            "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz", "stimulation_on",
+            "electrode_configuration",
+        ]
+        if self.correcting:
+            fields += ["effective_at", "reason"]
+        elif cleaned.get("reason") == "lead_revision":
+            return False
+        return all(cleaned.get(name) == getattr(current, name) for name in fields)
 
 
 def initial_from_record(record: Any, zone: tzinfo, *, keep_time: bool) -> dict[str, Any]:

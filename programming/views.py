@@ -62,8 +62,13 @@ def record_settings(request: HttpRequest, patient_id: int, kind: str = "visit") 
     if device is None:
         raise Http404("This patient has no device.")
     latest = SettingsRecord.objects.filter(device=device).current().timeline_order().last()
+    checks = {
+        "therapy": device.therapy,
+        "current": latest,
+        "device_unit": latest.amplitude_unit if latest else None,
+    }
     if request.method == "POST":
-        form = ProgrammingForm(request.POST, zone=patient.tz)
+        form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
         if form.is_valid() and _save(form, request, device=device):
             messages.success(request, "Settings recorded. The diary reads from them from now on.")
             return redirect("clinic:patient", patient_id=patient.pk)
@@ -72,7 +77,7 @@ def record_settings(request: HttpRequest, patient_id: int, kind: str = "visit") 
         initial["reason"] = spec["reason"]
         if "on" in spec:
             initial["stimulation_on"] = spec["on"]
-        form = ProgrammingForm(initial=initial, zone=patient.tz)
+        form = ProgrammingForm(initial=initial, zone=patient.tz, **checks)
     return render(request, "programming/settings_form.html", {
         "patient": patient, "device": device, "form": form, "title": spec["title"],
         "latest": latest,
@@ -94,8 +99,14 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
             "That record has been corrected already. To change it again, correct the newer record.",
         )
         return redirect("clinic:patient", patient_id=patient.pk)
+    checks = {
+        "therapy": record.device.therapy,
+        "current": record,
+        "device_unit": unit_around(record),
+        "correcting": True,
+    }
     if request.method == "POST":
-        form = ProgrammingForm(request.POST, zone=patient.tz)
+        form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
         if form.is_valid() and _save(form, request, device=record.device, corrects=record):
             messages.success(request, "Correction recorded. The original is kept in the history.")
             return redirect("clinic:patient", patient_id=patient.pk)
@@ -103,8 +114,21 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
         form = ProgrammingForm(
             initial={**initial_from_record(record, patient.tz, keep_time=True), "note": ""},
             zone=patient.tz,
+            **checks,
         )
     return render(request, "programming/settings_form.html", {
         "patient": patient, "device": record.device, "form": form, "record": record,
         "title": "Correct a settings record",
     })
+
+
+def unit_around(record: SettingsRecord) -> str | None:
+    """The unit a correction of `record` must keep: that of the device's record in effect
+    before it, else the next one; None when it is the device's only record (a wrong unit on
+    a first record can be put right). A lead revision may change the unit (the form's rule)."""
+    others = (
+        SettingsRecord.objects.filter(device=record.device).current().exclude(pk=record.pk)
+    )
+    before = others.filter(effective_at__lte=record.effective_at).timeline_order().last()
+    neighbour = before or others.timeline_order().first()
+    return neighbour.amplitude_unit if neighbour else None

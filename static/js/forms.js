@@ -38,7 +38,8 @@
   var user = document.body.dataset.user || "anon";
 
   function keyOf(form) {
-    return PREFIX + user + ":" + form.dataset.draft + ":" + location.pathname;
+    // The query too: a draft of a cramp for one night is never restored into another's form.
+    return PREFIX + user + ":" + form.dataset.draft + ":" + location.pathname + location.search;
   }
 
   function read(key) {
