@@ -20,6 +20,7 @@ from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA
 from insights.data import cached_analysis, today_for
 from insights.evidence import ladder_doc_text
+from insights.forms import AcknowledgementForm
 from insights.models import Flag, FlagAcknowledgement
 from insights.pdf import visit_summary_pdf
 from programming.services import current_device
@@ -108,12 +109,19 @@ def visit_summary(request: HttpRequest, patient_id: int) -> HttpResponse:
 def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> HttpResponse:
     patient = get_patient_or_404(request.user, patient_id)
     flag = get_object_or_404(Flag.objects.filter(patient=patient).active(), pk=flag_id)
-    note = request.POST.get("note", "").strip()[:2000]
+    form = AcknowledgementForm(request.POST)
+    if not form.is_valid():
+        # The panel's field is marked required; without a browser's check the form comes
+        # back on a page of its own with the message next to the field.
+        return render(request, "insights/acknowledge.html", {
+            "patient": patient, "flag": flag, "form": form,
+            "next": request.POST.get("next", ""),
+        })
     FlagAcknowledgement.objects.create(
         flag=flag,
         acknowledged_by=request.user,
         acknowledged_at=timezone.now(),
-        note=note,
+        note=form.cleaned_data["note"],
         fingerprint=flag.fingerprint,
     )
     audit_access(request, patient, "flag_acknowledged", flag=flag.code)
