@@ -83,6 +83,12 @@ class Patient(models.Model):
     def last_completed_night(self) -> date:
         return last_completed_night(self.tz)
 
+    def joined_night(self) -> date:
+        """The night the patient joined in (see insights.analysis.diary_start)."""
+        from programming.timeline import night_of  # late import: programming builds on diary
+
+        return night_of(self.created_at, self.tz)
+
     def get_additional_data(self) -> dict[str, int]:
         """Files this row's audit-log entries under the patient (see accounts.admin)."""
         return {"patient_id": self.pk}

@@ -43,7 +43,7 @@ RESPONSES_TO_CRAMPS = frozenset({"amplitude_down", "pulse_width", "frequency", "
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 2
+ANALYSIS_SCHEMA = 3  # 3: adherence counts from the night the patient joined
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ class PatientData:
     medications: Sequence[MedicationRecord] = ()
     phase: str = "permanent"
     therapy: str = "sacral"
+    joined: date | None = None  # the night the patient joined in (Patient.joined_night)
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,14 @@ def last_complete_night(data: PatientData) -> date:
     return last
 
 
+def diary_start(joined: date | None, first_logged: date | None) -> date | None:
+    """From which night a night with no entry is 'not logged': the night the patient joined,
+    or their first entry if earlier (a baseline kept before joining). Before it there was no
+    diary to fill in, so those nights are neither logged nor missing."""
+    known = [d for d in (joined, first_logged) if d is not None]
+    return min(known) if known else None
+
+
 def adherence_between(nights: Sequence[NightRecord], first: date, last: date) -> Adherence:
     if last < first:
         return Adherence(0, 0, None, None)
@@ -476,11 +485,12 @@ def build_comparisons(
 def analyse(data: PatientData) -> Analysis:
     attributed = attribute_nights(data)
     last = last_complete_night(data)
-    first = data.nights[0].date if data.nights else None
+    first = diary_start(data.joined, data.nights[0].date if data.nights else None)
     adherence = (
         adherence_between(data.nights, first, last) if first else Adherence(0, 0, None, None)
     )
-    adherence_14 = adherence_between(data.nights, last - timedelta(days=13), last)
+    window = last - timedelta(days=13)
+    adherence_14 = adherence_between(data.nights, max(window, first or window), last)
     epochs = build_epochs(data, attributed)
     return Analysis(
         today=data.today,

@@ -949,13 +949,28 @@ def tradeoff_alt(analysis: Analysis) -> str:
 @dataclass(frozen=True)
 class NightCount:
     date: date
-    cramps: int | None  # None: not logged
+    cramps: int | None  # None: no entry
+    before_diary: bool = False  # no entry, before the diary began: not "not logged"
+
+    @property
+    def not_logged(self) -> bool:
+        return self.cramps is None and not self.before_diary
 
 
-def last_nights(counts: dict[date, int], last: date, days: int = 30) -> list[NightCount]:
-    """The `days` nights ending with `last` (the latest night that is over)."""
+def last_nights(
+    counts: dict[date, int], last: date, days: int = 30, diary_start: date | None = None
+) -> list[NightCount]:
+    """The `days` nights ending with `last` (the latest night that is over); nights before
+    `diary_start` (insights.analysis.diary_start) with no entry are blank, not 'not logged'."""
     first = last - timedelta(days=days - 1)
-    return [NightCount(d, counts.get(d)) for d in (first + timedelta(days=i) for i in range(days))]
+    dates = (first + timedelta(days=i) for i in range(days))
+    return [
+        NightCount(
+            d, counts.get(d),
+            before_diary=diary_start is not None and d < diary_start and d not in counts,
+        )
+        for d in dates
+    ]
 
 
 # The patient's chart at night, on the page's own dark background (static/css/app.css): light
@@ -991,7 +1006,7 @@ def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg", *, dark: bool 
         xs = np.arange(len(nights))
         cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
         free = [i for i, n in enumerate(nights) if n.cramps == 0]
-        missing = [i for i, n in enumerate(nights) if n.cramps is None]
+        missing = [i for i, n in enumerate(nights) if n.not_logged]
         if cramps:
             ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=theme["cramps"],
                    hatch="//", edgecolor=theme["background"], width=0.75, label="cramps")
@@ -1019,9 +1034,10 @@ def last_30_alt(nights: Sequence[NightCount]) -> str:
     with_cramps = [n for n in logged if n.cramps]
     if not logged:
         return "My last 30 nights: nothing logged yet."
+    not_logged = sum(1 for n in nights if n.not_logged)
     return (
         f"My last 30 nights: {len(logged)} logged, {len(with_cramps)} with cramps, "
-        f"{len(logged) - len(with_cramps)} without, {len(nights) - len(logged)} not logged."
+        f"{len(logged) - len(with_cramps)} without, {not_logged} not logged."
     )
 
 

@@ -78,6 +78,7 @@ def load_patient_data(
         medications=medications,
         phase=device["phase"],
         therapy=device["therapy"],
+        joined=patient.joined_night(),
     )
 
 

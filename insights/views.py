@@ -17,7 +17,7 @@ from clinic.audit import audit_access
 from diary.access import clinician_required, get_patient_or_404, patient_required
 from diary.models import Night, Patient
 from insights import charts
-from insights.analysis import ANALYSIS_SCHEMA
+from insights.analysis import ANALYSIS_SCHEMA, diary_start
 from insights.data import cached_analysis, today_for
 from insights.evidence import ladder_doc_text
 from insights.forms import AcknowledgementForm
@@ -65,15 +65,22 @@ def patient_chart(request: HttpRequest, patient_id: int, chart: str, fmt: str) -
 
 
 def last_30_counts(patient: Patient) -> list[charts.NightCount]:
-    """The patient's own last 30 nights, in one query: cramps per logged night."""
+    """The patient's own last 30 nights, in one query (two for a patient who joined within
+    them): cramps per logged night."""
     last = patient.last_completed_night()
-    rows = (
+    first = last - timedelta(days=29)
+    counts = dict(
         Night.objects.for_patient(patient)
-        .between(last - timedelta(days=29), last)
+        .between(first, last)
         .annotate(cramps=Count("episodes", filter=Q(episodes__deleted_at__isnull=True)))
         .values_list("date", "cramps")
     )
-    return charts.last_nights(dict(rows), last)
+    joined = patient.joined_night()
+    first_logged = min(counts, default=None)
+    if joined > first:  # an entry before the window would start the diary earlier
+        earlier = Night.objects.for_patient(patient).filter(date__lt=first).exists()
+        first_logged = first if earlier else first_logged
+    return charts.last_nights(counts, last, diary_start=diary_start(joined, first_logged))
 
 
 @require_GET
