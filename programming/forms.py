@@ -126,11 +126,11 @@ class AmplitudeConfirmMixin:
             return
         self.amplitude_concerns = [c.message for c in concerns]
         self.confirmation_value = token
+        now = f" The amplitude now is {show(current, current_unit or unit)}." if current else ""
         self.add_error(  # type: ignore[attr-defined]
             "amplitude",
-            " ".join(self.amplitude_concerns)
-            + f" Check the number. If {show(amplitude, unit)} is right, tick "
-            "'Yes, this is right' and save again.",
+            f"Is {show(amplitude, unit)} right?{now} Check the number; if it is right, tick "
+            "'Yes, this is right' below and save again.",
         )
 
 

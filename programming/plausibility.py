@@ -12,6 +12,10 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from programming.models import THERAPY_CHOICES
+
+THERAPY_LABELS = dict(THERAPY_CHOICES)
+
 # Reasons after which a device's amplitude may be recorded in another unit: a lead revision
 # can come with a new programme; anything else is one device, one unit.
 UNIT_CHANGE_REASONS = frozenset({"lead_revision"})
@@ -48,12 +52,11 @@ def amplitude_concerns(
     AMPLITUDE_JUMP_MAX. Lowering the amplitude is never questioned (it is the ladder's
     first step, 000 "management ladder")."""
     concerns: list[AmplitudeConcern] = []
-    before = f" (now {show(current, current_unit or unit)})" if current is not None else ""
     top = usual_max(therapy, unit)
     if top is not None and new > top:
+        name = THERAPY_LABELS.get(therapy, "this therapy").lower()
         concerns.append(AmplitudeConcern(
-            f"{show(new, unit)} is above the usual range for this therapy "
-            f"(up to {show(top, unit)}){before}."
+            f"{show(new, unit)} is above the usual range for {name} (up to {show(top, unit)})."
         ))
     if current is not None and (current_unit or unit) == unit and new > current:
         factor = Decimal(str(settings.AMPLITUDE_JUMP_FACTOR))

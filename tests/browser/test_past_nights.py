@@ -30,6 +30,7 @@ def test_cramps_added_to_six_nights_ago_and_to_last_night_land_on_those_nights(
     last_night = patient.last_completed_night()
     six_ago = last_night - timedelta(days=5)  # six nights back from tonight
     page = open_page(zone=zone)
+    page.set_default_timeout(30_000)  # a shared, busy test machine
     log_in(page, "pat")
 
     # The night six days ago, through "Log a missed night" on the home page.
@@ -85,6 +86,7 @@ def test_a_past_night_cramp_kept_offline_is_sent_to_that_night(open_page) -> Non
     patient = make_patient("pat", timezone=zone)
     night = patient.last_completed_night() - timedelta(days=3)
     page = open_page(zone=zone)
+    page.set_default_timeout(30_000)
     log_in(page, "pat")
     page.goto(f"/diary/cramp/?night={night.isoformat()}")
 

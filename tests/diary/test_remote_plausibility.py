@@ -41,8 +41,9 @@ def test_25_ma_for_a_sacral_patient_at_1_5_asks_first_and_saves_nothing(
     response = alice_client.post(reverse("diary:remote-change"), remote(alice, amplitude="25"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "25 mA is above the usual range for this therapy" in body
-    assert "1.5 mA" in body
+    assert "25 mA is above the usual range for sacral nerve stimulation (up to 5 mA)" in body
+    assert "Is 25 mA right? The amplitude now is 1.5 mA." in body
+    assert "25 mA is a big jump from 1.5 mA" in body
     assert 'name="confirm_amplitude" value="25 mA"' in body
     assert SettingsRecord.objects.for_patient(alice).count() == before
 

@@ -38,7 +38,7 @@ def test_above_the_therapys_usual_top_names_both_values(settings) -> None:
         therapy="sacral", unit="mA", new=Decimal("25"), current=Decimal("1.5")
     )
     text = " ".join(c.message for c in concerns)
-    assert "25 mA is above the usual range for this therapy (up to 5 mA) (now 1.5 mA)" in text
+    assert "25 mA is above the usual range for sacral nerve stimulation (up to 5 mA)." in text
     assert "big jump from 1.5 mA" in text
 
 
@@ -107,9 +107,10 @@ def test_an_unusual_amplitude_asks_the_clinician_and_saves_nothing(
     response = lee_client.post(record_url(alice), visit(alice, amplitude="12", reason="other"))
     assert response.status_code == 200
     errors = str(response.context["form"].errors["amplitude"])
-    assert "12 mA is above the usual range" in errors
-    assert "from 2 mA" in errors
+    assert "Is 12 mA right? The amplitude now is 2 mA." in errors
     body = response.content.decode()
+    assert "12 mA is above the usual range for sacral nerve stimulation" in body
+    assert "12 mA is a big jump from 2 mA" in body
     assert 'name="confirm_amplitude" value="12 mA"' in body
     assert "Yes, this is right: 12 mA" in body
     assert SettingsRecord.objects.for_patient(alice).count() == 1
@@ -127,7 +128,7 @@ def test_a_confirmation_is_for_the_value_confirmed_only(alice: Patient, lee_clie
     data = visit(alice, amplitude="15", reason="other", confirm_amplitude="12 mA")
     response = lee_client.post(record_url(alice), data)
     assert response.status_code == 200
-    assert "15 mA is above the usual range" in str(response.context["form"].errors["amplitude"])
+    assert "Is 15 mA right?" in str(response.context["form"].errors["amplitude"])
     assert SettingsRecord.objects.for_patient(alice).count() == 1
 
 
