@@ -289,7 +289,13 @@ def describe_change(previous: Settings | None, change: Settings) -> str:
     parts: list[str] = []
     if change.stimulation_on and not previous.stimulation_on:
         parts.append("Stimulation back on")
-    if change.amplitude != previous.amplitude or change.amplitude_unit != previous.amplitude_unit:
+    if change.amplitude_unit != previous.amplitude_unit:
+        # Never one number line for mA and V: each value keeps its own unit.
+        parts.append(
+            f"amplitude {previous.amplitude:g} {previous.amplitude_unit} → "
+            f"{change.amplitude:g} {change.amplitude_unit} (another unit)"
+        )
+    elif change.amplitude != previous.amplitude:
         parts.append(
             f"amplitude {previous.amplitude:g} → {change.amplitude:g} {change.amplitude_unit}"
         )

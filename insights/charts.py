@@ -97,7 +97,9 @@ def _short_change(previous, change) -> str:  # noqa: ANN001 - Settings pair
     parts = []
     if not previous.stimulation_on:
         parts.append("on")
-    if change.amplitude != previous.amplitude:
+    if change.amplitude_unit != previous.amplitude_unit:  # no arrow between mA and V
+        parts.append(f"{change.amplitude:g} {change.amplitude_unit}")
+    elif change.amplitude != previous.amplitude:
         arrow = "↓" if change.amplitude < previous.amplitude else "↑"
         parts.append(f"{arrow}{change.amplitude:g} {change.amplitude_unit}")
     if change.pulse_width_us != previous.pulse_width_us:

@@ -165,3 +165,20 @@ def test_an_empty_diary_analyses_to_nothing_without_errors() -> None:
     assert result.adherence.rate is None
     assert all(c.rho is None for c in result.correlations.values())
     assert [e.nights_logged for e in result.epochs] == [0]
+
+
+def test_a_change_of_unit_is_described_with_each_value_in_its_own_unit() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from insights.analysis import describe_change
+    from insights.charts import _short_change
+    from tests.insights.builders import START
+
+    before = settings(START, amplitude=1.5)
+    after = replace(settings(START + timedelta(days=3), amplitude=1.2), amplitude_unit="V")
+    assert describe_change(before, after) == "Amplitude 1.5 mA → 1.2 V (another unit)"
+    assert _short_change(before, after) == "1.2 V"  # no ↑ or ↓ between mA and V
+    lower = settings(START + timedelta(days=3), amplitude=1.2)
+    assert describe_change(before, lower) == "Amplitude 1.5 → 1.2 mA"
+    assert _short_change(before, lower) == "↓1.2 mA"
