@@ -100,7 +100,7 @@ def turn_off(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, served from the site's root so its scope covers every page."""
-    response = render(request, "notify/sw.js", content_type="application/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    """The service worker, served from the site's root so its scope covers every page. Like
+    every response it is sent with no-store (accounts.middleware), so a new version is
+    picked up at once."""
+    return render(request, "notify/sw.js", content_type="application/javascript")
