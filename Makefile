@@ -37,7 +37,11 @@ run: $(STAMP)
 	@echo "                            grace new movement, lumbar support, activity, therapy lost"
 	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob), dr.rivera (every demo patient)"
 	@echo "    staff:      admin (the Django admin at /admin/)"
+	@echo "  The task worker (ladder refreshes after each write, reminders) runs beside the server;"
+	@echo "  Ctrl+C stops both."
 	@echo ""
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(DEV_STAMP)

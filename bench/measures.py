@@ -203,11 +203,10 @@ class Bench:
             return expect(client.post(url, data), 302)
 
         base, meas = self.against_baseline(post)
-        # The summary refresh runs after the response, in the background (insights.summary);
-        # its own cost is timed here so the figure hides nothing.
-        from insights.summary import refresh_summary, wait_for_refreshes
+        # The POST only bumps the data version and queues the refresh for the task worker
+        # (insights.tasks); the refresh's own cost is timed here so the figure hides nothing.
+        from insights.summary import refresh_summary
 
-        wait_for_refreshes()
         started = time.perf_counter()
         for _ in range(10):
             refresh_summary(patient)
@@ -215,7 +214,7 @@ class Bench:
         return [Result(
             "logging a cramp (POST), five-year patient: median / baseline",
             round(meas / base, 2), "at most 3", meas / base <= 3,
-            f"{ms(meas)} vs {ms(base)}; the background summary refresh after it: {ms(refresh)}",
+            f"{ms(meas)} vs {ms(base)}; the refresh after it: {ms(refresh)}",
         )]
 
     def timeline_chart(self) -> list[Result]:

@@ -139,10 +139,7 @@ def page_requested(value: str | None) -> int:
 
 
 def patient_record_cache_key(patient: Patient, page_number: int) -> str:
-    # created_at too: a database rebuilt under a shared cache reuses ids and data versions,
-    # and the page must never show another patient's diary.
-    created = int(patient.created_at.timestamp() * 1_000_000)
-    return f"clinic:patient-record:{patient.pk}:{created}:{patient.data_version}:{page_number}"
+    return patient.cache_key("clinic:patient-record", page_number)
 
 
 def patient_record(patient: Patient, page_number: int) -> dict[str, str]:

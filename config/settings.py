@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "diary",
     "programming",
     "clinic",
@@ -226,9 +228,17 @@ AMPLITUDE_JUMP_MAX = {
     "V": float(os.environ.get("AMPLITUDE_JUMP_MAX_V", "1")),
 }
 
-# How patient summaries (cohort page, flags) are refreshed after a write: "background" (a
-# worker thread, after commit) or "inline" (inside the write). See insights/summary.py.
-SUMMARY_REFRESH = os.environ.get("SUMMARY_REFRESH", "background")
+# Background work (insights.tasks, notify.tasks) on Django's task framework: the database
+# backend (django-tasks-db) by default, run by `manage.py db_worker` (docs/deploy.md). The
+# tests use the immediate backend. On Django 6 the same TASKS setting drives django.tasks.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Seconds after a write before the worker refreshes the patient's ladder state: a cramp and
+# its details a moment later make one refresh. Readers never wait for it (insights.summary).
 SUMMARY_REFRESH_DELAY = float(os.environ.get("SUMMARY_REFRESH_DELAY", "2"))
 
 # --- The management ladder (insights.ladder; docs/management-ladder.md) ------------------

@@ -93,6 +93,13 @@ class Patient(models.Model):
         """Files this row's audit-log entries under the patient (see accounts.admin)."""
         return {"patient_id": self.pk}
 
+    def cache_key(self, kind: str, *parts: object) -> str:
+        """The key of anything cached from this patient's data: who (the id and the moment
+        the patient was created, so a database rebuilt under a shared cache, which reuses ids
+        and data versions, never reaches another patient's entries) and which version."""
+        created = int(self.created_at.timestamp() * 1_000_000)
+        return ":".join(str(p) for p in (kind, self.pk, created, self.data_version, *parts))
+
 
 class NightQuerySet(models.QuerySet["Night"]):
     def alive(self) -> NightQuerySet:

@@ -308,8 +308,12 @@ def settings_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tupl
 
 def flag_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[Any, ...]]:
     """One row per patient: the ladder position and active flags from the patient's summary
-    (kept current by insights), and the cramp-night rate over the date range."""
+    (brought up to the patient's data first: insights.summary), and the cramp-night rate over
+    the date range."""
     from insights.models import PatientSummary
+    from insights.summary import ensure_fresh
+
+    ensure_fresh(Patient.objects.filter(pk__in=patient_ids))
 
     in_range = {f"nights__{k}": v for k, v in night_date_filter("date", dates).items()}
     alive = Q(nights__deleted_at__isnull=True, **in_range)

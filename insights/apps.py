@@ -8,7 +8,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from diary.signals import patient_data_changed
-        from insights.summary import data_changed
+        from insights.tasks import data_changed
 
-        # A head start only: every reader refreshes a stale summary itself (insights.summary).
+        # A head start only: every reader refreshes a stale state itself (insights.summary).
         patient_data_changed.connect(data_changed, dispatch_uid="insights-summary-refresh")

@@ -83,10 +83,7 @@ def load_patient_data(
 
 
 def analysis_cache_key(patient: Patient) -> str:
-    return (
-        f"insights:analysis:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
-        f"{today_for(patient)}"
-    )
+    return patient.cache_key("insights:analysis", ANALYSIS_SCHEMA, today_for(patient))
 
 
 def cached_analysis(patient: Patient) -> Analysis:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -67,6 +69,18 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} for {self.patient}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The stored flag as insights.ladder.Flag.as_json gives it (`analyze --json`)."""
+        return {
+            "code": self.code,
+            "step": self.step,
+            "title": self.title,
+            "explanation": self.explanation,
+            "evidence": self.evidence,
+            "since": self.since.isoformat() if self.since else None,
+            "fingerprint": self.fingerprint,
+        }
 
     @property
     def is_active(self) -> bool:

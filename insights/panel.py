@@ -22,24 +22,26 @@ from insights.analysis import ANALYSIS_SCHEMA, Analysis
 from insights.data import cached_analysis, today_for
 from insights.evidence import evidence_in_words, rule_anchor
 from insights.ladder import DECISION_SUPPORT, Thresholds
-from insights.models import Flag, FlagAcknowledgement, PatientSummary
+from insights.models import Flag, FlagAcknowledgement
 from insights.signals import compare_factors
-from insights.summary import refresh_summary
+from insights.summary import LadderState, ladder_state
 
 CHART_ORDER = ["timeline", "timeline-all", "rolling", "time-of-night", "dose-response", "tradeoff"]
 # Shown on request: the whole diary behind the timeline's last 90 nights.
 ON_REQUEST = {"timeline-all"}
 
 
-def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
-    """Active flags, each with its latest acknowledgement (ack_at, ack_by, ack_note;
-    `is_alerting` when not acknowledged for the evidence it now rests on). Two plain queries
-    whether there are flags or not, so the page's count never depends on the data."""
-    flags = list(Flag.objects.filter(patient=patient).active().order_by("-step", "code"))
+def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
+    """The state's active flags, each with its latest acknowledgement (ack_at, ack_by,
+    ack_note; `is_alerting` when not acknowledged for the evidence it now rests on). Two plain
+    queries whether there are flags or not, so the page's count never depends on the data."""
+    flags = state.flags
     latest: dict[int, FlagAcknowledgement] = {}
     rules_url = reverse("insights:ladder-rules")
     for acknowledgement in (
-        FlagAcknowledgement.objects.filter(flag__patient=patient, flag__resolved_at__isnull=True)
+        FlagAcknowledgement.objects.filter(
+            flag__patient=state.patient, flag__resolved_at__isnull=True
+        )
         .select_related("acknowledged_by")
         .order_by("acknowledged_at", "id")
     ):
@@ -55,26 +57,14 @@ def active_flags_with_acknowledgement(patient: Patient) -> list[Flag]:
     return flags
 
 
-def refresh_if_stale(patient: Patient) -> None:
-    """The page never shows a stale ladder: a write refreshes the summary and flags a moment
-    later (insights.summary), so a page read in between refreshes them itself. Reads the
-    summary loaded with the patient (select_related) when there is one."""
-    try:
-        summary = patient.summary
-    except PatientSummary.DoesNotExist:
-        summary = None
-    if summary is None or summary.data_version != patient.data_version:
-        refresh_summary(patient)
-
-
 def patient_insights(patient: Patient) -> dict[str, Any]:
-    refresh_if_stale(patient)
-    flags = active_flags_with_acknowledgement(patient)
-    steps = [f.step for f in flags if f.step is not None]
+    """The page never shows a ladder older than the diary it shows: ladder_state refreshes a
+    stale one first (insights.summary)."""
+    state = ladder_state(patient)
     return {
         "patient": patient,
-        "flags": flags,
-        "ladder_step": max(steps) if steps else None,
+        "flags": active_flags_with_acknowledgement(state),
+        "ladder_step": state.step,
         "decision_support": DECISION_SUPPORT,
         "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
         **analysis_panel(patient),
@@ -82,10 +72,7 @@ def patient_insights(patient: Patient) -> dict[str, Any]:
 
 
 def panel_cache_key(patient: Patient) -> str:
-    return (
-        f"insights:panel:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
-        f"{today_for(patient)}"
-    )
+    return patient.cache_key("insights:panel", ANALYSIS_SCHEMA, today_for(patient))
 
 
 def analysis_panel(patient: Patient) -> dict[str, Any]:

@@ -29,7 +29,8 @@ from insights.association import association_sentences
 from insights.data import cached_analysis
 from insights.evidence import evidence_in_words, rule_section
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
-from insights.panel import active_flags_with_acknowledgement, refresh_if_stale
+from insights.panel import active_flags_with_acknowledgement
+from insights.summary import ladder_state
 from programming.services import current_device
 
 A4 = (8.27, 11.69)
@@ -317,9 +318,9 @@ def paginate(blocks: Sequence[Block], page_height: float = A4[1]) -> list[Page]:
 
 
 def visit_summary_pdf(patient: Patient, *, now: datetime | None = None) -> bytes:
-    refresh_if_stale(patient)
+    state = ladder_state(patient)  # never a ladder older than the diary printed beside it
     analysis = cached_analysis(patient)
-    flags = active_flags_with_acknowledgement(patient)
+    flags = active_flags_with_acknowledgement(state)
     printed_at = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
     pages = paginate(summary_blocks(patient, analysis, flags, printed_at))
     buffer = io.BytesIO()

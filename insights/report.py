@@ -8,7 +8,7 @@ from typing import Any
 from diary.models import Patient
 from insights.analysis import Analysis, Epoch, analyse
 from insights.data import load_patient_data
-from insights.ladder import LadderResult, Thresholds, evaluate
+from insights.summary import ladder_state
 
 
 def epoch_json(epoch: Epoch) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def _round(value: float | None) -> float | None:
 def report(patient: Patient) -> dict[str, Any]:
     data = load_patient_data(patient)
     analysis: Analysis = analyse(data)
-    ladder: LadderResult = evaluate(data, Thresholds.from_settings())
+    ladder = ladder_state(patient)
     return {
         "patient": patient.user.username,
         "ladder_step": ladder.step,

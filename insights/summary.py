@@ -1,152 +1,109 @@
-"""Per-patient summaries and flags, kept current as the patient's data changes.
+"""A patient's ladder state (summary and active flags), and the one rule that keeps it true.
 
-Every write to a patient's data ends in diary.services.patient_data_changed, which bumps the
-patient's data_version and announces it (diary.signals); data_changed() below listens. A
-summary whose data_version differs from its patient's is stale.
+The rule: the patient's data_version is the truth. Every write to a patient's diary, settings
+or medications bumps it in the writing transaction (diary.services.patient_data_changed) and
+does nothing else. The ladder state is current when its summary's data_version equals the
+patient's; otherwise it is stale, and whoever reads it recomputes it first:
 
-How the refresh runs is the setting SUMMARY_REFRESH:
-- "background" (the default): once the write commits, the patient is queued for a worker
-  thread in the same process, which recomputes the summary and flags SUMMARY_REFRESH_DELAY
-  seconds (2) after the patient's last write, so a burst (a cramp, its details, another cramp)
-  makes one refresh. The patient logging a cramp at 3 a.m. does not wait for the ladder
-  (issue 9: a cramp POST costs at most 3x a bare page).
-- "inline": the refresh runs inside the writer's transaction (the tests use this, so a test
-  reads the summary its own write produced).
-Whatever the mode, readers never show a stale summary: ensure_fresh() (called by the cohort
-and patient pages) recomputes any stale summary it is asked about, which also covers a worker
-that died with refreshes queued. The ladder reads only the last LADDER_LOOKBACK_DAYS of nights
-plus the settings and medication history, so a refresh costs the same after five years.
+- ladder_state(patient): one patient (the patient page, the visit summary PDF, the patient's
+  home, `analyze`).
+- ensure_fresh(patients): many (the cohort page, flags.csv, the notification digests) in one
+  query when all are current.
 
-For bulk-loaded data (generate_synthetic, imports) that bypass the services, call
-refresh_all() (or refresh_summary(patient) per patient) once the rows are in.
+Both refresh through refresh_summary(), under a lock on the patient's row (SELECT ... FOR NO
+KEY UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the database's
+write lock), and check the version again once they hold it. So two callers racing (a worker
+and a page, two gunicorn workers) compute it once and never raise flags twice, and a write
+that commits meanwhile waits for the lock and leaves the state stale again, never wrong.
+
+In the background, insights.tasks.refresh_ladder_state runs the same refresh on the task
+worker a moment after each write commits, so a reader usually finds the work done. It is a
+head start, not a promise: nothing depends on it having run.
+
+The ladder reads only the last LADDER_LOOKBACK_DAYS of nights plus the settings and
+medication history, so a refresh costs the same after five years. Data bulk-loaded without
+the services (generate_synthetic) is brought in with refresh_all().
 """
 
 from __future__ import annotations
 
-import atexit
-import logging
-import threading
-import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from insights.ladder import LadderResult, Thresholds, evaluate
-
-if TYPE_CHECKING:
-    from diary.models import Patient
-
-logger = logging.getLogger(__name__)
-
-
-class _Refresher:
-    """One worker thread per process that refreshes summaries a short delay after the last
-    write for each patient: a cramp, its details and a second cramp make one refresh."""
-
-    def __init__(self) -> None:
-        self.cond = threading.Condition()
-        self.due: dict[int, float] = {}
-        self.busy = False
-        self.thread: threading.Thread | None = None
-
-    def enqueue(self, patient_id: int, delay: float) -> None:
-        with self.cond:
-            self.due[patient_id] = time.monotonic() + delay
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self.run, name="summary-refresh", daemon=True)
-                self.thread.start()
-            self.cond.notify_all()
-
-    def run(self) -> None:
-        while True:
-            with self.cond:
-                while True:
-                    if not self.due:
-                        self.cond.wait()
-                        continue
-                    patient_id, when = min(self.due.items(), key=lambda item: item[1])
-                    wait = when - time.monotonic()
-                    if wait <= 0:
-                        del self.due[patient_id]
-                        self.busy = True
-                        break
-                    self.cond.wait(wait)
-            try:
-                _refresh_by_id(patient_id)
-            finally:
-                with self.cond:
-                    self.busy = False
-                    self.cond.notify_all()
-
-    def flush(self, timeout: float | None = 30) -> None:
-        """Run everything queued now and wait until it is done."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self.cond:
-            if self.thread is None or not self.thread.is_alive():
-                return
-            now = time.monotonic()
-            self.due = {pid: now for pid in self.due}
-            self.cond.notify_all()
-            while self.due or self.busy:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return
-                self.cond.wait(left)
-
-
-_refresher = _Refresher()
-
-
-def _refresh_by_id(patient_id: int) -> None:
-    from diary.models import Patient
-
-    try:
-        patient = Patient.objects.filter(pk=patient_id).first()
-        if patient is not None:
-            refresh_summary(patient)
-    except Exception:
-        # The id is enough to find it, never the diary's contents; readers refresh it anyway.
-        logger.exception("Background summary refresh failed for patient id %s", patient_id)
-    finally:
-        close_old_connections()
-
-
-def data_changed(sender: object, *, patient_id: int, **kwargs: object) -> None:
-    """Receives diary.signals.patient_data_changed, sent inside every write's transaction."""
-    if getattr(settings, "SUMMARY_REFRESH", "background") == "inline":
-        from diary.models import Patient
-
-        refresh_summary(Patient.objects.get(pk=patient_id))
-        return
-    delay = float(getattr(settings, "SUMMARY_REFRESH_DELAY", 2.0))
-    transaction.on_commit(lambda: _refresher.enqueue(patient_id, delay))
-
-
-def wait_for_refreshes(timeout: float | None = 30) -> None:
-    """Run queued background refreshes now and wait for them (benchmarks, exiting commands)."""
-    _refresher.flush(timeout)
-
-
-# A command or server that exits leaves no refresh behind.
-atexit.register(wait_for_refreshes)
-
+from diary.models import Patient
+from insights.ladder import DECISION_SUPPORT, LadderResult, Thresholds, evaluate
+from insights.models import Flag, PatientSummary
 
 STALE = Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
 """A Patient filter: the summary is missing or older than the patient's data."""
 
 
-def ensure_fresh(patients: Iterable[Patient]) -> int:
-    """Recompute the summaries of these patients (a Patient queryset, or patients) that are
-    missing or stale; returns how many. One query when all are fresh."""
-    from django.db.models import QuerySet
+def is_current(summary: PatientSummary | None, data_version: int) -> bool:
+    return summary is not None and summary.data_version == data_version
 
-    from diary.models import Patient
 
+@dataclass
+class LadderState:
+    """What every reader shows of the ladder: the summary, and the active flags (highest step
+    first, information last), read once and only when asked for."""
+
+    patient: Patient
+    summary: PatientSummary
+    _flags: list[Flag] | None = field(default=None, repr=False)
+
+    @property
+    def flags(self) -> list[Flag]:
+        if self._flags is None:
+            self._flags = list(
+                Flag.objects.filter(patient=self.patient)
+                .active()
+                .order_by(F("step").desc(nulls_last=True), "code")
+            )
+        return self._flags
+
+    @property
+    def step(self) -> int | None:
+        return self.summary.ladder_step
+
+    @property
+    def active_cramps(self) -> bool:
+        return self.summary.active_cramps
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ladder_step": self.step,
+            "flags": [flag.as_json() for flag in self.flags],
+            "active_cramps": self.active_cramps,
+            "decision_support": DECISION_SUPPORT,
+        }
+
+
+def ladder_state(patient: Patient) -> LadderState:
+    """The patient's ladder state, never older than their data. A patient read with
+    select_related("summary") brings its summary from the same row read as its data_version:
+    then a current state costs no query here; otherwise one."""
+    if Patient.summary.is_cached(patient):
+        summary = getattr(patient, "summary", None)
+        if not is_current(summary, patient.data_version):
+            summary = None
+    else:
+        summary = PatientSummary.objects.filter(
+            patient=patient, data_version=F("patient__data_version")
+        ).first()
+    if summary is None:
+        summary = refresh_summary(patient, only_if_stale=True)
+    return LadderState(patient=patient, summary=summary)
+
+
+def ensure_fresh(patients: Iterable[Patient] | QuerySet[Patient]) -> int:
+    """Bring the ladder state of these patients (a Patient queryset, or patients) up to their
+    data; returns how many were stale. One query when all are current."""
     if isinstance(patients, QuerySet):
         stale = patients.filter(STALE)
     else:
@@ -155,10 +112,18 @@ def ensure_fresh(patients: Iterable[Patient]) -> int:
             return 0
         stale = Patient.objects.filter(pk__in=ids).filter(STALE)
     count = 0
-    for patient in stale:
-        refresh_summary(patient)
+    for patient in stale.order_by("pk"):
+        refresh_summary(patient, only_if_stale=True)
         count += 1
     return count
+
+
+def refresh_by_id(patient_id: int) -> int | None:
+    """The task worker's entry: the data version the state is now current with."""
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:  # deleted since the write
+        return None
+    return refresh_summary(patient, only_if_stale=True).data_version
 
 
 def ladder_for(patient: Patient) -> LadderResult:
@@ -170,17 +135,32 @@ def ladder_for(patient: Patient) -> LadderResult:
     return evaluate(load_patient_data(patient, since=since, today=today), thresholds)
 
 
-@transaction.atomic
-def refresh_summary(patient: Patient) -> LadderResult:
-    from insights.models import Flag, PatientSummary
+def refresh_summary(patient: Patient, *, only_if_stale: bool = False) -> PatientSummary:
+    """Recompute the patient's summary and flags under a lock on the patient's row.
+    `only_if_stale`: once the lock is held, leave a state that is current (another caller got
+    there first) as it is."""
+    with transaction.atomic():
+        locked = (
+            Patient.objects.select_for_update(no_key=True)
+            .filter(pk=patient.pk)
+            .values_list("data_version", flat=True)
+            .first()
+        )
+        if locked is None:
+            raise Patient.DoesNotExist
+        patient.data_version = locked
+        summary = PatientSummary.objects.filter(patient=patient).first()
+        if only_if_stale and is_current(summary, locked):
+            return summary
+        return _write(patient, ladder_for(patient), summary)
 
-    result = ladder_for(patient)
+
+def _write(
+    patient: Patient, result: LadderResult, summary: PatientSummary | None
+) -> PatientSummary:
     now = timezone.now()
     current = {f.code: f for f in result.flags}
-    active = {
-        f.code: f
-        for f in Flag.objects.filter(patient=patient).active()
-    }
+    active = {f.code: f for f in Flag.objects.filter(patient=patient).active()}
     for code, row in active.items():
         if code not in current:
             row.resolved_at = now
@@ -210,16 +190,17 @@ def refresh_summary(patient: Patient) -> LadderResult:
         "active_cramps": result.active_cramps,
         "data_version": patient.data_version,
     }
-    if not PatientSummary.objects.filter(patient=patient).update(**values, computed_at=now):
-        PatientSummary.objects.create(patient=patient, **values)
-    return result
+    if summary is None:
+        summary = PatientSummary(patient=patient)
+    for name, value in values.items():
+        setattr(summary, name, value)
+    summary.save()  # computed_at is auto_now
+    return summary
 
 
-def refresh_all(patients: object = None) -> int:
+def refresh_all(patients: Iterable[Patient] | None = None) -> int:
     """Rebuild every patient's summary and flags (or those of the given queryset/iterable),
     after data was bulk-loaded without the services. Returns how many were refreshed."""
-    from diary.models import Patient
-
     count = 0
     for patient in patients if patients is not None else Patient.objects.iterator(chunk_size=200):
         refresh_summary(patient)

@@ -27,9 +27,8 @@ from programming.services import current_device
 
 
 def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
-    return (
-        f"insights:chart:{ANALYSIS_SCHEMA}:{patient.pk}:{patient.data_version}:"
-        f"{today_for(patient)}:{chart}:{fmt}"
+    return patient.cache_key(
+        "insights:chart", ANALYSIS_SCHEMA, today_for(patient), chart, fmt
     )
 
 

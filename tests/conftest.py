@@ -16,6 +16,9 @@ def _fast_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _password_log_in(settings) -> None:
     # The personas log in with a password alone, whatever DEBUG says; the required two-factor
@@ -24,10 +27,11 @@ def _password_log_in(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _inline_summaries(settings) -> None:
-    # A test reads the summary its own write produced (tests/insights/test_summary.py covers
-    # the background mode).
-    settings.SUMMARY_REFRESH = "inline"
+def _tasks_run_at_once(settings) -> None:
+    # Background tasks run inside the call that queues them, so a test reads the ladder state
+    # its own write produced. tests/insights/test_background_refresh.py covers the database
+    # backend, where nothing runs until a worker does and every reader refreshes for itself.
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -103,3 +103,8 @@ def log_nights(patient: Patient, first: date, cramps_per_night: list[int], hour:
             log_cramp_free(patient, night_date)
         for i in range(count):
             log_cramp(patient, local(patient, night_date + timedelta(days=1), hour, 10 * i))
+
+
+# The production task backend: a write queues its refresh as a row, and nothing runs it
+# unless a test runs the worker (`manage.py db_worker --batch`).
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from diary.models import Patient
 from insights import charts
-from insights.models import PatientSummary
+from insights.summary import ladder_state
 
 register = template.Library()
 
@@ -20,12 +20,11 @@ def my_last_30_nights(context: template.Context, patient: Patient) -> dict[str, 
     from insights.views import last_30_counts
 
     nights = last_30_counts(patient)
-    summary = PatientSummary.objects.filter(patient=patient).only("active_cramps").first()
     return {
         "alt": charts.last_30_alt(nights),
         "svg": reverse("insights:my-last-30-nights", args=["svg"]),
         "png": reverse("insights:my-last-30-nights", args=["png"]),
         "svg_dark": reverse("insights:my-last-30-nights", args=["svg"]) + "?mode=dark",
         "night": context.get("colour_mode") == "dark",
-        "active_cramps": bool(summary and summary.active_cramps),
+        "active_cramps": ladder_state(patient).active_cramps,
     }
