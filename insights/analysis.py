@@ -23,18 +23,12 @@ from zoneinfo import ZoneInfo
 from scipy import stats
 
 from insights.association import Correlation, associate
+from insights.thresholds import Thresholds
 from programming.timeline import Settings, Timeline, night_start
 
-# How many logged nights each side of a settings change are compared, and how many are needed
-# after it before the change is judged. Issue 5 fixes these as the ladder's "improved" rule.
-COMPARISON_NIGHTS = 14
-MIN_NIGHTS_AFTER = 7
-MIN_NIGHTS_BEFORE = 3
-IMPROVED_RATIO = 0.5
-# Cramps are active when at least this many of the last this-many logged nights had cramps
-# (the ladder's defaults, insights.ladder.Thresholds).
-ACTIVE_WINDOW_NIGHTS = 14
-ACTIVE_CRAMP_NIGHTS = 3
+# How many logged nights each side of a settings change are compared, how many are needed
+# after it before the change is judged, and when cramps are active: the ladder's thresholds
+# (insights.thresholds), one source for the ladder and for the comparisons the pages show.
 # Changes that answer cramps, per the source's management ladder
 # (seeds/000_4fc11b34e07321ea.txt, "Management of Leg Cramps from Sacral Stimulation"):
 # reduce the amplitude, reprogram pulse width or frequency, turn the device off.
@@ -341,14 +335,12 @@ def adherence_between(nights: Sequence[NightRecord], first: date, last: date) ->
 def cramps_active_before(
     attributed: Sequence[AttributedNight],
     first_night: date,
-    *,
-    window: int = ACTIVE_WINDOW_NIGHTS,
-    minimum: int = ACTIVE_CRAMP_NIGHTS,
+    thresholds: Thresholds,
 ) -> bool:
     """Were cramps active when a change was made: at least `minimum` cramp nights among the
     last `window` logged nights before its first night?"""
-    before = [a for a in attributed if a.night.date < first_night][-window:]
-    return sum(1 for a in before if a.night.cramps) >= minimum
+    before = [a for a in attributed if a.night.date < first_night][-thresholds.window_nights:]
+    return sum(1 for a in before if a.night.cramps) >= thresholds.active_cramp_nights
 
 
 def made_because_of_cramps(
@@ -356,6 +348,7 @@ def made_because_of_cramps(
     change: Settings,
     first_night: date,
     attributed: Sequence[AttributedNight],
+    thresholds: Thresholds,
 ) -> bool:
     """A change that answers cramps (lower amplitude, reprogramming, off) made while they were
     active. Its after-period tests the change; it says nothing of the settings' own rate.
@@ -365,10 +358,12 @@ def made_because_of_cramps(
         return False
     if not RESPONSES_TO_CRAMPS.intersection(change_kinds(previous, change)):
         return False
-    return cramps_active_before(attributed, first_night)
+    return cramps_active_before(attributed, first_night, thresholds)
 
 
-def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[Epoch]:
+def build_epochs(
+    data: PatientData, attributed: list[AttributedNight], thresholds: Thresholds
+) -> list[Epoch]:
     changes = data.timeline.changes()
     if not changes:
         return []
@@ -413,7 +408,7 @@ def build_epochs(data: PatientData, attributed: list[AttributedNight]) -> list[E
                 mean_benefit=mean(benefits) if benefits else None,
                 benefit_nights=len(benefits),
                 made_because_of_cramps=made_because_of_cramps(
-                    previous, change, start, attributed
+                    previous, change, start, attributed, thresholds
                 ),
             )
         )
@@ -428,29 +423,27 @@ def compare_change(
     *,
     window_start: date | None = None,
     window_end: date | None = None,
-    nights_each_side: int = COMPARISON_NIGHTS,
-    min_after: int = MIN_NIGHTS_AFTER,
-    improved_ratio: float = IMPROVED_RATIO,
+    thresholds: Thresholds,
 ) -> Comparison:
     """Logged nights before the change (from window_start) against those from its first night
     (until window_end, the night before the next change)."""
     before = [
         a.night for a in attributed
         if a.night.date < first_night and (window_start is None or a.night.date >= window_start)
-    ][-nights_each_side:]
+    ][-thresholds.comparison_nights:]
     after = [
         a.night for a in attributed
         if a.night.date >= first_night and (window_end is None or a.night.date <= window_end)
-    ][:nights_each_side]
+    ][:thresholds.comparison_nights]
     before_cramp = sum(1 for n in before if n.cramps)
     after_cramp = sum(1 for n in after if n.cramps)
-    if len(before) < MIN_NIGHTS_BEFORE:
+    if len(before) < thresholds.min_nights_before:
         verdict = "too_few_before"
-    elif len(after) < min_after:
+    elif len(after) < thresholds.min_nights_after:
         verdict = "too_early"
     elif before_cramp == 0:
         verdict = "no_cramps_before"
-    elif after_cramp / len(after) <= improved_ratio * before_cramp / len(before):
+    elif after_cramp / len(after) <= thresholds.improved_ratio * before_cramp / len(before):
         verdict = "improved"
     else:
         verdict = "not_improved"
@@ -464,12 +457,14 @@ def compare_change(
         after_nights=len(after),
         after_cramp_nights=after_cramp,
         verdict=verdict,
-        made_because_of_cramps=made_because_of_cramps(previous, change, first_night, attributed),
+        made_because_of_cramps=made_because_of_cramps(
+            previous, change, first_night, attributed, thresholds
+        ),
     )
 
 
 def build_comparisons(
-    data: PatientData, attributed: list[AttributedNight], **rule: int | float
+    data: PatientData, attributed: list[AttributedNight], thresholds: Thresholds
 ) -> list[Comparison]:
     changes = data.timeline.changes()
     starts = [first_night_under(c, data.timezone) for c in changes]
@@ -482,13 +477,15 @@ def build_comparisons(
         out.append(
             compare_change(
                 changes[i - 1], changes[i], starts[i], attributed,
-                window_start=window_start, window_end=window_end, **rule,
+                window_start=window_start, window_end=window_end, thresholds=thresholds,
             )
         )
     return out
 
 
-def analyse(data: PatientData) -> Analysis:
+def analyse(data: PatientData, thresholds: Thresholds | None = None) -> Analysis:
+    """`thresholds`: the clinic's (Thresholds.from_settings()); the defaults when None."""
+    t = thresholds or Thresholds()
     attributed = attribute_nights(data)
     last = last_complete_night(data)
     first = diary_start(data.joined, data.nights[0].date if data.nights else None)
@@ -497,13 +494,13 @@ def analyse(data: PatientData) -> Analysis:
     )
     window = last - timedelta(days=13)
     adherence_14 = adherence_between(data.nights, max(window, first or window), last)
-    epochs = build_epochs(data, attributed)
+    epochs = build_epochs(data, attributed, t)
     return Analysis(
         today=data.today,
         nights=attributed,
         epochs=epochs,
         correlations={p: associate(p, epochs) for p in PARAMETERS},
-        comparisons=build_comparisons(data, attributed),
+        comparisons=build_comparisons(data, attributed, t),
         adherence=adherence,
         adherence_14=adherence_14,
         changes=data.timeline.changes(),

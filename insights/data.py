@@ -18,6 +18,7 @@ from insights.analysis import (
     PatientData,
     analyse,
 )
+from insights.thresholds import Thresholds
 from programming.models import Device
 from programming.services import timeline_for
 from programming.timeline import night_of
@@ -92,6 +93,6 @@ def cached_analysis(patient: Patient) -> Analysis:
     key = analysis_cache_key(patient)
     result = cache.get(key)
     if result is None:
-        result = analyse(load_patient_data(patient))
+        result = analyse(load_patient_data(patient), Thresholds.from_settings())
         cache.set(key, result)
     return result

@@ -41,6 +41,7 @@ from insights.signals import (
     lumbar_support_helps,
     new_movement_nights,
 )
+from insights.thresholds import Thresholds
 from programming.models import therapy_benefit_label
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
@@ -53,37 +54,6 @@ STEP_NAMES = {
     3: "possible lead migration",
     4: "relieved by turning off",
 }
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    window_nights: int = 14
-    active_cramp_nights: int = 3
-    comparison_nights: int = 14
-    improved_ratio: float = 0.5
-    min_nights_after: int = 7
-    different_location_nights: int = 2
-    quiet_nights_before_onset: int = 28
-    device_off_relief_episodes: int = 2
-    stimulation_off_cramp_nights: int = 3
-    medication_onset_days: int = 14
-    lookback_days: int = 180
-    # Issue 16: the other signals the diary collects (insights.signals).
-    new_movement_nights: int = 2
-    factor_min_nights: int = 5
-    lumbar_support_ratio: float = 0.5
-    low_activity_ratio: float = 2.0
-    therapy_loss_points: float = 2.0
-    therapy_loss_share: float = 0.3
-
-    @classmethod
-    def from_settings(cls) -> Thresholds:
-        from django.conf import settings
-
-        return cls(**{
-            name: getattr(settings, f"LADDER_{name.upper()}", default)
-            for name, default in cls().__dict__.items()
-        })
 
 
 @dataclass(frozen=True)
@@ -232,10 +202,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     onset, quiet_before, became_active = _onset(nights, t.window_nights, t.active_cramp_nights)
     changes = [
         Change(c)
-        for c in build_comparisons(
-            window, nights, nights_each_side=t.comparison_nights,
-            min_after=t.min_nights_after, improved_ratio=t.improved_ratio,
-        )
+        for c in build_comparisons(window, nights, t)
     ]
     flags: list[Flag] = []
     rate = len(recent_cramp) / len(recent) if recent else None

@@ -9,6 +9,7 @@ from diary.models import Patient
 from insights.analysis import Analysis, Epoch, analyse
 from insights.data import load_patient_data
 from insights.summary import ladder_state
+from insights.thresholds import Thresholds
 
 
 def epoch_json(epoch: Epoch) -> dict[str, Any]:
@@ -49,7 +50,7 @@ def _round(value: float | None) -> float | None:
 
 def report(patient: Patient) -> dict[str, Any]:
     data = load_patient_data(patient)
-    analysis: Analysis = analyse(data)
+    analysis: Analysis = analyse(data, Thresholds.from_settings())
     ladder = ladder_state(patient)
     return {
         "patient": patient.user.username,

@@ -37,8 +37,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from diary.models import Patient
-from insights.ladder import DECISION_SUPPORT, LadderResult, Thresholds, evaluate
+from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate
 from insights.models import Flag, PatientSummary
+from insights.thresholds import Thresholds
 
 STALE = Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
 """A Patient filter: the summary is missing or older than the patient's data."""
