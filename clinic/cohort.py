@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
 from diary.access import visible_patients
-from diary.models import CrampEpisode, Night, Patient
+from diary.models import CrampEpisode, Night, Patient, last_completed_night
 from insights.ladder import STEP_NAMES
 from insights.models import PatientSummary
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, Device, SettingsRecord
@@ -54,10 +54,9 @@ class Window:
 def recent_window(nights: int = WINDOW_NIGHTS) -> Window:
     """The last `nights` nights ending last night, on the clinic's calendar (settings.TIME_ZONE),
     one window for the whole cohort. Per patient zones would differ by at most a day at the
-    edges, and a shared window is what lets the counts be one query. Last night is the night
-    dated yesterday: before noon it has just ended, after noon tonight has not."""
-    today = timezone.now().astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
-    last = today - timedelta(days=1)
+    edges, and a shared window is what lets the counts be one query. Last night is the one
+    rule's (diary.models.last_completed_night): at 3 a.m. the night still going on is not it."""
+    last = last_completed_night(zoneinfo.ZoneInfo(settings.TIME_ZONE))
     return Window(first=last - timedelta(days=nights - 1), last=last)
 
 

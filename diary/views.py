@@ -44,10 +44,6 @@ def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/no_role.html", status=403)
 
 
-def last_night_date(patient: Patient) -> date:
-    return patient.last_completed_night()
-
-
 def nights_with_episodes(patient: Patient):
     alive = CrampEpisode.objects.filter(deleted_at__isnull=True).order_by("started_at", "id")
     return Night.objects.for_patient(patient).prefetch_related(Prefetch("episodes", queryset=alive))
@@ -56,7 +52,7 @@ def nights_with_episodes(patient: Patient):
 @patient_required
 def home(request: HttpRequest) -> HttpResponse:
     patient: Patient = request.user.patient
-    last_night = last_night_date(patient)
+    last_night = patient.last_completed_night()
     window_start = last_night - timedelta(days=13)
     counts = (
         Night.objects.for_patient(patient)
@@ -196,8 +192,8 @@ def no_cramps(request: HttpRequest) -> HttpResponse:
     try:
         night_date = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        night_date = last_night_date(patient)
-    if night_date > last_night_date(patient):
+        night_date = patient.last_completed_night()
+    if night_date > patient.last_completed_night():
         messages.error(request, "That night has not ended yet.")
         return redirect("diary:home")
     try:
@@ -279,7 +275,7 @@ def history(request: HttpRequest) -> HttpResponse:
     rows = []
     # On the first page, the nights since the newest entry that are still missing.
     previous: date | None = (
-        last_night_date(patient) + timedelta(days=1) if page.number == 1 else None
+        patient.last_completed_night() + timedelta(days=1) if page.number == 1 else None
     )
     for item in page.object_list:
         gap = (previous - item.date).days - 1 if previous else 0

@@ -3,10 +3,9 @@ the number of nights (nights, episodes, settings timeline, medications, device).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from insights.analysis import (
@@ -21,13 +20,14 @@ from insights.analysis import (
 from insights.thresholds import Thresholds
 from programming.models import Device
 from programming.services import timeline_for
-from programming.timeline import night_of
 
 CONFOUNDERS = ("sleep_quality", "fluids", "activity", "alcohol", "lumbar_support")
 
 
 def today_for(patient: Patient) -> date:
-    return night_of(timezone.now(), patient.tz)
+    """The analysis's "today": the night after the last one that is over
+    (diary.models.last_completed_night, the one rule for "last night")."""
+    return patient.last_completed_night() + timedelta(days=1)
 
 
 def load_patient_data(
