@@ -34,7 +34,8 @@ def main() -> int:
     print(f"Measuring: medians of {RUNS} warm requests, each alternating with the baseline page.")
     results = []
     for measure in (
-        bench.patient_page, bench.cohort_page, bench.log_cramp, bench.timeline_chart,
+        bench.patient_page, bench.patient_page_cold, bench.cohort_page, bench.log_cramp,
+        bench.timeline_chart,
         bench.csv_export,
     ):
         step = time.perf_counter()

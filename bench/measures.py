@@ -38,6 +38,7 @@ from diary.models import CrampEpisode, Patient
 
 RUNS = max(20, int(os.environ.get("BENCH_RUNS", "25")))
 WARMUP = 3
+COLD_RUNS = 10  # each cold view recomputes five years
 MB = 1024 * 1024
 
 
@@ -172,6 +173,33 @@ class Bench:
                 f"{five_years} queries for five years, {month} for 30 nights",
             ),
         ]
+
+    # The same page as first seen after a write: the ladder state, the analysis and the cached
+    # parts are all stale, so this request refreshes and renders them (charts excluded: they
+    # are separate requests).
+    def patient_page_cold(self) -> list[Result]:
+        from diary.services import patient_data_changed
+
+        patient = Patient.objects.get(pk=self.s.five_year.pk)
+        url = reverse("clinic:patient", args=[patient.pk])
+        base, meas = [], []
+        for i in range(WARMUP + COLD_RUNS):
+            started = time.perf_counter()
+            self.baseline()
+            base_time = time.perf_counter() - started
+            patient_data_changed(patient)  # a write, untimed: everything derived is stale now
+            started = time.perf_counter()
+            expect(self.clinician.get(url))
+            if i >= WARMUP:
+                base.append(base_time)
+                meas.append(time.perf_counter() - started)
+        b, m = statistics.median(base), statistics.median(meas)
+        return [Result(
+            "clinician patient page, five-year patient, first view after a write: median / "
+            "baseline",
+            round(m / b, 1), "reported (no target)", True,
+            f"{ms(m)} vs {ms(b)}; the ladder refresh, the analysis and the cached parts redone",
+        )]
 
     def cohort_page(self) -> list[Result]:
         url = reverse("clinic:cohort")
