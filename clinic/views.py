@@ -36,8 +36,8 @@ from diary.services import medication_create, medication_stop
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
-from programming.services import settings_from_record
-from programming.timeline import Settings, Timeline
+from programming.services import corrected_timeline
+from programming.timeline import Settings
 
 COHORT_PAGE_SIZE = 25
 NIGHTS_PAGE_SIZE = 30
@@ -166,11 +166,8 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     corrected = {record.corrects_id: record for record in history if record.corrects_id}
     for record in history:
         record.corrected_by = corrected.get(record.pk)
-    # The corrected timeline from the history already read (programming.services.timeline_for
-    # without its query): records not replaced by a correction, in (effective_at, id) order.
-    timeline = Timeline(
-        settings_from_record(r) for r in reversed(history) if r.corrected_by is None
-    )
+    # The corrected timeline from the history already read (timeline_for without its query).
+    timeline = corrected_timeline(history)
     nights = Night.objects.for_patient(patient).order_by("-date").prefetch_related(
         Prefetch(
             "episodes",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from diary.models import Patient
 from diary.services import patient_data_changed
@@ -32,8 +34,22 @@ def settings_from_record(record: SettingsRecord) -> Settings:
 
 def timeline_for(patient: Patient) -> Timeline:
     """The corrected settings timeline across all of the patient's devices, in one query."""
-    records = SettingsRecord.objects.for_patient(patient).current().timeline_order()
-    return Timeline(settings_from_record(r) for r in records)
+    return corrected_timeline(SettingsRecord.objects.for_patient(patient))
+
+
+def corrected_timeline(records: Iterable[SettingsRecord]) -> Timeline:
+    """The one rule for the corrected timeline: the records no correction replaces
+    (SettingsRecordQuerySet.current), in (effective_at, id) order. Takes a queryset (filtered
+    in SQL) or records already read, each with `corrected_by` set (the patient page reads the
+    whole history once); the cohort's SQL is tested against it."""
+    if isinstance(records, QuerySet):
+        rows = list(records.current().timeline_order())
+    else:
+        rows = sorted(
+            (r for r in records if getattr(r, "corrected_by", None) is None),
+            key=lambda r: (r.effective_at, r.pk),
+        )
+    return Timeline(settings_from_record(r) for r in rows)
 
 
 def current_device(patient: Patient) -> Device | None:
