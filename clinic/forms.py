@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, timedelta, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from accounts.usernames import similar_username
 from diary.models import Medication, timezone_choices
+from diary.validators import check_date
 from programming.forms import SettingsForm, local_now
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES
 
@@ -66,7 +67,8 @@ class PatientOnboardForm(SettingsForm):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
+        # One rule for "the same name" (accounts.usernames): case and Unicode compatibility form.
+        if User.objects.filter(username=username).exists() or similar_username(username):
             raise forms.ValidationError("That username is taken. Choose another.")
         return username
 
@@ -82,10 +84,12 @@ class PatientOnboardForm(SettingsForm):
     def clean_record_number(self) -> str:
         return self.cleaned_data["record_number"].strip()
 
+    def implanted_on_for(self, cleaned: dict[str, Any]) -> date | None:
+        return cleaned.get("implanted_on")
+
     def clean_implanted_on(self) -> date:
         implanted_on = self.cleaned_data["implanted_on"]
-        if implanted_on > date.today():
-            raise forms.ValidationError("The implant date is in the future.")
+        check_date(implanted_on, what="implant date")
         return implanted_on
 
 
@@ -96,22 +100,16 @@ class MedicationForm(forms.ModelForm):
         widgets = {"started_on": DATE_WIDGET, "stopped_on": DATE_WIDGET}
         labels = {"started_on": "Started on", "stopped_on": "Stopped on (if already stopped)"}
 
+    # The bounds (diary.validators): not before EARLIEST_DIARY_DATE, not in the future.
     def clean_started_on(self) -> date:
         started_on = self.cleaned_data["started_on"]
-        if started_on > latest_medication_date():
-            raise forms.ValidationError("That date is in the future. Record it once started.")
+        check_date(started_on)
         return started_on
 
     def clean_stopped_on(self) -> date | None:
         stopped_on = self.cleaned_data.get("stopped_on")
-        if stopped_on is not None and stopped_on > latest_medication_date():
-            raise forms.ValidationError("That date is in the future. Record a stop once made.")
+        check_date(stopped_on)
         return stopped_on
-
-
-def latest_medication_date() -> date:
-    # Today where the patient may be, a day ahead of the server at most (as diary.forms).
-    return timezone.now().date() + timedelta(days=1)
 
 
 class MedicationStopForm(forms.Form):
@@ -125,8 +123,7 @@ class MedicationStopForm(forms.Form):
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.medication.started_on:
             raise forms.ValidationError("The stop date is before the start date.")
-        if stopped_on > latest_medication_date():
-            raise forms.ValidationError("That date is in the future. Record a stop once made.")
+        check_date(stopped_on)
         return stopped_on
 
 

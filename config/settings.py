@@ -7,7 +7,7 @@ Development defaults are safe on a laptop; with DEBUG off every production harde
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -227,6 +227,14 @@ AMPLITUDE_JUMP_MAX = {
     "mA": float(os.environ.get("AMPLITUDE_JUMP_MAX_MA", "2")),
     "V": float(os.environ.get("AMPLITUDE_JUMP_MAX_V", "1")),
 }
+
+# --- Bounds on what can be entered (diary.validators; docs/security.md) -------------------
+# No diary date (a night, a cramp, a medicine, an implant) may be earlier than this. Nights
+# before the implant are allowed: a baseline diary is valuable. A settings record is bounded
+# by its device's implant date instead.
+EARLIEST_DIARY_DATE = date.fromisoformat(os.environ.get("EARLIEST_DIARY_DATE", "2000-01-01"))
+# The largest bundle file import_bundle reads, in bytes.
+BUNDLE_MAX_BYTES = int(os.environ.get("BUNDLE_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Background work (insights.tasks, notify.tasks) on Django's task framework: the database
 # backend (django-tasks-db) by default, run by `manage.py db_worker` (docs/deploy.md). The

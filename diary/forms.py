@@ -22,12 +22,11 @@ from diary.models import (
     Night,
     Patient,
 )
+from diary.validators import check_date, check_moment, check_settings_moment, local_moment
 from programming.forms import AmplitudeConfirmMixin
-from programming.models import settings_range_errors
+from programming.models import Device, settings_range_errors
 from programming.timeline import night_of
 
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = timedelta(minutes=5)
 SEVERITY_CHOICES = [(n, str(n)) for n in range(0, 11)]
 YES_NO_CHOICES = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
 YES_NO_VALUES = {"yes": True, "no": False}
@@ -50,7 +49,7 @@ def yes_no_initial(value: bool | None) -> str:
 
 
 def local_input(moment: datetime, patient: Patient) -> str:
-    return moment.astimezone(patient.tz).strftime("%Y-%m-%dT%H:%M")
+    return local_moment(moment, patient.tz).strftime("%Y-%m-%dT%H:%M")
 
 
 class PatientLocalDateTimeField(forms.DateTimeField):
@@ -84,11 +83,6 @@ class PatientLocalDateTimeField(forms.DateTimeField):
             raise forms.ValidationError("Enter a date and time, for example 2026-03-01 02:30.")
         zone = self.patient.tz if self.patient else timezone.get_current_timezone()
         return naive.replace(tzinfo=zone)
-
-
-def not_in_future(moment: datetime | None) -> None:
-    if moment is not None and moment > timezone.now() + CLOCK_SKEW:
-        raise forms.ValidationError("That time is in the future. Enter when it happened.")
 
 
 class PatientFormMixin:
@@ -146,6 +140,7 @@ class LogCrampForm(PatientFormMixin, forms.Form):
 
     def clean_night(self) -> date | None:
         night_date = self.cleaned_data.get("night")
+        check_date(night_date, what="night")
         if night_date is not None and night_date > night_of(timezone.now(), self.patient.tz):
             raise forms.ValidationError("That night has not begun yet. Choose an earlier night.")
         return night_date
@@ -163,7 +158,7 @@ class LogCrampForm(PatientFormMixin, forms.Form):
             )
         else:
             try:
-                not_in_future(started_at)
+                check_moment(started_at)
             except forms.ValidationError as error:
                 self.add_error("started_at", error)
                 return cleaned
@@ -238,7 +233,7 @@ class EpisodeForm(PatientFormMixin, forms.Form):
 
     def clean_started_at(self) -> datetime:
         started_at = self.cleaned_data["started_at"]
-        not_in_future(started_at)
+        check_moment(started_at)
         return started_at
 
     @staticmethod
@@ -331,6 +326,7 @@ class PastNightForm(forms.Form):
 
     def clean_date(self) -> date:
         night_date = self.cleaned_data["date"]
+        check_date(night_date, what="night")
         if night_date > self.patient.last_completed_night():
             raise forms.ValidationError("That night has not ended yet. Choose an earlier evening.")
         self.existing = Night.objects.for_patient(self.patient).filter(date=night_date).first()
@@ -383,7 +379,13 @@ class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
 
     def clean_effective_at(self) -> datetime:
         moment = self.cleaned_data["effective_at"]
-        not_in_future(moment)
+        implanted_on = (
+            Device.objects.filter(patient=self.patient)
+            .order_by("-implanted_on", "-id")
+            .values_list("implanted_on", flat=True)
+            .first()
+        )
+        check_settings_moment(moment, implanted_on=implanted_on)
         return moment
 
     def clean_amplitude(self) -> Decimal:
@@ -420,8 +422,7 @@ class MedicationForm(forms.Form):
 
     def clean_started_on(self) -> date:
         started_on = self.cleaned_data["started_on"]
-        if started_on > timezone.now().date() + timedelta(days=1):
-            raise forms.ValidationError("That date is in the future.")
+        check_date(started_on)
         return started_on
 
 
@@ -436,6 +437,5 @@ class MedicationStopForm(forms.Form):
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.started_on:
             raise forms.ValidationError("The stop date is before the start date.")
-        if stopped_on > timezone.now().date() + timedelta(days=1):
-            raise forms.ValidationError("That date is in the future.")
+        check_date(stopped_on)
         return stopped_on

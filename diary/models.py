@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from diary.validators import check_date, check_moment
 
 
 def validate_timezone(value: str) -> None:
@@ -101,6 +104,26 @@ class Patient(models.Model):
         return ":".join(str(p) for p in (kind, self.pk, created, self.data_version, *parts))
 
 
+def field_errors(instance: models.Model, **checks: Any) -> None:
+    """Run each field's bounds check (diary.validators) on a new row and raise the messages
+    together, keyed by field. A row already stored is not re-judged here: a form that edits
+    one of its dates checks that date itself (an old row may predate the bounds, and its other
+    fields must stay editable)."""
+    if not instance._state.adding:
+        return
+    errors: dict[str, list[ValidationError]] = {}
+    for name, check in checks.items():
+        value = getattr(instance, name, None)
+        if not isinstance(value, date):
+            continue
+        try:
+            check()
+        except ValidationError as error:
+            errors[name] = [error]
+    if errors:
+        raise ValidationError(errors)
+
+
 class NightQuerySet(models.QuerySet["Night"]):
     def alive(self) -> NightQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -174,6 +197,10 @@ class Night(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def clean(self) -> None:
+        field_errors(self, date=lambda: check_date(self.date, what="night"),
+                     checked_in_at=lambda: check_moment(self.checked_in_at))
+
 
 SIDE_CHOICES = [("left", "Left"), ("right", "Right"), ("both", "Both")]
 SITE_CHOICES = [
@@ -209,7 +236,9 @@ RELIEF_CODES = frozenset(code for code, _ in RELIEF_CHOICES)
 
 
 def validate_relief_list(value: object) -> None:
-    if not isinstance(value, list) or any(item not in RELIEF_CODES for item in value):
+    if not isinstance(value, list) or any(
+        not isinstance(item, str) or item not in RELIEF_CODES for item in value
+    ):
         raise ValidationError("Choose what helped from the list.")
 
 
@@ -256,6 +285,9 @@ class CrampEpisode(models.Model):
     def get_additional_data(self) -> dict[str, int]:
         return {"patient_id": self.night.patient_id}
 
+    def clean(self) -> None:
+        field_errors(self, started_at=lambda: check_moment(self.started_at))
+
 
 MEDICATION_CATEGORY_CHOICES = [
     ("steroid", "Steroid"),
@@ -299,6 +331,8 @@ class Medication(models.Model):
         return {"patient_id": self.patient_id}
 
     def clean(self) -> None:
+        field_errors(self, started_on=lambda: check_date(self.started_on),
+                     stopped_on=lambda: check_date(self.stopped_on))
         if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
             raise ValidationError({"stopped_on": "The stop date is before the start date."})
 

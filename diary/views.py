@@ -28,6 +28,7 @@ from diary.forms import (
     night_label,
 )
 from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.validators import parse_query_date
 from programming.models import SettingsRecord
 from programming.plausibility import show
 from programming.services import current_device, settings_record_create, timeline_for
@@ -135,9 +136,13 @@ def log_cramp(request: HttpRequest) -> HttpResponse:
 def past_night_initial(request: HttpRequest, patient: Patient) -> dict[str, Any]:
     """?night=YYYY-MM-DD from "Add a cramp to that night": the form is for that night, if it is
     one that has begun; anything else opens the plain form for a cramp now."""
-    try:
-        night_date = date.fromisoformat(request.GET.get("night", ""))
-    except ValueError:
+    night = request.GET.get("night", "")
+    night_date = parse_query_date(night)  # within the diary's dates (diary.validators)
+    if night_date is None:
+        if night:
+            messages.error(
+                request, "That night is outside the diary's dates. Enter when the cramp started."
+            )
         return {}
     if night_date > night_of(timezone.now(), patient.tz):
         return {}
@@ -189,10 +194,11 @@ def episode_delete(request: HttpRequest, episode_id: int) -> HttpResponse:
 def no_cramps(request: HttpRequest) -> HttpResponse:
     """The one-tap cramp-free night: a record of its own, not an absence."""
     patient: Patient = request.user.patient
-    try:
-        night_date = date.fromisoformat(request.POST.get("date", ""))
-    except ValueError:
-        night_date = patient.last_completed_night()
+    posted = request.POST.get("date", "")
+    night_date = parse_query_date(posted) if posted else patient.last_completed_night()
+    if night_date is None:
+        messages.error(request, "That night is outside the diary's dates.")
+        return redirect("diary:home")
     if night_date > patient.last_completed_night():
         messages.error(request, "That night has not ended yet.")
         return redirect("diary:home")

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
+from diary.validators import check_date
 from exchange.csv_reports import DateRange
 
 
@@ -16,6 +19,14 @@ class DateRangeForm(forms.Form):
         if data is not None:
             data = {"start": data.get("from", ""), "end": data.get("to", "")}  # type: ignore[attr-defined]
         super().__init__(data, **kwargs)
+
+    def clean_start(self) -> date | None:
+        check_date(self.cleaned_data.get("start"))
+        return self.cleaned_data.get("start")
+
+    def clean_end(self) -> date | None:
+        check_date(self.cleaned_data.get("end"))
+        return self.cleaned_data.get("end")
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -54,7 +54,10 @@ def _csv_response(
     return response
 
 
-BAD_RANGE = "Dates must be written YYYY-MM-DD, the first no later than the last."
+BAD_RANGE = (
+    "Dates must be written YYYY-MM-DD, within the diary's dates (see docs/security.md) and not "
+    "in the future, the first no later than the last."
+)
 
 
 @clinician_required

@@ -4,19 +4,36 @@ fixed with a correction from the clinician's patient page."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from diary.models import Patient
 from diary.services import patient_data_changed
+from diary.validators import check_date
 from programming.models import Device, SettingsRecord
 from programming.services import settings_record_create
 
 
+class DeviceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = "__all__"
+
+    def clean_implanted_on(self) -> date:
+        # The model checks a new device; a changed implant date is entered here too.
+        implanted_on = self.cleaned_data["implanted_on"]
+        if "implanted_on" in self.changed_data:
+            check_date(implanted_on, what="implant date")
+        return implanted_on
+
+
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
+    form = DeviceAdminForm
     list_display = ["patient", "therapy", "phase", "implanted_on", "lead_site"]
     list_filter = ["therapy", "phase"]
     search_fields = ["patient__user__username", "lead_site"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from diary.validators import check_settings_moment, readable_moment
 from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
 from programming.plausibility import (
     amplitude_concerns,
@@ -21,7 +22,7 @@ from programming.plausibility import (
 
 # A record may be a few minutes ahead of the server clock (a slow typist, a skewed tablet),
 # never further: settings that have not happened yet would misattribute the nights before.
-FUTURE_SLACK = timedelta(minutes=5)
+# Nor before the device's implant date. The rule: diary.validators.check_settings_moment.
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -65,12 +66,19 @@ class SettingsForm(forms.Form):
         help_text="For example '0-3+' or 'bipolar 1-2'.",
     )
 
-    def __init__(self, *args: Any, zone: tzinfo | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, zone: tzinfo | None = None, implanted_on: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
+        self.implanted_on = implanted_on
 
     def zone_for(self, cleaned: dict[str, Any]) -> tzinfo | None:
         return self.zone
+
+    def implanted_on_for(self, cleaned: dict[str, Any]) -> date | None:
+        return self.implanted_on
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -87,11 +95,10 @@ class SettingsForm(forms.Form):
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
             cleaned["effective_at"] = moment
-            if moment > timezone.now() + FUTURE_SLACK:
-                self.add_error(
-                    "effective_at",
-                    "That time is in the future. Record a change once it has been made.",
-                )
+            try:
+                check_settings_moment(moment, implanted_on=self.implanted_on_for(cleaned))
+            except ValidationError as error:
+                self.add_error("effective_at", error)
         return cleaned
 
 
@@ -222,7 +229,9 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
 def initial_from_record(record: Any, zone: tzinfo, *, keep_time: bool) -> dict[str, Any]:
     """Prefill a form with a record's values; keep_time for a correction, else now."""
     moment = (
-        record.effective_at.astimezone(zone).replace(tzinfo=None) if keep_time else local_now(zone)
+        readable_moment(record.effective_at).astimezone(zone).replace(tzinfo=None)
+        if keep_time
+        else local_now(zone)
     )
     return {
         "effective_at": moment,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
 from auditlog.registry import auditlog
@@ -7,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from diary.models import Patient
+from diary.models import Patient, field_errors
+from diary.validators import check_date, check_settings_moment
 
 THERAPY_CHOICES = [
     ("sacral", "Sacral nerve stimulation"),
@@ -66,6 +68,9 @@ class Device(models.Model):
     def get_additional_data(self) -> dict[str, int]:
         return {"patient_id": self.patient_id}
 
+    def clean(self) -> None:
+        field_errors(self, implanted_on=lambda: check_date(self.implanted_on, what="implant date"))
+
 
 class SettingsRecordQuerySet(models.QuerySet["SettingsRecord"]):
     def for_patient(self, patient: Patient) -> SettingsRecordQuerySet:
@@ -118,6 +123,15 @@ class SettingsRecord(models.Model):
     def get_additional_data(self) -> dict[str, int]:
         return {"patient_id": self.device.patient_id}
 
+    def device_implanted_on(self) -> date | None:
+        device = getattr(self, "device", None)  # absent while a bundle is being checked
+        implanted_on = getattr(device, "implanted_on", None)
+        return implanted_on if isinstance(implanted_on, date) else None
+
+    def device_zone(self) -> tzinfo | None:
+        device = getattr(self, "device", None)
+        return device.patient.tz if device is not None and device.patient_id else None
+
     def clean(self) -> None:
         errors = settings_range_errors(
             amplitude=self.amplitude,
@@ -125,6 +139,14 @@ class SettingsRecord(models.Model):
             pulse_width_us=self.pulse_width_us,
             frequency_hz=self.frequency_hz,
         )
+        if self._state.adding and isinstance(self.effective_at, datetime):
+            try:
+                check_settings_moment(
+                    self.effective_at, implanted_on=self.device_implanted_on(),
+                    zone=self.device_zone(),
+                )
+            except ValidationError as error:
+                errors["effective_at"] = " ".join(error.messages)
         if errors:
             raise ValidationError(errors)
 

@@ -66,6 +66,7 @@ def record_settings(request: HttpRequest, patient_id: int, kind: str = "visit") 
         "therapy": device.therapy,
         "current": latest,
         "device_unit": latest.amplitude_unit if latest else None,
+        "implanted_on": device.implanted_on,
     }
     if request.method == "POST":
         form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
@@ -104,6 +105,7 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
         "current": record,
         "device_unit": unit_around(record),
         "correcting": True,
+        "implanted_on": record.device.implanted_on,
     }
     if request.method == "POST":
         form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
