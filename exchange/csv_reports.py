@@ -23,6 +23,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from diary.models import CrampEpisode, Night, Patient
+from diary.validators import local_moment
 from programming.models import SettingsRecord
 from programming.services import settings_from_record
 from programming.timeline import Settings, Timeline
@@ -149,7 +150,7 @@ class SettingsCells:
                 number(settings.amplitude), settings.amplitude_unit, settings.pulse_width_us,
                 number(settings.frequency_hz), BOOLEAN[settings.stimulation_on],
                 safe_text(settings.electrode_configuration),
-                settings.effective_at.astimezone(ZoneInfo(zone_name)).isoformat(),
+                local_moment(settings.effective_at, ZoneInfo(zone_name)).isoformat(),
             )
             self._cache[key] = cells
         return cells
@@ -225,7 +226,7 @@ def episode_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple
         if relief is None:
             relief = relief_cache.setdefault(relieved, relief_text(relieved))
         yield (
-            name, str(night_date), moment.astimezone(zone).isoformat(), duration, severity,
+            name, str(night_date), local_moment(moment, zone).isoformat(), duration, severity,
             side, site, BOOLEAN[woke], felt, movement, relief, safe_text(notes),
             *settings_cells(timeline_at(moment), patient_zone),
             benefit, sleep, fluids, activity, BOOLEAN[alcohol], BOOLEAN[lumbar],
@@ -268,7 +269,7 @@ def night_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[A
         zone = zone_cache.get(night_tz) or zone_cache.setdefault(night_tz, ZoneInfo(night_tz))
         day = as_date(night_date)
         settings = timelines[pid].for_night(day, zone)
-        checked = as_utc(checked_in_at).astimezone(zone).isoformat() if checked_in_at else ""
+        checked = local_moment(as_utc(checked_in_at), zone).isoformat() if checked_in_at else ""
         yield (
             safe_text(username), day.isoformat(), night_tz, cramp_count, benefit, sleep, fluids,
             activity, BOOLEAN[alcohol], BOOLEAN[lumbar], checked, safe_text(notes),
@@ -295,7 +296,7 @@ def settings_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tupl
         pid, username, record_id, effective_at, amplitude, unit, pulse_width, frequency, on,
         electrodes, reason, source, note, therapy, phase, lead_site, corrects_id, replaced,
     ) in raw_rows(queryset):
-        local = as_utc(effective_at).astimezone(ZoneInfo(zones[pid]))
+        local = local_moment(as_utc(effective_at), ZoneInfo(zones[pid]))
         if not dates.contains(local.date()):
             continue
         yield (

@@ -85,7 +85,7 @@ def _change_marks(analysis: Analysis, first: date) -> list[ChangeMark]:
     marks = []
     for previous, change in zip(analysis.changes, analysis.changes[1:], strict=False):
         night = first_night_under(change, analysis.timezone)
-        if night < first:
+        if not first <= night <= analysis.today:  # a label far off the axis cannot be drawn
             continue
         marks.append(ChangeMark(night, _short_change(previous, change)))
     return marks
@@ -116,6 +116,8 @@ def _off_periods(analysis: Analysis, last: date) -> list[tuple[date, date]]:
         if change.stimulation_on:
             continue
         start = first_night_under(change, analysis.timezone)
+        if start > last:
+            continue
         end = (
             first_night_under(changes[i + 1], analysis.timezone)
             if i + 1 < len(changes) else last + timedelta(days=1)

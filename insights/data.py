@@ -3,11 +3,13 @@ the number of nights (nights, episodes, settings timeline, medications, device).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.core.cache import cache
 
 from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.validators import earliest_date, readable_date, readable_moment
 from insights.analysis import (
     ANALYSIS_SCHEMA,
     Analysis,
@@ -20,6 +22,7 @@ from insights.analysis import (
 from insights.thresholds import Thresholds
 from programming.models import Device
 from programming.services import timeline_for
+from programming.timeline import Timeline
 
 CONFOUNDERS = ("sleep_quality", "fluids", "activity", "alcohol", "lumbar_support")
 
@@ -34,20 +37,26 @@ def load_patient_data(
     patient: Patient, *, since: date | None = None, today: date | None = None
 ) -> PatientData:
     """A patient's diary as plain data; `since` bounds the nights read (the ladder needs only
-    a recent window; the settings history and medications are always read whole)."""
-    nights_qs = Night.objects.for_patient(patient).between(since, None).order_by("date")
+    a recent window; the settings history and medications are always read whole).
+
+    Only nights within the diary's bounds are analysed (diary.validators): a night stored
+    before the bounds existed, dated in the year 1 or 9999, stays in the diary and its
+    exports but is not a night of the analysis, and stored times are read within the
+    bounds, so no old value can overflow a date calculation."""
+    today = today or today_for(patient)
+    first = max(since, earliest_date()) if since else earliest_date()
+    nights_qs = Night.objects.for_patient(patient).between(first, today).order_by("date")
     rows = list(
         nights_qs.values_list("id", "date", "timezone", "therapy_benefit", *CONFOUNDERS)
     )
     episodes_qs = CrampEpisode.objects.for_patient(patient).order_by("started_at", "id")
-    if since is not None:
-        episodes_qs = episodes_qs.filter(night__date__gte=since)
+    episodes_qs = episodes_qs.filter(night__date__gte=first, night__date__lte=today)
     by_night: dict[int, list[Episode]] = {}
     for night_id, started_at, severity, felt, movement, relieved in episodes_qs.values_list(
         "night_id", "started_at", "severity", "stimulation_felt", "new_movement", "relieved_by"
     ):
         by_night.setdefault(night_id, []).append(
-            Episode(started_at, severity, felt, movement, tuple(relieved or ()))
+            Episode(readable_moment(started_at), severity, felt, movement, tuple(relieved or ()))
         )
     nights = [
         NightRecord(
@@ -60,7 +69,9 @@ def load_patient_data(
         for row in rows
     ]
     medications = [
-        MedicationRecord(name, category, started_on, stopped_on)
+        MedicationRecord(
+            name, category, readable_date(started_on), stopped_on and readable_date(stopped_on)
+        )
         for name, category, started_on, stopped_on in Medication.objects.for_patient(patient)
         .order_by("started_on")
         .values_list("name", "category", "started_on", "stopped_on")
@@ -73,8 +84,11 @@ def load_patient_data(
     ) or {"phase": "permanent", "therapy": "other"}
     return PatientData(
         nights=nights,
-        timeline=timeline_for(patient),
-        today=today or today_for(patient),
+        timeline=Timeline(
+            replace(s, effective_at=readable_moment(s.effective_at))
+            for s in timeline_for(patient).records
+        ),
+        today=today,
         timezone=patient.timezone,
         medications=medications,
         phase=device["phase"],

@@ -1,0 +1,148 @@
+"""No stored value makes a page answer 500. The forms now refuse dates outside the diary's
+bounds, but a database may hold rows from before the bounds existed: they are written here
+straight through the ORM, bypassing every check, and every page must still answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from diary.models import CrampEpisode, Medication, Night, Patient
+from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
+from insights import charts
+from programming.models import SettingsRecord
+from tests.conftest import client_for
+from tests.factories import make_clinician, make_patient
+from tests.security.sweep import ARGUMENT, SELECTORS, all_routes
+
+YEAR_1 = datetime(1, 1, 1, 0, 0, tzinfo=UTC)
+YEAR_9999 = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+
+
+def body(response) -> bytes:  # noqa: ANN001 - a test response
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def remote_changes_in_the_year_1(patient: Patient) -> list[SettingsRecord]:
+    device = patient.devices.get()
+    return [
+        SettingsRecord.objects.create(
+            device=device, effective_at=YEAR_1.replace(day=day), amplitude=Decimal(amplitude),
+            amplitude_unit="mA", pulse_width_us=210, frequency_hz=Decimal("14"),
+            source="patient_remote", reason="other",
+        )
+        for day, amplitude in ((1, "1.0"), (2, "1.5"), (3, "2.5"))
+    ]
+
+
+def clinician_urls(patient: Patient) -> list[str]:
+    urls = [reverse("clinic:cohort"), reverse("clinic:patient", args=[patient.pk])]
+    urls += [
+        reverse("insights:chart", args=[patient.pk, chart, fmt])
+        for chart in charts.CHARTS for fmt in charts.FORMATS
+    ]
+    urls.append(reverse("insights:visit-summary", args=[patient.pk]))
+    urls += [reverse("exchange:patient-csv", args=[patient.pk, kind]) for kind in PATIENT_KINDS]
+    urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
+    return urls
+
+
+def test_three_remote_changes_in_the_year_1_leave_every_clinician_page_working(
+    bob: Patient, okafor_client: Client
+) -> None:
+    # bob lives in New York: the year 1 at midnight UTC is before the calendar begins there.
+    remote_changes_in_the_year_1(bob)
+    for url in clinician_urls(bob):
+        response = okafor_client.get(url)
+        assert response.status_code == 200, url
+        assert body(response), url
+    page = okafor_client.get(reverse("clinic:patient", args=[bob.pk])).content.decode()
+    assert page.count("patient remote") >= 3  # the records are shown, not hidden
+
+
+def test_the_visit_summary_and_charts_still_show_the_diary_within_the_bounds(
+    bob: Patient, okafor_client: Client
+) -> None:
+    remote_changes_in_the_year_1(bob)
+    svg = okafor_client.get(reverse("insights:chart", args=[bob.pk, "timeline", "svg"]))
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    pdf = okafor_client.get(reverse("insights:visit-summary", args=[bob.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def extreme_rows(patient: Patient, moments: list[datetime]) -> dict[str, int]:
+    """Every kind of dated row, at each moment: settings, night, check-in, cramp, medicine."""
+    device = patient.devices.get()
+    ids: dict[str, int] = {"patient_id": patient.pk, "device_id": device.pk}
+    for moment in moments:
+        remote = SettingsRecord.objects.create(
+            device=device, effective_at=moment, amplitude=Decimal("1.5"), amplitude_unit="mA",
+            pulse_width_us=210, frequency_hz=Decimal("14"), source="patient_remote",
+        )
+        night = Night.objects.create(
+            patient=patient, date=moment.date(), timezone=patient.timezone,
+            checked_in_at=moment, therapy_benefit=3,
+        )
+        episode = CrampEpisode.objects.create(
+            night=night, started_at=moment, severity=5, relieved_by=["device_off"],
+            stimulation_felt="different_location",
+        )
+        medication = Medication.objects.create(
+            patient=patient, name="Prednisone", category="steroid",
+            started_on=moment.date(), stopped_on=moment.date(),
+        )
+        ids.update(
+            record_id=remote.pk, night_id=night.pk, episode_id=episode.pk,
+            medication_id=medication.pk,
+        )
+    Medication.objects.create(
+        patient=patient, name="Simvastatin", category="statin",
+        started_on=date(2025, 1, 1), stopped_on=date(9999, 12, 31),
+    )
+    return ids
+
+
+def every_get_url(ids: dict[str, int]) -> list[tuple[str, str]]:
+    """(audience, url) for every page of the project a patient or clinician can GET."""
+    out = []
+    for route in all_routes():
+        if route.is_public or "flag_id" in route.arguments:
+            continue
+        url = "/" + ARGUMENT.sub(
+            lambda m: str(ids.get(m["name"], SELECTORS.get(m["name"]))), route.route
+        )
+        urls = [url]
+        if "chart" in route.arguments:
+            urls = [
+                url.replace("/timeline.svg", f"/{chart}.{fmt}")
+                for chart in charts.CHARTS for fmt in charts.FORMATS
+            ]
+        elif "fmt" in route.arguments:
+            urls = [url.replace(".svg", f".{fmt}") for fmt in charts.FORMATS]
+        elif "kind" in route.arguments:
+            urls = [url.replace("episodes", kind) for kind in {*PATIENT_KINDS, *COHORT_KINDS}]
+        out += [(route.audience, u) for u in urls]
+    return out
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
+def test_rows_at_both_ends_of_the_calendar_break_no_page(db, zone: str) -> None:
+    patient = make_patient("extreme", timezone=zone)
+    clinician: User = make_clinician("dr.extreme", patients=(patient,))
+    ids = extreme_rows(patient, [YEAR_1, YEAR_9999])
+    clients = {"patient": client_for(patient.user), "clinician": client_for(clinician)}
+    clients["account"] = clients["patient"]
+    failures = []
+    for audience, url in every_get_url(ids):
+        response = clients[audience].get(url)
+        body(response)
+        if response.status_code >= 500:
+            failures.append((url, response.status_code))
+    assert not failures
