@@ -8,20 +8,24 @@ writes anything, with the models' own validators, and reports every bad value wi
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 
+from accounts.usernames import similar_username
 from clinic.audit import audit_access
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import patient_data_changed
+from diary.validators import check_moment
 from programming.models import Device, SettingsRecord
 from programming.timeline import night_of
 
@@ -123,6 +127,63 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
 
 def bundle_dumps(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
+
+
+# --- reading a file -------------------------------------------------------------------------
+
+# The deepest a bundle goes is bundle.nights[i].episodes[j].relieved_by[k]; a little more is
+# reported as "not part of the format" by the shape check, much more is refused here.
+MAX_DEPTH = 8
+
+
+def bundle_loads(raw: bytes) -> Any:
+    """The JSON in a file's bytes, or BundleInvalid: too large (settings.BUNDLE_MAX_BYTES), not
+    UTF-8 JSON, or nested too deeply for the parser. bundle_validate checks the rest."""
+    limit = django_settings.BUNDLE_MAX_BYTES
+    if len(raw) > limit:
+        raise BundleInvalid([f"bundle: the file is larger than {limit:,} bytes (BUNDLE_MAX_BYTES)"])
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BundleInvalid(["bundle: the file is not UTF-8 text"]) from None
+    except RecursionError:
+        raise BundleInvalid(["bundle: nested too deeply to be a bundle"]) from None
+    except ValueError as error:  # JSONDecodeError, and integers too long to read
+        raise BundleInvalid([f"bundle: not JSON ({error})"]) from None
+    return data
+
+
+def scan(data: Any) -> list[str]:
+    """Values that are JSON but never a bundle's, with their paths, without recursion."""
+    problems: list[str] = []
+    stack: list[tuple[str, Any, int]] = [("bundle", data, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.append(f"{path}: nested deeper than the bundle format goes")
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(f"{path}: must be a finite number (NaN and Infinity are not)")
+        elif isinstance(value, str):
+            if "\x00" in value:
+                problems.append(f"{path}: contains a NUL character")
+            elif not is_utf8(value):
+                problems.append(f"{path}: contains an unpaired surrogate (\\ud800-\\udfff)")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((f"{path}.{key}" if path != "bundle" else key, item, depth + 1))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                stack.append((f"{path}[{i}]", item, depth + 1))
+    return sorted(problems)
+
+
+def is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- the shape of a bundle ------------------------------------------------------------------
@@ -245,7 +306,19 @@ def range_message(model_field: models.Field) -> str | None:
 
 
 def check_model(instance: models.Model, path: str, exclude: list[str], problems: Problems) -> None:
-    """The model's own validators, choices and clean(): the rules live there, not here."""
+    """The model's own validators, choices and clean(): the rules live there, not here. A
+    TextField's max_length is a form's limit in Django, not the model's: checked here."""
+    for model_field in instance._meta.fields:
+        value = getattr(instance, model_field.attname, None)
+        if (
+            isinstance(model_field, models.TextField) and model_field.max_length
+            and isinstance(value, str) and len(value) > model_field.max_length
+            and model_field.name not in exclude
+        ):
+            problems.add(
+                f"{path}.{model_field.name}",
+                f"is longer than {model_field.max_length:,} characters",
+            )
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -295,6 +368,9 @@ class ImportPlan:
 def bundle_validate(data: Any) -> ImportPlan:
     """Everything an import would write, as unsaved model instances, or BundleInvalid with
     every problem in the file."""
+    scanned = scan(data)
+    if scanned:
+        raise BundleInvalid(scanned)
     problems = Problems()
     top = read_object(data, "bundle", {
         "format": Key(STR), "version": Key(INT), "patient": Key(OBJ), "devices": Key(LIST),
@@ -353,6 +429,13 @@ def validate_patient(value: Any, problems: Problems) -> tuple[str | None, str | 
         if len(problems.items) > before:
             zone_name = None
     if username:
+        similar = similar_username(username)
+        if similar is not None:
+            problems.add(
+                "patient.username",
+                f"is the same name as the existing account {similar!r} but for case or "
+                "character form; use that name exactly, or another",
+            )
         existing = User.objects.filter(username=username).select_related("patient").first()
         if existing is not None:
             patient = getattr(existing, "patient", None)
@@ -401,11 +484,27 @@ def validate_device(value: Any, path: str, problems: Problems) -> DevicePlan | N
             if record_fields.get(name) is not None:
                 record_fields[name] = as_decimal(record_fields[name])
         record = SettingsRecord(**record_fields)
+        record.device = device  # for the implant-date bound; saved with the device later
         exclude = ["device", "corrects", "recorded_by"]
         exclude += unchecked(SettingsRecord, record_fields, SETTINGS_KEYS)
         check_model(record, where, exclude, problems)
         records.append(record)
+    for i in correction_cycle(corrects):
+        problems.add(f"{path}.settings[{i}].corrects", "the corrections form a loop")
     return DevicePlan(device=device, records=records, corrects=corrects)
+
+
+def correction_cycle(corrects: list[int | None]) -> list[int]:
+    """The records whose chain of corrections comes back to itself (in order), if any."""
+    for start in range(len(corrects)):
+        seen: list[int] = []
+        current: int | None = start
+        while current is not None and 0 <= current < len(corrects) and current not in seen:
+            seen.append(current)
+            current = corrects[current]
+        if current == start:
+            return seen
+    return []
 
 
 def validate_medication(value: Any, path: str, problems: Problems) -> Medication | None:
@@ -445,6 +544,8 @@ def validate_night(
         if started is not None:
             episode_fields["started_at"] = parse_moment(started, f"{where}.started_at", problems)
         moment = episode_fields.get("started_at")
+        if moment is not None and not within_bounds(moment):
+            moment = None  # the model check below names the bound
         if moment is not None and zone is not None and night_of(moment, zone) != night.date:
             problems.add(
                 f"{where}.started_at",
@@ -455,6 +556,14 @@ def validate_night(
         check_model(episode, where, exclude, problems)
         out.append(episode)
     return night, out
+
+
+def within_bounds(moment: datetime) -> bool:
+    try:
+        check_moment(moment)
+    except ValidationError:
+        return False
+    return True
 
 
 # --- import ---------------------------------------------------------------------------------
