@@ -1,0 +1,166 @@
+"""Generated values posted to every form of the project, as the patient and as the clinician,
+then every page of that patient and the cohort rendered: whatever a form let through, no
+stored value makes a page, chart, PDF or export answer 500.
+
+Every POST starts from values that pass the forms (so a write happens) with one to three fields
+replaced by generated ones: dates from the year 1 to 9999, huge, negative and non-numbers,
+long and odd Unicode, empty. The Django test client re-raises a view's exception, so a crash
+fails the test with its traceback and Hypothesis' smallest example."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diary.models import CrampEpisode, Medication, Night, Patient
+from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
+from insights import charts
+from programming.models import SettingsRecord
+from tests.security.sweep import Route, all_routes, build_alice_world, url_for
+from tests.security.test_hostile_input import FORMS
+
+# Pages that end the session or remove the objects the next examples post to.
+NOT_POSTED = ("logout", "delete", "password-link", "set-password", "login")
+POSTED = [
+    route for route in all_routes()
+    if not route.is_public and not any(word in route.name for word in NOT_POSTED)
+]
+FIELDS = sorted({name for form in FORMS for name in form.base_fields} | {"had_cramps", "note"})
+
+
+def valid_post(patient: Patient) -> dict[str, str]:
+    """Values that pass the forms, relative to now: the base every generated POST changes."""
+    now = timezone.now().astimezone(patient.tz)
+    yesterday = (now - timedelta(days=1)).replace(hour=2, minute=30)
+    return {
+        "severity": "6",
+        "started_at": yesterday.strftime("%Y-%m-%dT%H:%M"),
+        "date": (now.date() - timedelta(days=9)).isoformat(),
+        "duration_min": "5",
+        "side": "left",
+        "site": "calf",
+        "woke_from_sleep": "yes",
+        "relieved_by": "stretching",
+        "notes": "Woke at two.",
+        "note": "Lowered by one step.",
+        "therapy_benefit": "7",
+        "sleep_quality": "5",
+        "name": "Prednisone",
+        "category": "steroid",
+        "started_on": (now.date() - timedelta(days=20)).isoformat(),
+        "stopped_on": (now.date() - timedelta(days=2)).isoformat(),
+        "amplitude": "1.8",
+        "amplitude_unit": "mA",
+        "pulse_width_us": "210",
+        "frequency_hz": "14",
+        "stimulation_on": "on",
+        "reason": "reduce_amplitude",
+        "effective_at": (now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "electrode_configuration": "0-3+",
+        "username": "generated",
+        "timezone": "Europe/Amsterdam",
+        "therapy": "sacral",
+        "phase": "trial",
+        "implanted_on": "2025-03-02",
+        "lead_site": "left S3",
+        "token": "123456",
+    }
+
+
+def moment(value: datetime) -> str:
+    return value.isoformat(timespec="minutes")  # zero-padded years, unlike strftime
+
+
+ODD_TEXT = st.sampled_from([
+    "🦵" * 2001, "a" * 5000, "\u202eevil", "Z̷̢͎a̶l̷g̴o", "=cmd|' /C calc'!A0", "<script>x</script>",
+    "\u200b", "ß" * 3, "İ", "\ufeff", "x\r\ny", "\x00",
+])
+VALUE = st.one_of(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat),
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)).map(
+        moment
+    ),
+    st.sampled_from(["0001-01-01T00:30", "9999-12-31T23:59", "0001-01-01", "9999-12-31"]),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e309", "-0", "1e-30", "999.99", "-1"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.text(max_size=200),
+    ODD_TEXT,
+    st.just(""),
+)
+POST = st.tuples(
+    st.sampled_from(POSTED),
+    st.dictionaries(st.sampled_from(FIELDS), VALUE, min_size=1, max_size=3),
+)
+
+
+def body(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def patient_pages(patient: Patient) -> list[str]:
+    urls = [
+        reverse("diary:home"), reverse("diary:history"), reverse("diary:medications"),
+        reverse("diary:remote-change"), reverse("diary:log-cramp"), reverse("diary:night-new"),
+    ]
+    urls += [reverse("insights:my-last-30-nights", args=[fmt]) for fmt in charts.FORMATS]
+    urls += [reverse("exchange:my-csv", args=[kind]) for kind in PATIENT_KINDS]
+    nights = Night.objects.for_patient(patient).order_by("date")
+    urls += [reverse("diary:night", args=[n.pk]) for n in nights]
+    episodes = CrampEpisode.objects.for_patient(patient)
+    urls += [reverse("diary:episode", args=[e.pk]) for e in episodes]
+    medications = Medication.objects.for_patient(patient)
+    urls += [reverse("diary:medication-stop", args=[m.pk]) for m in medications]
+    return urls
+
+
+def clinician_pages(patient: Patient) -> list[str]:
+    urls = [reverse("clinic:cohort"), reverse("clinic:patient", args=[patient.pk])]
+    urls += [
+        reverse("insights:chart", args=[patient.pk, chart, fmt])
+        for chart in charts.CHARTS for fmt in charts.FORMATS
+    ]
+    urls.append(reverse("insights:visit-summary", args=[patient.pk]))
+    urls += [reverse("exchange:patient-csv", args=[patient.pk, k]) for k in PATIENT_KINDS]
+    urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
+    urls.append(reverse("programming:program", args=[patient.pk]))
+    records = SettingsRecord.objects.for_patient(patient).filter(correction__isnull=True)
+    urls += [reverse("programming:correct", args=[patient.pk, r.pk]) for r in records]
+    return urls
+
+
+def test_generated_posts_to_every_form_leave_every_page_answering(
+    alice: Patient, dr_lee: Any, alice_client: Client, lee_client: Client
+) -> None:
+    world = build_alice_world(alice)
+    clients = {"patient": alice_client, "clinician": lee_client}
+    base = valid_post(alice)
+
+    @settings(
+        max_examples=8, deadline=None, derandomize=True, database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.lists(POST, min_size=1, max_size=4))
+    def check(posts: list[tuple[Route, dict[str, str]]]) -> None:
+        for route, changes in posts:
+            # The patient's forms as alice, the clinic's (and account pages) as dr_lee.
+            client = clients["patient" if route.audience == "patient" else "clinician"]
+            response = client.post(url_for(route, world), {**base, **changes})
+            assert response.status_code < 500, route.name
+        for client, urls in (
+            (alice_client, patient_pages(alice)), (lee_client, clinician_pages(alice)),
+        ):
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code < 500, url
+                body(response)
+
+    check()
