@@ -186,7 +186,7 @@ def instant(moment: datetime) -> str:
 
 def local_time(moment: datetime, zone: tzinfo) -> str:
     try:
-        return moment.astimezone(zone).isoformat(timespec="seconds")
+        return wall_clock(moment.astimezone(zone))
     except OverflowError:
         return instant(moment)
 
@@ -365,11 +365,20 @@ def night_period(night: Night) -> dict[str, str]:
     date to the same hour the next day, on the clock of the zone it was lived in."""
     zone = zone_named(night.timezone)
     hour = time(hour=django_settings.NIGHT_BOUNDARY_HOUR)
-    period = {"start": datetime.combine(night.date, hour, tzinfo=zone).isoformat()}
+    period = {"start": wall_clock(datetime.combine(night.date, hour, tzinfo=zone))}
     if night.date < date.max:  # the last date of the calendar has no next day
         end = datetime.combine(night.date + timedelta(days=1), hour, tzinfo=zone)
-        period["end"] = end.isoformat()
+        period["end"] = wall_clock(end)
     return period
+
+
+def wall_clock(moment: datetime) -> str:
+    """A local time with its offset; in UTC when the offset has seconds (a zone's local mean
+    time before standard time, only for old dates), which FHIR's dateTime cannot carry."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        return instant(moment)
+    return moment.isoformat(timespec="seconds")
 
 
 def episode_component(episode: CrampEpisode, zone: tzinfo) -> dict[str, Any]:
