@@ -140,9 +140,9 @@ class LogCrampForm(PatientFormMixin, forms.Form):
 
     def clean_night(self) -> date | None:
         night_date = self.cleaned_data.get("night")
-        check_date(night_date, what="night")
         if night_date is not None and night_date > night_of(timezone.now(), self.patient.tz):
             raise forms.ValidationError("That night has not begun yet. Choose an earlier night.")
+        check_date(night_date, what="night")  # the earliest bound (diary.validators)
         return night_date
 
     def clean(self) -> dict[str, Any]:
