@@ -43,7 +43,9 @@ def test_the_cohort_sql_counts_the_nights_the_python_rule_counts(
             log_cramp_free(patient, last - timedelta(days=14))
             log_cramp_free(patient, last - timedelta(days=13))
             log_cramp(patient, local(patient, last + timedelta(days=1), 2))
-        log_cramp(alice, local(alice, last + timedelta(days=1), 23))  # the night going on
+        going_on = local(alice, last + timedelta(days=1), 23)  # the night going on
+        if going_on <= now:  # a cramp is never logged in the future (diary.validators)
+            log_cramp(alice, going_on)
         assert recent_window().last == last
         response = lee_client.get(reverse("clinic:cohort"))
         assert response.status_code == 200

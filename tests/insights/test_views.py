@@ -73,7 +73,7 @@ def test_a_repeat_view_does_not_re_render_and_a_new_entry_does(
     first = lee_client.get(chart_url(alice)).content
     again = lee_client.get(chart_url(alice)).content
     assert len(calls) == 1 and first == again
-    log_cramp(alice, local(alice, today_for(alice), 22))
+    log_cramp(alice, local(alice, today_for(alice) - timedelta(days=1), 22))  # not in the future
     changed = lee_client.get(chart_url(alice)).content
     assert len(calls) == 2 and changed != first
 
