@@ -27,7 +27,7 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "  Evening reminders due now (frank has not logged last night; emails print here):"
-	DEBUG=1 $(PY) manage.py send_reminders --inline --ignore-time
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py send_reminders --inline --ignore-time
 	@echo ""
 	@echo "  StimDiary is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo log-ins (password for all: stimdiary-demo):"
@@ -37,11 +37,12 @@ run: $(STAMP)
 	@echo "                            grace new movement, lumbar support, activity, therapy lost"
 	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob), dr.rivera (every demo patient)"
 	@echo "    staff:      admin (the Django admin at /admin/)"
-	@echo "  The task worker (ladder refreshes after each write, reminders) runs beside the server;"
-	@echo "  Ctrl+C stops both."
+	@echo "  The task worker (ladder refreshes after each write, reminders) and the reminder"
+	@echo "  schedule (send_reminders every 5 minutes) run beside the server; Ctrl+C stops all."
 	@echo ""
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	DEBUG=1 $(PY) manage.py send_reminders --every 300 >/dev/null & schedule=$$!; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(DEV_STAMP)

@@ -6,7 +6,10 @@ is safe: each message is claimed once (notify.dispatch)."""
 
 from __future__ import annotations
 
-from django_tasks import task
+try:
+    from django.tasks import task  # Django 6
+except ImportError:  # Django 5.2: the django-tasks backport
+    from django_tasks import task
 
 from notify import dispatch
 
