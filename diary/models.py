@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from auditlog.registry import auditlog
@@ -29,6 +29,14 @@ def last_completed_night(zone: zoneinfo.ZoneInfo, at: datetime | None = None) ->
     now = (at or timezone.now()).astimezone(zone)
     days_back = 2 if now.hour < settings.NIGHT_END_HOUR else 1
     return now.date() - timedelta(days=days_back)
+
+
+def next_night_end(zone: zoneinfo.ZoneInfo, at: datetime | None = None) -> datetime:
+    """The next moment after `at` (now) at which last_completed_night() moves on a night:
+    NIGHT_END_HOUR o'clock in this zone, today or tomorrow."""
+    now = (at or timezone.now()).astimezone(zone)
+    day = now.date() if now.hour < settings.NIGHT_END_HOUR else now.date() + timedelta(days=1)
+    return datetime.combine(day, time(settings.NIGHT_END_HOUR), tzinfo=zone)
 
 
 def clinic_time_zone() -> str:
@@ -83,8 +91,8 @@ class Patient(models.Model):
     def local_now(self) -> datetime:
         return timezone.now().astimezone(self.tz)
 
-    def last_completed_night(self) -> date:
-        return last_completed_night(self.tz)
+    def last_completed_night(self, at: datetime | None = None) -> date:
+        return last_completed_night(self.tz, at)
 
     def joined_night(self) -> date:
         """The night the patient joined in (see insights.analysis.diary_start)."""

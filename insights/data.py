@@ -4,7 +4,7 @@ the number of nights (nights, episodes, settings timeline, medications, device).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 
@@ -27,10 +27,10 @@ from programming.timeline import Timeline
 CONFOUNDERS = ("sleep_quality", "fluids", "activity", "alcohol", "lumbar_support")
 
 
-def today_for(patient: Patient) -> date:
-    """The analysis's "today": the night after the last one that is over
+def today_for(patient: Patient, at: datetime | None = None) -> date:
+    """The analysis's "today" (now, or at `at`): the night after the last one that is over
     (diary.models.last_completed_night, the one rule for "last night")."""
-    return patient.last_completed_night() + timedelta(days=1)
+    return patient.last_completed_night(at) + timedelta(days=1)
 
 
 def load_patient_data(

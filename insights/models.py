@@ -20,6 +20,9 @@ class PatientSummary(models.Model):
     # Active cramps (insights.ladder): the patient's home shows the safe self-help while true.
     active_cramps = models.BooleanField(default=False)
     data_version = models.PositiveIntegerField(default=0)
+    # Until when the state holds with no new data: the patient's next NIGHT_END_HOUR, when
+    # another night is over and the ladder's windows move (insights.summary.stale).
+    fresh_until = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,7 +3,10 @@
 The rule: the patient's data_version is the truth. Every write to a patient's diary, settings
 or medications bumps it in the writing transaction (diary.services.patient_data_changed) and
 does nothing else. The ladder state is current when its summary's data_version equals the
-patient's; otherwise it is stale, and whoever reads it recomputes it first:
+patient's and the night it was computed for has not moved on (its fresh_until, the patient's
+next NIGHT_END_HOUR, is still ahead: the ladder's windows end last night, so a patient who
+writes nothing still moves through them); otherwise it is stale, and whoever reads it
+recomputes it first:
 
 - ladder_state(patient): one patient (the patient page, the visit summary PDF, the patient's
   home, `analyze`).
@@ -17,8 +20,10 @@ and a page, two gunicorn workers) compute it once and never raise flags twice, a
 that commits meanwhile waits for the lock and leaves the state stale again, never wrong.
 
 In the background, insights.tasks.refresh_ladder_state runs the same refresh on the task
-worker a moment after each write commits, so a reader usually finds the work done. It is a
-head start, not a promise: nothing depends on it having run.
+worker a moment after each write commits, and again at each patient's fresh_until (a refresh
+that moves fresh_until sends night_end_scheduled, and the task is queued for then), so a
+reader usually finds the work done. It is a head start, not a promise: nothing depends on it
+having run.
 
 The ladder reads only the last LADDER_LOOKBACK_DAYS of nights plus the settings and
 medication history, so a refresh costs the same after five years. Data bulk-loaded without
@@ -29,24 +34,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
-from diary.models import Patient
+from diary.models import Patient, next_night_end
 from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate
 from insights.models import Flag, PatientSummary
 from insights.thresholds import Thresholds
 
-STALE = Q(summary__isnull=True) | ~Q(summary__data_version=F("data_version"))
-"""A Patient filter: the summary is missing or older than the patient's data."""
+# Sent inside the refreshing transaction with patient_id and fresh_until (a datetime) when a
+# refresh moves a state's fresh_until on: once per patient and night. insights.tasks listens
+# and queues the refresh for that moment (connected in insights.apps, so this module imports
+# no task code).
+night_end_scheduled = Signal()
 
 
-def is_current(summary: PatientSummary | None, data_version: int) -> bool:
-    return summary is not None and summary.data_version == data_version
+def stale(now: datetime | None = None) -> Q:
+    """A Patient filter: the summary is missing, older than the patient's data, or computed
+    for a night that has since moved on."""
+    return (
+        Q(summary__isnull=True)
+        | ~Q(summary__data_version=F("data_version"))
+        | Q(summary__fresh_until__isnull=True)
+        | Q(summary__fresh_until__lte=now or timezone.now())
+    )
+
+
+def is_current(
+    summary: PatientSummary | None, data_version: int, now: datetime | None = None
+) -> bool:
+    return (
+        summary is not None
+        and summary.data_version == data_version
+        and summary.fresh_until is not None
+        and summary.fresh_until > (now or timezone.now())
+    )
 
 
 @dataclass
@@ -95,7 +122,9 @@ def ladder_state(patient: Patient) -> LadderState:
             summary = None
     else:
         summary = PatientSummary.objects.filter(
-            patient=patient, data_version=F("patient__data_version")
+            patient=patient,
+            data_version=F("patient__data_version"),
+            fresh_until__gt=timezone.now(),
         ).first()
     if summary is None:
         summary = refresh_summary(patient, only_if_stale=True)
@@ -106,14 +135,14 @@ def ensure_fresh(patients: Iterable[Patient] | QuerySet[Patient]) -> int:
     """Bring the ladder state of these patients (a Patient queryset, or patients) up to their
     data; returns how many were stale. One query when all are current."""
     if isinstance(patients, QuerySet):
-        stale = patients.filter(STALE)
+        behind = patients.filter(stale())
     else:
         ids = [p.pk for p in patients]
         if not ids:
             return 0
-        stale = Patient.objects.filter(pk__in=ids).filter(STALE)
+        behind = Patient.objects.filter(pk__in=ids).filter(stale())
     count = 0
-    for patient in stale.order_by("pk"):
+    for patient in behind.order_by("pk"):
         refresh_summary(patient, only_if_stale=True)
         count += 1
     return count
@@ -127,11 +156,12 @@ def refresh_by_id(patient_id: int) -> int | None:
     return refresh_summary(patient, only_if_stale=True).data_version
 
 
-def ladder_for(patient: Patient) -> LadderResult:
+def ladder_for(patient: Patient, at: datetime | None = None) -> LadderResult:
+    """The ladder as of `at` (now): its windows end on the last night over by then."""
     from insights.data import load_patient_data, today_for
 
     thresholds = Thresholds.from_settings()
-    today = today_for(patient)
+    today = today_for(patient, at)
     since = today - timedelta(days=thresholds.lookback_days)
     return evaluate(load_patient_data(patient, since=since, today=today), thresholds)
 
@@ -151,15 +181,15 @@ def refresh_summary(patient: Patient, *, only_if_stale: bool = False) -> Patient
             raise Patient.DoesNotExist
         patient.data_version = locked
         summary = PatientSummary.objects.filter(patient=patient).first()
-        if only_if_stale and is_current(summary, locked):
+        now = timezone.now()
+        if only_if_stale and is_current(summary, locked, now):
             return summary
-        return _write(patient, ladder_for(patient), summary)
+        return _write(patient, ladder_for(patient, now), summary, now)
 
 
 def _write(
-    patient: Patient, result: LadderResult, summary: PatientSummary | None
+    patient: Patient, result: LadderResult, summary: PatientSummary | None, now: datetime
 ) -> PatientSummary:
-    now = timezone.now()
     current = {f.code: f for f in result.flags}
     active = {f.code: f for f in Flag.objects.filter(patient=patient).active()}
     for code, row in active.items():
@@ -190,12 +220,16 @@ def _write(
         "cramp_night_rate_14": result.cramp_night_rate,
         "active_cramps": result.active_cramps,
         "data_version": patient.data_version,
+        "fresh_until": next_night_end(patient.tz, now),
     }
     if summary is None:
         summary = PatientSummary(patient=patient)
+    moved_on = summary.fresh_until != values["fresh_until"]
     for name, value in values.items():
         setattr(summary, name, value)
     summary.save()  # computed_at is auto_now
+    if moved_on:
+        night_end_scheduled.send(Patient, patient_id=patient.pk, fresh_until=summary.fresh_until)
     return summary
 
 

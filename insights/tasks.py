@@ -4,7 +4,7 @@ code either way. `manage.py db_worker` runs the queue (docs/deploy.md)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,3 +35,16 @@ def data_changed(sender: object, *, patient_id: int, **kwargs: Any) -> None:
     if delay > 0 and job.get_backend().supports_defer:
         job = job.using(run_after=timezone.now() + timedelta(seconds=delay))
     job.enqueue(patient_id)
+
+
+def refresh_when_night_ends(
+    sender: object, *, patient_id: int, fresh_until: datetime, **kwargs: Any
+) -> None:
+    """Receives insights.summary.night_end_scheduled and queues the patient's refresh for the
+    moment their state goes stale by the calendar (a new night is over, so the ladder's windows
+    move). Sent once per patient and night: writes on the same day leave fresh_until where it
+    is. Only a backend that can run a task later gets it (the immediate one in tests has
+    nothing to gain: readers refresh a stale state themselves)."""
+    job = refresh_ladder_state
+    if job.get_backend().supports_defer:
+        job.using(run_after=fresh_until).enqueue(patient_id)
