@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import episode_create, medication_create, night_check_in
+from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
+from insights import charts
 from programming.models import Device, SettingsRecord
 from tests.factories import local
 
@@ -244,3 +246,43 @@ KITCHEN_SINK_POST = {
     "new_password1": "an-excellent-passphrase-42",
     "new_password2": "an-excellent-passphrase-42",
 }
+
+
+# --- the pages a patient and their clinician can open, for the tests that render them all ---
+
+
+def body(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def patient_pages(patient: Patient) -> list[str]:
+    urls = [
+        reverse("diary:home"), reverse("diary:history"), reverse("diary:medications"),
+        reverse("diary:remote-change"), reverse("diary:log-cramp"), reverse("diary:night-new"),
+    ]
+    urls += [reverse("insights:my-last-30-nights", args=[fmt]) for fmt in charts.FORMATS]
+    urls += [reverse("exchange:my-csv", args=[kind]) for kind in PATIENT_KINDS]
+    nights = Night.objects.for_patient(patient).order_by("date")
+    urls += [reverse("diary:night", args=[n.pk]) for n in nights]
+    episodes = CrampEpisode.objects.for_patient(patient)
+    urls += [reverse("diary:episode", args=[e.pk]) for e in episodes]
+    medications = Medication.objects.for_patient(patient)
+    urls += [reverse("diary:medication-stop", args=[m.pk]) for m in medications]
+    return urls
+
+
+def clinician_pages(patient: Patient) -> list[str]:
+    urls = [reverse("clinic:cohort"), reverse("clinic:patient", args=[patient.pk])]
+    urls += [
+        reverse("insights:chart", args=[patient.pk, chart, fmt])
+        for chart in charts.CHARTS for fmt in charts.FORMATS
+    ]
+    urls.append(reverse("insights:visit-summary", args=[patient.pk]))
+    urls += [reverse("exchange:patient-csv", args=[patient.pk, k]) for k in PATIENT_KINDS]
+    urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
+    urls.append(reverse("programming:program", args=[patient.pk]))
+    records = SettingsRecord.objects.for_patient(patient).filter(correction__isnull=True)
+    urls += [reverse("programming:correct", args=[patient.pk, r.pk]) for r in records]
+    return urls

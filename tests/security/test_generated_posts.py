@@ -13,16 +13,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary.models import CrampEpisode, Medication, Night, Patient
-from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
-from insights import charts
-from programming.models import SettingsRecord
-from tests.security.sweep import Route, all_routes, build_alice_world, url_for
+from diary.models import Patient
+from tests.security.sweep import (
+    Route,
+    all_routes,
+    body,
+    build_alice_world,
+    clinician_pages,
+    patient_pages,
+    url_for,
+)
 from tests.security.test_hostile_input import FORMS
 
 # Pages that end the session or remove the objects the next examples post to.
@@ -98,43 +102,6 @@ POST = st.tuples(
     st.sampled_from(POSTED),
     st.dictionaries(st.sampled_from(FIELDS), VALUE, min_size=1, max_size=3),
 )
-
-
-def body(response: Any) -> bytes:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def patient_pages(patient: Patient) -> list[str]:
-    urls = [
-        reverse("diary:home"), reverse("diary:history"), reverse("diary:medications"),
-        reverse("diary:remote-change"), reverse("diary:log-cramp"), reverse("diary:night-new"),
-    ]
-    urls += [reverse("insights:my-last-30-nights", args=[fmt]) for fmt in charts.FORMATS]
-    urls += [reverse("exchange:my-csv", args=[kind]) for kind in PATIENT_KINDS]
-    nights = Night.objects.for_patient(patient).order_by("date")
-    urls += [reverse("diary:night", args=[n.pk]) for n in nights]
-    episodes = CrampEpisode.objects.for_patient(patient)
-    urls += [reverse("diary:episode", args=[e.pk]) for e in episodes]
-    medications = Medication.objects.for_patient(patient)
-    urls += [reverse("diary:medication-stop", args=[m.pk]) for m in medications]
-    return urls
-
-
-def clinician_pages(patient: Patient) -> list[str]:
-    urls = [reverse("clinic:cohort"), reverse("clinic:patient", args=[patient.pk])]
-    urls += [
-        reverse("insights:chart", args=[patient.pk, chart, fmt])
-        for chart in charts.CHARTS for fmt in charts.FORMATS
-    ]
-    urls.append(reverse("insights:visit-summary", args=[patient.pk]))
-    urls += [reverse("exchange:patient-csv", args=[patient.pk, k]) for k in PATIENT_KINDS]
-    urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
-    urls.append(reverse("programming:program", args=[patient.pk]))
-    records = SettingsRecord.objects.for_patient(patient).filter(correction__isnull=True)
-    urls += [reverse("programming:correct", args=[patient.pk, r.pk]) for r in records]
-    return urls
 
 
 def test_generated_posts_to_every_form_leave_every_page_answering(

@@ -18,16 +18,10 @@ from insights import charts
 from programming.models import SettingsRecord
 from tests.conftest import client_for
 from tests.factories import make_clinician, make_patient
-from tests.security.sweep import ARGUMENT, SELECTORS, all_routes
+from tests.security.sweep import ARGUMENT, SELECTORS, all_routes, body, clinician_pages
 
 YEAR_1 = datetime(1, 1, 1, 0, 0, tzinfo=UTC)
 YEAR_9999 = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
-
-
-def body(response) -> bytes:  # noqa: ANN001 - a test response
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 def remote_changes_in_the_year_1(patient: Patient) -> list[SettingsRecord]:
@@ -42,24 +36,12 @@ def remote_changes_in_the_year_1(patient: Patient) -> list[SettingsRecord]:
     ]
 
 
-def clinician_urls(patient: Patient) -> list[str]:
-    urls = [reverse("clinic:cohort"), reverse("clinic:patient", args=[patient.pk])]
-    urls += [
-        reverse("insights:chart", args=[patient.pk, chart, fmt])
-        for chart in charts.CHARTS for fmt in charts.FORMATS
-    ]
-    urls.append(reverse("insights:visit-summary", args=[patient.pk]))
-    urls += [reverse("exchange:patient-csv", args=[patient.pk, kind]) for kind in PATIENT_KINDS]
-    urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
-    return urls
-
-
 def test_three_remote_changes_in_the_year_1_leave_every_clinician_page_working(
     bob: Patient, okafor_client: Client
 ) -> None:
     # bob lives in New York: the year 1 at midnight UTC is before the calendar begins there.
     remote_changes_in_the_year_1(bob)
-    for url in clinician_urls(bob):
+    for url in clinician_pages(bob):
         response = okafor_client.get(url)
         assert response.status_code == 200, url
         assert body(response), url

@@ -1,30 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from clinic.audit import audit_access
 from diary.models import Patient
 from exchange.bundle import bundle_dumps, bundle_export
+from exchange.export_command import PatientExportCommand
 
 
-class Command(BaseCommand):
+class Command(PatientExportCommand):
     help = "Write one patient's whole diary as a JSON bundle (docs/bundle-format.md)."
+    kind = "bundle"
+    via = "export_bundle"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username")
-        parser.add_argument("--out", default="-", help="a file; standard output when - or absent")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            patient = Patient.objects.select_related("user").get(user__username=options["username"])
-        except Patient.DoesNotExist:
-            raise CommandError(f"No patient with username {options['username']!r}.") from None
-        text = bundle_dumps(bundle_export(patient))
-        audit_access(None, patient, "export", kind="bundle", via="export_bundle")
-        if options["out"] == "-":
-            self.stdout.write(text, ending="")
-            return
-        with open(options["out"], "w", encoding="utf-8") as handle:
-            handle.write(text)
+    def render(self, patient: Patient) -> str:
+        return bundle_dumps(bundle_export(patient))
