@@ -76,6 +76,15 @@ class Timeline:
         index = bisect.bisect_right(self._times, moment)
         return self.records[index - 1] if index else None
 
+    def span(self, moment: datetime) -> tuple[Settings | None, datetime | None, datetime | None]:
+        """The settings in effect at `moment`, and the stretch [start, end) they stay in effect
+        over (None: open-ended), so a reader going through moments in order looks up again
+        only when a moment leaves it."""
+        index = bisect.bisect_right(self._times, moment)
+        start = self._times[index - 1] if index else None
+        end = self._times[index] if index < len(self._times) else None
+        return (self.records[index - 1] if index else None), start, end
+
     def for_night(self, night_date: date, zone: tzinfo) -> Settings | None:
         return self.at(night_start(night_date, zone))
 

@@ -122,3 +122,20 @@ def test_changes_skip_records_that_repeat_the_same_parameters():
         ]
     )
     assert [r.record_id for r in timeline.changes()] == [1, 3]
+
+
+def test_a_span_is_the_stretch_over_which_at_gives_the_same_record():
+    """Timeline.span (the CSV export's look-up) agrees with at() at every moment, its ends
+    included, with two records at one moment and before the first record."""
+    first = datetime(2026, 1, 1, 9, tzinfo=AMS)
+    change = datetime(2026, 1, 10, 14, tzinfo=AMS)
+    timeline = Timeline([rec(first, 2.0, 1), rec(change, 1.5, 2), rec(change, 1.0, 3)])
+    assert timeline.span(first - timedelta(seconds=1)) == (None, None, first)
+    moments = [first, change - timedelta(microseconds=1), change, change + timedelta(days=99)]
+    for moment in [first - timedelta(days=1), *moments]:
+        settings, start, end = timeline.span(moment)
+        assert settings is timeline.at(moment)
+        assert start is None or (start <= moment and timeline.at(start) is settings)
+        assert end is None or (moment < end and timeline.at(end) is not settings)
+    assert timeline.span(change) == (timeline.at(change), change, None)
+    assert timeline.span(change).__getitem__(0).record_id == 3
