@@ -27,7 +27,8 @@ def main() -> int:
     django.setup()
     from django.core.cache import cache
 
-    from bench.measures import RUNS, Bench
+    from bench import postgres
+    from bench.measures import RUNS, Bench, Result
 
     cache.clear()
     bench = Bench()
@@ -41,6 +42,12 @@ def main() -> int:
         step = time.perf_counter()
         results.extend(measure())
         print(f"  {measure.__name__}: {time.perf_counter() - step:.0f} s", flush=True)
+    step = time.perf_counter()
+    found, baselines = postgres.measure()
+    results.extend(Result(**fields) for fields in found)
+    bench.baselines.extend(baselines)
+    if found:
+        print(f"  the patient page and the POST on PostgreSQL: {time.perf_counter() - step:.0f} s")
 
     print_table(results, bench.baselines)
     RESULTS.write_text(json.dumps([r.as_json() for r in results], indent=2) + "\n")

@@ -18,7 +18,9 @@ from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402
 
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "")
-if not BENCH_DATABASE:
+# bench.postgres: a throwaway PostgreSQL cluster's database instead of the SQLite file.
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+if not BENCH_DATABASE and not BENCH_DATABASE_URL:
     raise RuntimeError("bench.settings needs BENCH_DATABASE: run `python -m bench`.")
 
 DATABASES = {
@@ -34,6 +36,10 @@ DATABASES = {
         },
     }
 }
+if BENCH_DATABASE_URL:
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL)}
 
 # The manifest storage needs collectstatic; the pages' cost does not depend on it.
 STORAGES = {
