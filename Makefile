@@ -22,12 +22,15 @@ $(DEV_STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# Every command `make run` starts builds its links from SITE_URL, so all of them get the port.
+RUN_ENV = DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
+
 run: $(STAMP)
 	@mkdir -p $(MPLCONFIGDIR)
-	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "  Evening reminders due now (frank has not logged last night; emails print here):"
-	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py send_reminders --inline --ignore-time
+	$(RUN_ENV) $(PY) manage.py send_reminders --inline --ignore-time
 	@echo ""
 	@echo "  StimDiary is running at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo log-ins (password for all: stimdiary-demo):"
@@ -41,9 +44,9 @@ run: $(STAMP)
 	@echo "  schedule (send_reminders every 5 minutes) run beside the server; Ctrl+C stops all."
 	@echo ""
 	@trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py db_worker --no-reload & worker=$$!; \
-	DEBUG=1 $(PY) manage.py send_reminders --every 300 >/dev/null & schedule=$$!; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py send_reminders --every 300 >/dev/null & schedule=$$!; \
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
