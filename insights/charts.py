@@ -996,41 +996,41 @@ LIGHT_THEME = {
 
 
 def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg", *, dark: bool = False) -> bytes:
-    # Narrow and with large text: it is read on a phone; at night, on the dark page.
+    # Narrow and with large text: it is read on a phone; at night, on the dark page. Its colours
+    # are set on its own Figure and Axes, never in matplotlib's process-wide rcParams (an
+    # rc_context is not thread-safe: two charts drawn at once could leave the dark theme behind
+    # for every chart the server draws afterwards).
     theme = DARK_THEME if dark else LIGHT_THEME
-    rc = {
-        "text.color": theme["text"], "axes.labelcolor": theme["text"],
-        "xtick.color": theme["text"], "ytick.color": theme["text"],
-        "axes.edgecolor": theme["text"], "axes.facecolor": theme["background"],
-        "figure.facecolor": theme["background"], "legend.labelcolor": theme["text"],
-    }
-    with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(4.4, 3.0), layout="constrained")
-        ax = fig.subplots()
-        xs = np.arange(len(nights))
-        cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
-        free = [i for i, n in enumerate(nights) if n.cramps == 0]
-        missing = [i for i, n in enumerate(nights) if n.not_logged]
-        if cramps:
-            ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=theme["cramps"],
-                   hatch="//", edgecolor=theme["background"], width=0.75, label="cramps")
-        if free:
-            ax.plot(free, [0.15] * len(free), "o", color=theme["free"], markersize=5,
-                    label="no cramps")
-        if missing:
-            ax.plot(missing, [0.15] * len(missing), "x", color=theme["missing"], markersize=4,
-                    label="not logged")
-        ax.tick_params(labelsize=10)
-        top = max([c for _, c in cramps], default=1)
-        ax.set_ylim(0, top + 1.2)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-        ticks = xs[::10] if len(xs) else xs
-        ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
-        ax.set_ylabel("cramps", fontsize=10)
-        ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
-                  columnspacing=0.8)
-        ax.set_title("My last 30 nights", loc="left", fontsize=12)
-        return save(fig, fmt, facecolor=theme["background"])
+    text, background = theme["text"], theme["background"]
+    fig = Figure(figsize=(4.4, 3.0), layout="constrained", facecolor=background)
+    ax = fig.subplots()
+    ax.set_facecolor(background)
+    for spine in ax.spines.values():
+        spine.set_edgecolor(text)
+    xs = np.arange(len(nights))
+    cramps = [(i, n.cramps) for i, n in enumerate(nights) if n.cramps]
+    free = [i for i, n in enumerate(nights) if n.cramps == 0]
+    missing = [i for i, n in enumerate(nights) if n.not_logged]
+    if cramps:
+        ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=theme["cramps"],
+               hatch="//", edgecolor=background, width=0.75, label="cramps")
+    if free:
+        ax.plot(free, [0.15] * len(free), "o", color=theme["free"], markersize=5,
+                label="no cramps")
+    if missing:
+        ax.plot(missing, [0.15] * len(missing), "x", color=theme["missing"], markersize=4,
+                label="not logged")
+    ax.tick_params(labelsize=10, colors=text)
+    top = max([c for _, c in cramps], default=1)
+    ax.set_ylim(0, top + 1.2)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ticks = xs[::10] if len(xs) else xs
+    ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
+    ax.set_ylabel("cramps", fontsize=10, color=text)
+    ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
+              columnspacing=0.8, labelcolor=text)
+    ax.set_title("My last 30 nights", loc="left", fontsize=12, color=text)
+    return save(fig, fmt, facecolor=background)
 
 
 def last_30_alt(nights: Sequence[NightCount]) -> str:
