@@ -261,6 +261,10 @@ class EpisodeQuerySet(models.QuerySet["CrampEpisode"]):
 class CrampEpisode(models.Model):
     night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="episodes")
     started_at = models.DateTimeField()
+    # True when the patient gave no time (a cramp added to a past night keeps the night's
+    # default, PAST_NIGHT_DEFAULT_HOUR): the time is a placeholder, not an observation, and
+    # readers that use the time of night (charts, exports) must not take it as one.
+    time_estimated = models.BooleanField(default=False)
     duration_min = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(240)]
     )
