@@ -35,8 +35,8 @@ from django.utils import dateformat, timezone
 
 from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient, last_completed_night
-from insights.ladder import STEP_NAMES
-from insights.models import PatientSummary
+from insights.ladder import step_label
+from insights.models import Flag, FlagAcknowledgement, PatientSummary
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, Device, SettingsRecord
 from programming.timeline import Settings
 
@@ -70,6 +70,9 @@ SORTS: dict[str, list[Any]] = {
     "patient": [F("user__username").asc()],
     "therapy": [F("therapy").asc(nulls_last=True), F("phase").asc(), F("user__username").asc()],
     "last_night": [F("last_night").desc(nulls_last=True), F("user__username").asc()],
+    # The longest silence first: the earliest last logged night (never logged: last).
+    "days_since_entry": [F("last_night").asc(nulls_last=True), F("user__username").asc()],
+    "unacknowledged": [F("unacknowledged_flags").desc(), F("user__username").asc()],
     "nights_logged": [F("nights_logged_14").desc(), F("user__username").asc()],
     "cramp_nights": [F("cramp_nights_14").desc(), F("user__username").asc()],
     "ladder": [F("summary__ladder_step").desc(nulls_last=True), F("user__username").asc()],
@@ -88,6 +91,21 @@ def _device() -> QuerySet[Device]:
     return Device.objects.filter(patient=OuterRef("pk")).order_by("-implanted_on", "-id")
 
 
+def _unacknowledged() -> Coalesce:
+    """The patient's active flags not acknowledged for the evidence they now rest on: the
+    rule of insights.panel.active_flags_with_acknowledgement (no acknowledgement, or the
+    latest one for another fingerprint), tested against it."""
+    latest = FlagAcknowledgement.objects.filter(flag=OuterRef("pk")).order_by(
+        "-acknowledged_at", "-id"
+    ).values("fingerprint")[:1]
+    alerting = (
+        Flag.objects.filter(patient=OuterRef("pk"), resolved_at__isnull=True)
+        .annotate(acknowledged_for=Coalesce(Subquery(latest), Value("")))
+        .exclude(acknowledged_for=F("fingerprint"))
+    )
+    return _count(alerting)
+
+
 def _recent(window: Window, names: Iterable[str]) -> dict[str, Any]:
     """The named per-patient subqueries (latest device's therapy and phase, last logged night,
     the window's counts), built only when asked for: each costs the ORM time to compile."""
@@ -100,6 +118,7 @@ def _recent(window: Window, names: Iterable[str]) -> dict[str, Any]:
         "last_night": lambda: Subquery(nights.order_by("-date").values("date")[:1]),
         "nights_logged_14": lambda: _count(in_window),
         "cramp_nights_14": lambda: _count(in_window.filter(Exists(has_cramp))),
+        "unacknowledged_flags": _unacknowledged,
     }
     return {name: build[name]() for name in names}
 
@@ -108,6 +127,8 @@ def _recent(window: Window, names: Iterable[str]) -> dict[str, Any]:
 SORT_NEEDS = {
     "therapy": ["therapy", "phase"],
     "last_night": ["last_night"],
+    "days_since_entry": ["last_night"],
+    "unacknowledged": ["unacknowledged_flags"],
     "nights_logged": ["nights_logged_14"],
     "cramp_nights": ["cramp_nights_14"],
 }
@@ -150,6 +171,10 @@ class CohortRow:
     cramp_nights_14: int
     ladder_step: int | None  # None until the patient has a summary
     lead_migration: bool
+    # Active flags not acknowledged for the evidence they now rest on.
+    unacknowledged_flags: int = 0
+    # Nights from the last logged night to last night: 0 when last night is logged.
+    days_since_entry: int | None = None
     # A settings change made with the patient's own remote since the window's first night.
     remote_change: bool = False
     current_settings: Settings | None = None
@@ -162,8 +187,8 @@ class CohortRow:
         return THERAPY_LABELS.get(self.therapy or "", "")
 
     @property
-    def step_name(self) -> str:
-        return STEP_NAMES.get(self.ladder_step, "") if self.ladder_step is not None else ""
+    def step_label(self) -> str:
+        return step_label(self.ladder_step) if self.ladder_step is not None else ""
 
     @property
     def phase_label(self) -> str:
@@ -188,6 +213,9 @@ SELECT p.id, u.username, p.display_name,
     AND n.date >= %s AND n.date <= %s
     AND EXISTS (SELECT 1 FROM {episode} e WHERE e.night_id = n.id AND e.deleted_at IS NULL)),
   s.ladder_step, s.lead_migration,
+  (SELECT COUNT(*) FROM {flag} f WHERE f.patient_id = p.id AND f.resolved_at IS NULL
+    AND COALESCE((SELECT a.fingerprint FROM {acknowledgement} a WHERE a.flag_id = f.id
+      ORDER BY a.acknowledged_at DESC, a.id DESC LIMIT 1), '') <> f.fingerprint),
   EXISTS (SELECT 1 FROM {record} c INNER JOIN {device} d ON d.id = c.device_id
     WHERE d.patient_id = p.id AND c.source = %s AND c.effective_at >= %s
     AND NOT EXISTS (SELECT 1 FROM {record} k WHERE k.corrects_id = c.id)),
@@ -233,7 +261,8 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
     sql = ROWS_SQL.format(
         patient=_table(Patient), user=_table(get_user_model()), summary=_table(PatientSummary),
         device=_table(Device), night=_table(Night), episode=_table(CrampEpisode),
-        record=_table(SettingsRecord), ids=", ".join(["%s"] * len(ids)),
+        record=_table(SettingsRecord), flag=_table(Flag),
+        acknowledgement=_table(FlagAcknowledgement), ids=", ".join(["%s"] * len(ids)),
     )
     first = connection.ops.adapt_datefield_value(window.first)
     last = connection.ops.adapt_datefield_value(window.last)
@@ -250,12 +279,13 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
                 therapy=therapy, phase=phase,
                 last_night=_as_date(last_night), nights_logged_14=logged,
                 cramp_nights_14=cramped, ladder_step=ladder_step,
-                lead_migration=bool(lead_migration), remote_change=bool(remote_change),
+                lead_migration=bool(lead_migration), unacknowledged_flags=unacknowledged,
+                remote_change=bool(remote_change),
                 current_settings=_settings(record) if record[0] is not None else None,
             )
             for (
                 pk, username, display_name, therapy, phase, last_night, logged, cramped,
-                ladder_step, lead_migration, remote_change, *record,
+                ladder_step, lead_migration, unacknowledged, remote_change, *record,
             ) in cursor.fetchall()
         }
     rows = [found[pk] for pk in ids if pk in found]
@@ -265,4 +295,5 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
             if row.last_night not in labels:
                 labels[row.last_night] = dateformat.format(row.last_night, "D j M")
             row.last_night_label = labels[row.last_night]
+            row.days_since_entry = max((window.last - row.last_night).days, 0)
     return rows

@@ -77,15 +77,18 @@ def cohort(request: HttpRequest) -> HttpResponse:
     })
 
 
-# The cohort table's columns: sort key (None: not sortable), label, cell class.
+# The cohort table's columns: sort key (None: not sortable), label, cell class. What a
+# clinician triages by comes first, so a phone shows it without scrolling sideways.
 COHORT_COLUMNS = [
     ("patient", "Patient", ""),
-    ("therapy", "Therapy / phase", ""),
+    ("ladder", "Ladder", "col-ladder"),
+    ("unacknowledged", "Unacknowledged flags", "text-end"),
+    ("days_since_entry", "Days since last entry", "text-end"),
     ("last_night", "Last logged night", ""),
     ("nights_logged", "Nights logged /14", "text-end"),
     ("cramp_nights", "Cramp nights /14", "text-end"),
+    ("therapy", "Therapy / phase", ""),
     (None, "Current settings", ""),
-    ("ladder", "Ladder", ""),
 ]
 
 

@@ -46,14 +46,31 @@ from programming.models import therapy_benefit_label
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
 
-# Each step of the ladder in a few words, for the cohort's ladder column.
+# Each step of the ladder in a few words: the one place every reader (the cohort's ladder
+# column, the patient page, the visit summary) takes a step's name from. The source's order:
+# other causes are ruled out first (step 0), then the amplitude, the programme, the leads.
 STEP_NAMES = {
     0: "rule out other causes",
     1: "reduce amplitude",
     2: "reprogram",
     3: "possible lead migration",
-    4: "relieved by turning off",
+    4: "relieved by turning the device off",
 }
+
+
+def step_label(step: int | None) -> str:
+    """A step in words ("Step 3: possible lead migration"); "Information" for a flag that is
+    no rung of the ladder."""
+    if step is None:
+        return "Information"
+    name = STEP_NAMES.get(step)
+    return f"Step {step}: {name}" if name else f"Step {step}"
+
+
+def ladder_order(step: int | None) -> tuple[int, int]:
+    """A flag's place when flags are listed: the ladder's order, step 0 first, information
+    last."""
+    return (1, 0) if step is None else (0, step)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA, Analysis
 from insights.data import cached_analysis, today_for
 from insights.evidence import evidence_in_words, rule_anchor
-from insights.ladder import DECISION_SUPPORT, Thresholds
+from insights.ladder import DECISION_SUPPORT, STEP_NAMES, Thresholds, ladder_order, step_label
 from insights.models import Flag, FlagAcknowledgement
 from insights.signals import compare_factors
 from insights.summary import LadderState, ladder_state
@@ -32,10 +32,11 @@ ON_REQUEST = {"timeline-all"}
 
 
 def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
-    """The state's active flags, each with its latest acknowledgement (ack_at, ack_by,
-    ack_note; `is_alerting` when not acknowledged for the evidence it now rests on). Two plain
-    queries whether there are flags or not, so the page's count never depends on the data."""
-    flags = state.flags
+    """The state's active flags in the ladder's order (step 0 first, information last), each
+    with its step in words and its latest acknowledgement (ack_at, ack_by, ack_note;
+    `is_alerting` when not acknowledged for the evidence it now rests on). Two plain queries
+    whether there are flags or not, so the page's count never depends on the data."""
+    flags = sorted(state.flags, key=lambda flag: (ladder_order(flag.step), flag.code))
     latest: dict[int, FlagAcknowledgement] = {}
     rules_url = reverse("insights:ladder-rules")
     for acknowledgement in (
@@ -52,6 +53,7 @@ def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
         flag.ack_by = ack.acknowledged_by.username if ack and ack.acknowledged_by else None
         flag.ack_note = ack.note if ack else ""
         flag.is_alerting = ack is None or ack.fingerprint != flag.fingerprint
+        flag.step_label = step_label(flag.step)
         flag.evidence_words = evidence_in_words(flag.evidence)
         flag.rule_url = f"{rules_url}#{rule_anchor(flag.code)}"
     return flags
@@ -61,14 +63,26 @@ def patient_insights(patient: Patient) -> dict[str, Any]:
     """The page never shows a ladder older than the diary it shows: ladder_state refreshes a
     stale one first (insights.summary)."""
     state = ladder_state(patient)
+    flags = active_flags_with_acknowledgement(state)
     return {
         "patient": patient,
-        "flags": active_flags_with_acknowledgement(state),
+        "flags": flags,
         "ladder_step": state.step,
+        "ladder_position": step_label(state.step) if state.step is not None else "",
+        "steps": ladder_steps(flags),
         "decision_support": DECISION_SUPPORT,
         "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
         **analysis_panel(patient),
     }
+
+
+def ladder_steps(flags: list[Flag]) -> list[dict[str, Any]]:
+    """Every rung of the ladder in its order, in words, with whether an active flag is on it."""
+    active = {flag.step for flag in flags}
+    return [
+        {"step": step, "label": step_label(step), "active": step in active}
+        for step in sorted(STEP_NAMES)
+    ]
 
 
 def panel_cache_key(patient: Patient) -> str:
