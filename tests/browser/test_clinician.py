@@ -10,13 +10,15 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from insights.models import Flag
 from programming.models import SettingsRecord
-from tests.browser.conftest import log_in, screenshot
-from tests.factories import log_nights, make_clinician, make_patient
+from tests.browser.conftest import horizontal_overflow, log_in, screenshot
+from tests.factories import PASSWORD, log_nights, make_clinician, make_patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +124,75 @@ def test_a_second_clinician_cannot_open_the_first_ones_patient(open_page) -> Non
         response = page.goto(url)
         assert response is not None and response.status == 404, url
         assert "alice" not in page.content()
+
+
+LAPTOP_1366 = {"width": 1366, "height": 768}
+
+
+def seeded_demo_as_rivera() -> None:
+    """The demo as `make run` loads it; dr.rivera cares for every demo patient."""
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    rivera = User.objects.get(username="dr.rivera")
+    rivera.set_password(PASSWORD)
+    rivera.save(update_fields=["password"])
+
+
+def test_graces_page_lists_the_ladder_in_order_and_the_cohort_names_every_step(
+    open_page,
+) -> None:
+    seeded_demo_as_rivera()
+    page = open_page(phone=False)
+    page.set_viewport_size(LAPTOP_1366)
+    log_in(page, "dr.rivera")
+
+    ladder_cells = page.locator("table.cohort-table tbody td.col-ladder")
+    expect(ladder_cells.first).to_be_visible()
+    texts = [text.strip() for text in ladder_cells.all_inner_texts()]
+    stepped = [text for text in texts if text != "—"]
+    assert stepped, texts
+    for text in stepped:  # "Step 3" alone used to stand for a possible lead migration
+        assert re.fullmatch(r"Step \d: [a-z ]+", text), text
+    grace_row = page.locator("table.cohort-table tbody tr", has=page.get_by_role(
+        "link", name="grace", exact=True))
+    expect(grace_row.locator("td.col-ladder")).to_have_text("Step 3: possible lead migration")
+    screenshot(page, "clinician-cohort-1366")
+
+    grace_row.get_by_role("link", name="grace", exact=True).click()
+    flags = page.locator("section[aria-labelledby=ladder-heading] article")
+    expect(flags.first).to_be_visible()
+    # The source rules other causes out first: step 0 leads, whatever the highest step is.
+    expect(flags.first.get_by_role("heading")).to_have_text("Rule out other causes first")
+    expect(flags.first).to_contain_text("Step 0: rule out other causes")
+    badges = [flags.nth(k).locator(".badge").first.inner_text() for k in range(flags.count())]
+    steps = [int(b.split(":")[0].split()[1]) for b in badges if b.startswith("Step")]
+    assert steps == sorted(steps) and steps[0] == 0, badges
+    expect(page.locator("#ladder-position")).to_contain_text("Step 3: possible lead migration")
+
+
+def inside_the_viewport(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+
+
+def test_on_a_phone_the_ladder_column_and_correct_this_record_are_on_screen(open_page) -> None:
+    seeded_demo_as_rivera()
+    page = open_page(phone=True)
+    assert page.viewport_size == {"width": 390, "height": 844}
+    log_in(page, "dr.rivera")
+
+    grace_row = page.locator("table.cohort-table tbody tr", has=page.get_by_role(
+        "link", name="grace", exact=True))
+    inside_the_viewport(page, grace_row.locator("td.col-ladder"))
+    inside_the_viewport(page, page.locator("table.cohort-table th", has_text="Ladder"))
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, "clinician-cohort-phone")
+
+    grace_row.get_by_role("link", name="grace", exact=True).click()
+    correct = page.get_by_role("link", name="Correct this record").first
+    inside_the_viewport(page, correct)
+    assert horizontal_overflow(page) <= 0
+    inside_the_viewport(page, page.get_by_role("link", name="Visit summary (PDF)"))
