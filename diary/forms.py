@@ -84,6 +84,13 @@ class PatientLocalDateTimeField(forms.DateTimeField):
         zone = self.patient.tz if self.patient else timezone.get_current_timezone()
         return naive.replace(tzinfo=zone)
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        # The initial value is the wall-clock text shown (local_input), not a datetime.
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
 
 class PatientFormMixin:
     """Gives datetime fields the patient's zone."""
@@ -104,13 +111,18 @@ def night_label(night_date: date) -> str:
     return f"the night of {night_date:%A %-d %B %Y}"
 
 
-def past_night_default_time(night_date: date, patient: Patient) -> datetime:
-    """A plausible time within a night: PAST_NIGHT_DEFAULT_HOUR on the morning after its
-    evening, or now for the night still going on."""
-    moment = datetime.combine(
+def past_night_placeholder(night_date: date, patient: Patient) -> datetime:
+    """PAST_NIGHT_DEFAULT_HOUR on the morning after the night's evening, on the patient's
+    clock: the time a back-filled cramp is given when the patient gives none."""
+    return datetime.combine(
         night_date + timedelta(days=1), time(PAST_NIGHT_DEFAULT_HOUR), tzinfo=patient.tz
     )
-    return min(moment, timezone.now())
+
+
+def past_night_default_time(night_date: date, patient: Patient) -> datetime:
+    """A plausible time within a night: the placeholder above, or now for the night still
+    going on."""
+    return min(past_night_placeholder(night_date, patient), timezone.now())
 
 
 class LogCrampForm(PatientFormMixin, forms.Form):
@@ -165,6 +177,13 @@ class LogCrampForm(PatientFormMixin, forms.Form):
         if night_date is not None and night_of(started_at, self.patient.tz) != night_date:
             self.add_error("started_at", night_bounds_message(night_date))
         cleaned["started_at"] = started_at
+        # A past night's cramp left at the time the form showed (or sent with none, as the
+        # phone's outbox may) has no time of its own: the placeholder is marked as such. The
+        # form tells the patient to leave the time if they do not remember it; one who truly
+        # means 03:00 enters it on the cramp's own page, where an estimated time shows blank.
+        cleaned["time_estimated"] = night_date is not None and started_at == (
+            past_night_placeholder(night_date, self.patient)
+        )
         return cleaned
 
 
@@ -227,20 +246,32 @@ class EpisodeForm(PatientFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, patient: Patient, time_estimated: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.bind_patient(patient)
+        if time_estimated:
+            # No time was given when it was logged: the field starts blank, and stays unknown
+            # (the night's placeholder time is kept) unless the patient enters one.
+            self.fields["started_at"].required = False
+            self.fields["started_at"].help_text = (
+                "Not given when you logged it. Enter it if you remember; leave it blank if not."
+            )
 
-    def clean_started_at(self) -> datetime:
+    def clean_started_at(self) -> datetime | None:
         started_at = self.cleaned_data["started_at"]
-        check_moment(started_at)
+        if started_at is not None:
+            check_moment(started_at)
         return started_at
 
     @staticmethod
     def initial_for(episode: Any, patient: Patient) -> dict[str, Any]:
         woke = yes_no_initial(episode.woke_from_sleep)
         return {
-            "started_at": local_input(episode.started_at, patient),
+            "started_at": (
+                "" if episode.time_estimated else local_input(episode.started_at, patient)
+            ),
             "severity": episode.severity,
             "duration_min": episode.duration_min,
             "side": episode.side,

@@ -107,12 +107,16 @@ def log_cramp(request: HttpRequest) -> HttpResponse:
                 started_at=form.cleaned_data["started_at"],
                 severity=form.cleaned_data["severity"],
                 client_token=form.cleaned_data["client_token"],
+                time_estimated=form.cleaned_data["time_estimated"],
             )
             where = night_label(episode.night.date)
             if created:
+                at = local_input(episode.started_at, patient)[11:]
+                if episode.time_estimated:
+                    at += " (no time given, so that is an estimate)"
                 messages.success(
                     request,
-                    f"Cramp saved to {where}, at {local_input(episode.started_at, patient)[11:]}. "
+                    f"Cramp saved to {where}, at {at}. "
                     "Add more detail below if you like, or go back to sleep.",
                 )
             else:
@@ -158,14 +162,28 @@ def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
         episode_id,
         "night__patient",
     )
+    initial = EpisodeForm.initial_for(item, patient)
     if request.method == "POST":
-        form = EpisodeForm(request.POST, patient=patient)
+        form = EpisodeForm(
+            request.POST, initial=initial, patient=patient, time_estimated=item.time_estimated
+        )
         if form.is_valid():
-            services.episode_update(episode=item, **form.cleaned_data)
-            messages.success(request, "Cramp updated.")
-            return redirect("diary:history")
+            # "Done" (then=home) is a submit too: answers tapped on this page feed the
+            # lead-migration rule and must not be lost behind a plain link (issue 28).
+            then = "diary:home" if request.POST.get("then") == "home" else "diary:history"
+            # Only what the patient changed is written: a repeated tap writes nothing more, and
+            # a time shown to the minute does not overwrite the seconds it was logged with.
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            if changes:
+                if "started_at" in changes:
+                    changes["time_estimated"] = False  # the patient has now given a time
+                services.episode_update(episode=item, **changes)
+                messages.success(request, "Cramp details saved.")
+            elif then == "diary:history":
+                messages.info(request, "Nothing changed, so nothing new was saved.")
+            return redirect(then)
     else:
-        form = EpisodeForm(initial=EpisodeForm.initial_for(item, patient), patient=patient)
+        form = EpisodeForm(initial=initial, patient=patient, time_estimated=item.time_estimated)
     in_effect = timeline_for(patient).at(item.started_at)
     return render(
         request, "diary/episode.html", {"form": form, "episode": item, "in_effect": in_effect}

@@ -4,18 +4,30 @@
   document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       // offline.js may have kept the cramp on the phone instead of sending it.
-      if (event.defaultPrevented || form.dataset.sending) return;
+      if (event.defaultPrevented) return;
+      if (form.dataset.sending) {
+        event.preventDefault(); // a second tap (or Enter) while the first is on its way
+        return;
+      }
       form.dataset.sending = "1";
       // After the browser has taken the clicked button's value.
       setTimeout(function () {
-        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+        submitButtons(form).forEach(function (b) { b.disabled = true; });
       }, 0);
       setTimeout(function () {
         delete form.dataset.sending;
-        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+        submitButtons(form).forEach(function (b) { b.disabled = false; });
       }, 8000);
     });
   });
+
+  // form.elements, not the form's children: a button outside it (form="...") sends it too,
+  // as the cramp page's "Done" does.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.tagName === "BUTTON" && el.type === "submit";
+    });
+  }
 })();
 
 // Drafts: what was typed into a form marked data-draft stays on the phone until the server has

@@ -110,6 +110,7 @@
 
   function describe(entry) {
     if (entry.kind === "no-cramps") return "No cramps on the night of " + entry.fields.date;
+    if (entry.kind === "episode") return "The details of a cramp";
     var when = (entry.fields.started_at || "").replace("T", " at ");
     return "A cramp" + (entry.fields.severity ? " (" + entry.fields.severity + " of 10)" : "") +
       (when ? " on " + when : "");
@@ -147,16 +148,19 @@
       var waiting = all.filter(function (e) { return e.state === "waiting"; });
       var refused = all.filter(function (e) { return e.state === "refused"; });
       if (!waiting.length && !refused.length) {
-        var total = sentNow ? sentNow.cramp + sentNow.night : 0;
+        var total = sentNow ? sentNow.cramp + sentNow.night + sentNow.details : 0;
         if (total) {
           var what = [];
           if (sentNow.cramp) what.push(sentNow.cramp + " cramp" + (sentNow.cramp === 1 ? "" : "s"));
+          if (sentNow.details) {
+            what.push("the details of " + (sentNow.details === 1 ? "1 cramp" : sentNow.details + " cramps"));
+          }
           if (sentNow.night) {
             what.push(sentNow.night + " cramp-free night" + (sentNow.night === 1 ? "" : "s"));
           }
           notice(function (el) {
             el.textContent = "Sent: " + what.join(" and ") + " from this phone " +
-              (total === 1 ? "is" : "are") + " now in your diary.";
+              (total === 1 && !sentNow.details ? "is" : "are") + " now in your diary.";
           }, "success");
         } else if (sentNow === null) {
           notice(null); // the last refused entry was discarded
@@ -166,18 +170,24 @@
       notice(function (el) {
         if (waiting.length) {
           var cramps = waiting.filter(function (e) { return e.kind === "cramp"; }).length;
-          var others = waiting.length - cramps;
+          var details = waiting.filter(function (e) { return e.kind === "episode"; }).length;
+          var others = waiting.length - cramps - details;
           var what = [];
           if (cramps) what.push(cramps === 1 ? "1 cramp is" : cramps + " cramps are");
+          if (details) {
+            what.push(details === 1 ? "the details of 1 cramp are" : "the details of " + details + " cramps are");
+          }
           if (others) what.push(others === 1 ? "1 cramp-free night is" : others + " cramp-free nights are");
-          text(el, "p", what.join(" and ") + " waiting to send. " +
-            (waiting.length === 1 ? "It is" : "They are") + " saved on this phone and will be " +
+          var sentence = what.join(" and ");
+          text(el, "p", sentence.charAt(0).toUpperCase() + sentence.slice(1) + " waiting to send. " +
+            (waiting.length === 1 && !details ? "It is" : "They are") + " saved on this phone and will be " +
             "sent when you are back online.").className = "mb-1";
         }
         refused.forEach(function (entry) {
           var box = document.createElement("div");
           box.className = "border-top pt-2 mt-2 refused-entry";
-          text(box, "p", describe(entry) + " was not saved: " + entry.reason).className = "mb-2";
+          text(box, "p", describe(entry) + (entry.kind === "episode" ? " were" : " was") +
+            " not saved: " + entry.reason).className = "mb-2";
           var fix = text(box, "button", "Fix it");
           fix.type = "button";
           fix.className = "btn btn-primary btn-tap me-2";
@@ -198,7 +208,10 @@
   // the patient saves it anew from the form, where the server's message is shown beside it.
   function fixEntry(entry) {
     remove(entry.token).then(function () {
-      if (entry.kind === "cramp") {
+      if (entry.kind === "episode") {
+        sessionStorage.setItem("stimdiary:fix-episode", JSON.stringify(entry.fields));
+        location.href = entry.url;
+      } else if (entry.kind === "cramp") {
         sessionStorage.setItem("stimdiary:fix", JSON.stringify(entry.fields));
         var night = entry.fields.night ? "?night=" + encodeURIComponent(entry.fields.night) : "";
         location.href = entry.url + night;
@@ -208,7 +221,23 @@
     });
   }
 
+  // The details of a cramp the server refused: back into the cramp's own form, as they were.
+  function restoreEpisodeFix() {
+    var kept;
+    try { kept = JSON.parse(sessionStorage.getItem("stimdiary:fix-episode") || "null"); } catch (e) { kept = null; }
+    sessionStorage.removeItem("stimdiary:fix-episode");
+    var form = document.querySelector("form[data-offline=episode]");
+    if (!kept || !form) return;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !(el.name in kept) || el.type === "submit" || el.name === "csrfmiddlewaretoken") return;
+      var values = [].concat(kept[el.name]);
+      if (el.type === "radio" || el.type === "checkbox") el.checked = values.indexOf(el.value) !== -1;
+      else el.value = values[0];
+    });
+  }
+
   function restoreFix() {
+    restoreEpisodeFix();
     var kept;
     try { kept = JSON.parse(sessionStorage.getItem("stimdiary:fix") || "null"); } catch (e) { kept = null; }
     sessionStorage.removeItem("stimdiary:fix");
@@ -249,7 +278,10 @@
   }
 
   function sendOne(entry, token) {
-    var body = new URLSearchParams(entry.fields);
+    var body = new URLSearchParams();
+    Object.keys(entry.fields).forEach(function (name) {
+      [].concat(entry.fields[name]).forEach(function (value) { body.append(name, value); });
+    });
     body.set("csrfmiddlewaretoken", token);
     return fetch(entry.url, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) {
@@ -274,7 +306,7 @@
   function flush() {
     if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
-    var sent = { cramp: 0, night: 0 };
+    var sent = { cramp: 0, night: 0, details: 0 };
     return entries().then(function (all) {
       var waiting = all.filter(function (e) { return e.state === "waiting"; });
       if (!waiting.length) return null;
@@ -282,7 +314,9 @@
         return waiting.reduce(function (chain, entry) {
           return chain.then(function () {
             return sendOne(entry, token).then(function (saved) {
-              if (saved) sent[entry.kind === "cramp" ? "cramp" : "night"] += 1;
+              if (saved) {
+                sent[entry.kind === "cramp" ? "cramp" : entry.kind === "episode" ? "details" : "night"] += 1;
+              }
             });
           });
         }, Promise.resolve());
@@ -320,6 +354,17 @@
           ? when.value : nowIn(form.dataset.zone),
       };
       if (pastNight) fields.night = form.dataset.night;
+    } else if (kind === "episode") {
+      // A cramp's details: every answer as the form would send it (a list for "What helped?")
+      // and Done's then=home. One entry per cramp: tapping again replaces what waits.
+      new FormData(form).forEach(function (value, name) {
+        if (name === "csrfmiddlewaretoken") return;
+        if (name in fields) fields[name] = [].concat(fields[name], value);
+        else fields[name] = value;
+      });
+      var submitter = event.submitter;
+      if (submitter && submitter.name) fields[submitter.name] = submitter.value;
+      fields.client_token = "episode:" + user + ":" + location.pathname;
     } else {
       new FormData(form).forEach(function (value, name) {
         if (name !== "csrfmiddlewaretoken") fields[name] = value;
@@ -335,6 +380,7 @@
         localStorage.removeItem("stimdiary:draft:" + user + ":" + form.dataset.draft + ":" +
           location.pathname + location.search);
       } catch (e) { /* no storage: nothing to forget */ }
+      if (kind === "episode") return show(null); // the answers stay on screen as tapped
       if (token) token.value = newToken();
       if (when) when.value = when.defaultValue;
       return show(null);

@@ -45,6 +45,30 @@ def test_the_patient_adds_detail_to_a_cramp(alice_client, alices_cramp):
     assert alices_cramp.duration_min == 12
 
 
+def test_done_saves_the_details_chosen_and_goes_home(alice_client, alices_cramp):
+    # "Done" was a plain link: side and site chosen, then Done, and nothing was saved.
+    page = alice_client.get(reverse("diary:episode", args=[alices_cramp.pk]))
+    assert b'name="then" value="home"' in page.content and page.status_code == 200
+    response = alice_client.post(
+        reverse("diary:episode", args=[alices_cramp.pk]),
+        detail(side="right", site="foot", then="home"),
+    )
+    assert response.status_code == 302 and response.url == reverse("diary:home")
+    alices_cramp.refresh_from_db()
+    assert (alices_cramp.side, alices_cramp.site) == ("right", "foot")
+
+
+def test_done_with_a_bad_answer_saves_nothing_and_says_why(alice_client, alices_cramp):
+    response = alice_client.post(
+        reverse("diary:episode", args=[alices_cramp.pk]),
+        detail(side="right", duration_min="999", then="home"),
+    )
+    assert response.status_code == 200
+    assert "Duration must be between 0 and 240 minutes." in response.content.decode()
+    alices_cramp.refresh_from_db()
+    assert alices_cramp.side == ""
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
