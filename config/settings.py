@@ -227,6 +227,9 @@ AMPLITUDE_JUMP_MAX = {
     "mA": float(os.environ.get("AMPLITUDE_JUMP_MAX_MA", "2")),
     "V": float(os.environ.get("AMPLITUDE_JUMP_MAX_V", "1")),
 }
+# A cut to less than 1/AMPLITUDE_DROP_FACTOR of the amplitude in effect (0.15 typed for 1.5)
+# is confirmed the same way; an ordinary reduction, the ladder's first step, is not.
+AMPLITUDE_DROP_FACTOR = float(os.environ.get("AMPLITUDE_DROP_FACTOR", "4"))
 
 # --- Bounds on what can be entered (diary.validators; docs/security.md) -------------------
 # No diary date (a night, a cramp, a medicine, an implant) may be earlier than this. Nights

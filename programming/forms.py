@@ -118,13 +118,20 @@ class AmplitudeConfirmMixin:
         current: Decimal | None,
         current_unit: str | None,
         data: Any,
+        before_record: bool = False,
     ) -> None:
+        """`current` is the amplitude in effect now, or (`before_record`, a correction) the
+        one in effect before the record being corrected."""
         self.amplitude_concerns: list[str] = []
         self.confirmation_value = ""
         if therapy is None or amplitude is None or unit is None:
             return
+        words = "the amplitude before this record" if before_record else (
+            "the amplitude in effect now"
+        )
         concerns = amplitude_concerns(
-            therapy=therapy, unit=unit, new=amplitude, current=current, current_unit=current_unit
+            therapy=therapy, unit=unit, new=amplitude, current=current,
+            current_unit=current_unit, current_words=words,
         )
         if not concerns:
             return
@@ -133,7 +140,13 @@ class AmplitudeConfirmMixin:
             return
         self.amplitude_concerns = [c.message for c in concerns]
         self.confirmation_value = token
-        now = f" The amplitude now is {show(current, current_unit or unit)}." if current else ""
+        now = ""
+        if current is not None:
+            was = show(current, current_unit or unit)
+            now = (
+                f" The amplitude before this record is {was}." if before_record
+                else f" The amplitude now is {was}."
+            )
         self.add_error(  # type: ignore[attr-defined]
             "amplitude",
             f"Is {show(amplitude, unit)} right?{now} Check the number; if it is right, tick "

@@ -46,11 +46,14 @@ def amplitude_concerns(
     new: Decimal,
     current: Decimal | None,
     current_unit: str | None = None,
+    current_words: str = "the amplitude in effect now",
 ) -> list[AmplitudeConcern]:
-    """What is unusual about `new`: above the therapy's usual top, or a jump from `current`
-    (the value in effect, same unit) of more than AMPLITUDE_JUMP_FACTOR times or more than
-    AMPLITUDE_JUMP_MAX. Lowering the amplitude is never questioned (it is the ladder's
-    first step, 000 "management ladder")."""
+    """What is unusual about `new`: above the therapy's usual top, a jump from `current`
+    (the value it is compared with, same unit; `current_words` says what that value is) of
+    more than AMPLITUDE_JUMP_FACTOR times or more than AMPLITUDE_JUMP_MAX, or a cut to less
+    than 1/AMPLITUDE_DROP_FACTOR of it. An ordinary reduction is never questioned (it is the
+    ladder's first step, 000 "management ladder"); a cut by ten is a slipped decimal point
+    (0.15 typed for 1.5) far more often than a change a patient or clinician meant."""
     concerns: list[AmplitudeConcern] = []
     top = usual_max(therapy, unit)
     if top is not None and new > top:
@@ -58,16 +61,30 @@ def amplitude_concerns(
         concerns.append(AmplitudeConcern(
             f"{show(new, unit)} is above the usual range for {name} (up to {show(top, unit)})."
         ))
-    if current is not None and (current_unit or unit) == unit and new > current:
+    if current is None or (current_unit or unit) != unit:
+        return concerns
+    if new > current:
         factor = Decimal(str(settings.AMPLITUDE_JUMP_FACTOR))
         step = Decimal(str(settings.AMPLITUDE_JUMP_MAX.get(unit, 0)))
         doubled = current > 0 and new > current * factor
         if doubled or new - current > step:
             concerns.append(AmplitudeConcern(
-                f"{show(new, unit)} is a big jump from {show(current, unit)}, the amplitude "
-                "in effect now."
+                f"{show(new, unit)} is a big jump from {show(current, unit)}, {current_words}."
             ))
+    elif new < current and new * Decimal(str(settings.AMPLITUDE_DROP_FACTOR)) < current:
+        concerns.append(AmplitudeConcern(
+            f"{show(new, unit)} is much lower than {show(current, unit)}, {current_words}: "
+            f"less than {drop_fraction_words()} of it. If you meant to turn the stimulation "
+            "off, choose Off instead."
+        ))
     return concerns
+
+
+def drop_fraction_words() -> str:
+    """1/AMPLITUDE_DROP_FACTOR in words: 'a quarter' for 4, 'a fifth' for 5, else '1/n'."""
+    factor = Decimal(str(settings.AMPLITUDE_DROP_FACTOR)).normalize()
+    names = {2: "half", 3: "a third", 4: "a quarter", 5: "a fifth", 10: "a tenth"}
+    return names.get(factor, f"1/{format(factor, 'f')}")
 
 
 def confirmation_token(amplitude: Decimal, unit: str) -> str:

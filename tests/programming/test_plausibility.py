@@ -26,10 +26,34 @@ def test_an_amplitude_within_range_and_a_small_step_raises_nothing(settings) -> 
     ) == []
 
 
-def test_lowering_the_amplitude_is_never_questioned() -> None:
+def test_an_ordinary_reduction_is_never_questioned() -> None:
+    # The ladder's first step: 4.9 to 1.3 mA is a big cut, and still a quarter of it or more.
+    for new in ("4.0", "2.5", "1.3", "1.225"):
+        assert amplitude_concerns(
+            therapy="sacral", unit="mA", new=Decimal(new), current=Decimal("4.9")
+        ) == [], new
+
+
+@pytest.mark.parametrize(("new", "current"), [("0.15", "1.5"), ("0.2", "4.9"), ("0.1", "1.0")])
+def test_a_cut_to_less_than_a_quarter_is_asked_about(new, current) -> None:
+    # 0.15 typed for 1.5: a slipped decimal point, saved without a word before issue 28.
+    concerns = amplitude_concerns(
+        therapy="sacral", unit="mA", new=Decimal(new), current=Decimal(current)
+    )
+    assert len(concerns) == 1
+    assert "much lower than" in concerns[0].message
+    assert "less than a quarter of it" in concerns[0].message
+
+
+def test_the_drop_factor_is_a_setting(settings) -> None:
+    settings.AMPLITUDE_DROP_FACTOR = 10
     assert amplitude_concerns(
-        therapy="sacral", unit="mA", new=Decimal("0.2"), current=Decimal("4.9")
+        therapy="sacral", unit="mA", new=Decimal("0.2"), current=Decimal("1.5")
     ) == []
+    concerns = amplitude_concerns(
+        therapy="sacral", unit="mA", new=Decimal("0.1"), current=Decimal("1.5")
+    )
+    assert "less than a tenth of it" in concerns[0].message
 
 
 def test_above_the_therapys_usual_top_names_both_values(settings) -> None:
