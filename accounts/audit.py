@@ -1,11 +1,19 @@
 """The audit trail's read side: redaction of free text in recorded changes, and the CSV
-export staff use to hand an access report to a patient or an auditor."""
+export staff use to hand an access report to a patient or an auditor; and the one writer for
+events on an account itself (two-factor recovery codes made and used), which no row change
+records."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+
+from accounts.addresses import client_address
 
 CSV_COLUMNS = [
     "timestamp",
@@ -60,3 +68,24 @@ def csv_lines(entries: Iterable[Any]) -> Iterator[str]:
     yield writer.writerow(CSV_COLUMNS)
     for entry in entries:
         yield writer.writerow(entry_row(entry))
+
+
+def audit_account_event(
+    *, user: Any, request: HttpRequest | None, what: str, change: tuple[str, str, str],
+    **details: Any,
+) -> LogEntry:
+    """An UPDATE entry against the user: `change` is (field, before, after) in words, `details`
+    counts and kinds only (never a code or a secret)."""
+    field, before, after = change
+    actor = getattr(request, "user", None) if request is not None else None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(user),
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        action=LogEntry.Action.UPDATE,
+        changes={field: [before, after]},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        remote_addr=client_address(request) if request is not None else None,
+        additional_data={"what": what, **details},
+    )

@@ -12,5 +12,6 @@ urlpatterns = [
     path("password/done/", views.password_change_done, name="password-change-done"),
     path("two-factor/", views.two_factor_setup, name="two-factor"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
 ]

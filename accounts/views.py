@@ -15,9 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import TokenForm
+from accounts.recovery import (
+    LOW_WARNING_AT,
+    recovery_code_used,
+    recovery_codes_create,
+    recovery_codes_delete,
+    recovery_codes_left,
+)
 from accounts.sessions import OTP_REQUIRED_KEY, sessions_end_others, uses_two_factor
 from diary.access import home_url_for
 
@@ -53,6 +62,36 @@ password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
 
 
+def _login_devices(user: Any) -> list[Device]:
+    """What the log-in step and turning it off accept: the app, then the recovery codes."""
+    return [
+        *TOTPDevice.objects.devices_for_user(user, confirmed=True),
+        *StaticDevice.objects.devices_for_user(user, confirmed=True),
+    ]
+
+
+def _two_factor_on(
+    request: HttpRequest,
+    device: TOTPDevice,
+    *,
+    form: TokenForm | None = None,
+    recovery_form: TokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if recovery_form is None:
+        recovery_form = TokenForm(devices=[device], prefix="recovery")
+        recovery_form.fields["token"].widget.attrs.pop("autofocus", None)
+    context = {
+        "device": device,
+        "form": form,
+        "recovery_form": recovery_form,
+        "recovery_left": recovery_codes_left(request.user),
+        "low_warning_at": LOW_WARNING_AT,
+        "required": settings.REQUIRE_TWO_FACTOR,
+    }
+    return render(request, "accounts/two_factor_on.html", context, status=status)
+
+
 def _qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
 
@@ -65,8 +104,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     if confirmed is not None:
-        context = {"device": confirmed, "required": settings.REQUIRE_TWO_FACTOR}
-        return render(request, "accounts/two_factor_on.html", context)
+        return _two_factor_on(request, confirmed)
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -99,12 +137,15 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     """Turn two-factor off; needs a current code, so a borrowed session cannot do it."""
     if not _may_use_two_factor(request):
         return redirect(home_url_for(request.user))
-    devices = list(TOTPDevice.objects.devices_for_user(request.user, confirmed=True))
-    if not devices:
+    devices = _login_devices(request.user)
+    app = next((d for d in devices if isinstance(d, TOTPDevice)), None)
+    if app is None:
         return redirect("accounts:two-factor")
     form = TokenForm(request.POST, devices=devices)
     if form.is_valid():
         TOTPDevice.objects.filter(user=request.user).delete()
+        # The recovery codes go with it: left alone they would still count as a device.
+        recovery_codes_delete(user=request.user, request=request)
         request.session[OTP_REQUIRED_KEY] = False
         sessions_end_others(user=request.user, request=request)
         if settings.REQUIRE_TWO_FACTOR:
@@ -112,8 +153,24 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Two-factor log-in is off.")
         return redirect("accounts:two-factor")
-    context = {"device": devices[0], "form": form, "required": settings.REQUIRE_TWO_FACTOR}
-    return render(request, "accounts/two_factor_on.html", context, status=400)
+    return _two_factor_on(request, app, form=form, status=400)
+
+
+@login_required
+@require_POST
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Make a new set of recovery codes (the old set stops working) and show it, once. Needs a
+    current code from the app, so a borrowed session cannot read a set."""
+    if not _may_use_two_factor(request):
+        return redirect(home_url_for(request.user))
+    app = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    if app is None:
+        return redirect("accounts:two-factor")
+    form = TokenForm(request.POST, devices=[app], prefix="recovery")
+    if not form.is_valid():
+        return _two_factor_on(request, app, recovery_form=form, status=400)
+    codes = recovery_codes_create(user=request.user, request=request)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
 
 @login_required
@@ -124,9 +181,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified() or not user_has_device(user, confirmed=True):
         request.session[OTP_REQUIRED_KEY] = False
         return redirect(next_url or home_url_for(user))
-    devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-    form = TokenForm(request.POST or None, devices=devices)
+    form = TokenForm(request.POST or None, devices=_login_devices(user))
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)
+        if isinstance(form.device, StaticDevice):
+            left = recovery_code_used(user=user, request=request)
+            words = f"{left} recovery code{'s' if left != 1 else ''} left"
+            advice = (
+                " Make a new set under Two-factor log-in." if left <= LOW_WARNING_AT else ""
+            )
+            messages.warning(
+                request, f"You used a recovery code; it will not work again. You have {words}."
+                f"{advice}"
+            )
         return redirect(next_url or home_url_for(user))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
