@@ -157,7 +157,9 @@ class AmplitudeConfirmMixin:
 class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
     """A new settings record, or a correction of one (`correcting`). `current` is the record
     the change starts from (the one in effect, or the one being corrected), `device_unit` the
-    unit the device's history is kept in."""
+    unit the device's history is kept in. A correction's amplitude is compared with the record
+    before the one it corrects (`before`; None for a device's first record): the corrected
+    value is the mistake, so 0.15 put back to 1.5 is no jump when 1.5 was in effect before."""
 
     stimulation_on = forms.BooleanField(label="Stimulation on", required=False)
     reason = forms.ChoiceField(choices=[("", "Choose a reason"), *REASON_CHOICES])
@@ -178,11 +180,13 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
         current: Any = None,
         device_unit: str | None = None,
         correcting: bool = False,
+        before: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.therapy = therapy
         self.current = current
+        self.before = before
         self.device_unit = device_unit
         self.correcting = correcting
         self.amplitude_concerns = []
@@ -212,14 +216,15 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
                 "Change what was changed, or cancel.",
                 code="nothing_changed",
             )
-        current = self.current
+        compared = self.before if self.correcting else self.current
         self.check_amplitude(
             therapy=self.therapy,
             amplitude=cleaned.get("amplitude"),
             unit=unit,
-            current=current.amplitude if current is not None else None,
-            current_unit=current.amplitude_unit if current is not None else None,
+            current=compared.amplitude if compared is not None else None,
+            current_unit=compared.amplitude_unit if compared is not None else None,
             data=self.data,
+            before_record=self.correcting,
         )
         return cleaned
 

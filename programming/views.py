@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -100,10 +101,12 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
             "That record has been corrected already. To change it again, correct the newer record.",
         )
         return redirect("clinic:patient", patient_id=patient.pk)
+    before = record_before(record)
     checks = {
         "therapy": record.device.therapy,
         "current": record,
-        "device_unit": unit_around(record),
+        "before": before,
+        "device_unit": unit_around(record, before),
         "correcting": True,
         "implanted_on": record.device.implanted_on,
     }
@@ -120,17 +123,32 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
         )
     return render(request, "programming/settings_form.html", {
         "patient": patient, "device": record.device, "form": form, "record": record,
-        "title": "Correct a settings record",
+        "before": before, "title": "Correct a settings record",
     })
 
 
-def unit_around(record: SettingsRecord) -> str | None:
-    """The unit a correction of `record` must keep: that of the device's record in effect
-    before it, else the next one; None when it is the device's only record (a wrong unit on
+def record_before(record: SettingsRecord) -> SettingsRecord | None:
+    """The device's record in effect just before `record` on the corrected timeline (earlier,
+    or at the same moment and recorded before it): what a correction of `record` is compared
+    with. None for the device's first record."""
+    return (
+        SettingsRecord.objects.filter(device=record.device).current().exclude(pk=record.pk)
+        .filter(
+            Q(effective_at__lt=record.effective_at)
+            | Q(effective_at=record.effective_at, pk__lt=record.pk)
+        )
+        .timeline_order().last()
+    )
+
+
+def unit_around(record: SettingsRecord, before: SettingsRecord | None) -> str | None:
+    """The unit a correction of `record` must keep: that of the record before it (`before`),
+    else the device's next one; None when it is the device's only record (a wrong unit on
     a first record can be put right). A lead revision may change the unit (the form's rule)."""
+    if before is not None:
+        return before.amplitude_unit
     others = (
         SettingsRecord.objects.filter(device=record.device).current().exclude(pk=record.pk)
     )
-    before = others.filter(effective_at__lte=record.effective_at).timeline_order().last()
-    neighbour = before or others.timeline_order().first()
+    neighbour = others.timeline_order().first()
     return neighbour.amplitude_unit if neighbour else None

@@ -86,3 +86,35 @@ def test_the_form_saved_unchanged_creates_no_record(alice_at_one_and_a_half, ali
         response.content.decode()
     )
     assert SettingsRecord.objects.for_patient(alice).count() == before
+
+
+def test_0_15_typed_for_1_5_asks_first_and_saves_nothing(alice_at_one_and_a_half, alice_client):
+    alice = alice_at_one_and_a_half
+    before = SettingsRecord.objects.for_patient(alice).count()
+    response = alice_client.post(reverse("diary:remote-change"), remote(alice, amplitude="0.15"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Is 0.15 mA right? The amplitude now is 1.5 mA." in body
+    assert "0.15 mA is much lower than 1.5 mA" in body
+    assert 'name="confirm_amplitude" value="0.15 mA"' in body
+    assert "Nothing has been saved yet." in body
+    assert SettingsRecord.objects.for_patient(alice).count() == before
+
+
+def test_a_confirmed_cut_is_saved_as_a_reduction(alice_at_one_and_a_half, alice_client):
+    alice = alice_at_one_and_a_half
+    response = alice_client.post(
+        reverse("diary:remote-change"),
+        remote(alice, amplitude="0.15", confirm_amplitude="0.15 mA"),
+    )
+    assert response.status_code == 302
+    record = SettingsRecord.objects.for_patient(alice).latest("effective_at")
+    assert (record.amplitude, record.reason) == (Decimal("0.15"), "reduce_amplitude")
+
+
+def test_an_ordinary_reduction_needs_no_confirmation(alice_at_one_and_a_half, alice_client):
+    alice = alice_at_one_and_a_half
+    response = alice_client.post(reverse("diary:remote-change"), remote(alice, amplitude="1.0"))
+    assert response.status_code == 302
+    record = SettingsRecord.objects.for_patient(alice).latest("effective_at")
+    assert (record.amplitude, record.reason) == (Decimal("1.00"), "reduce_amplitude")

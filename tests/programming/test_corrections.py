@@ -91,3 +91,57 @@ def test_a_correction_can_itself_be_corrected(alice: Patient, lee_client: Client
         correction(datetime(2025, 6, 3, 10, 0), "1.8"),
     )
     assert timeline_for(alice).current.amplitude == 1.8
+
+
+def remote_cut_to_0_15(alice: Patient, alice_client: Client) -> SettingsRecord:
+    """alice at 1.5 mA types 0.15 with her remote and confirms it."""
+    change_settings(alice, local(alice, date(2025, 6, 1), 10), amplitude="1.5")
+    response = alice_client.post(reverse("diary:remote-change"), {
+        "stimulation_on": "on", "amplitude": "0.15", "effective_at": "2025-06-03T22:00",
+        "note": "", "confirm_amplitude": "0.15 mA",
+    })
+    assert response.status_code == 302
+    return SettingsRecord.objects.for_patient(alice).latest("effective_at")
+
+
+def test_correcting_a_slipped_decimal_back_compares_with_the_record_before_it(
+    alice: Patient, alice_client: Client, lee_client: Client
+) -> None:
+    wrong = remote_cut_to_0_15(alice, alice_client)
+    assert wrong.amplitude == Decimal("0.15")
+    response = lee_client.post(
+        reverse("programming:correct", args=[alice.pk, wrong.pk]),
+        correction(datetime(2025, 6, 3, 22, 0), "1.5"),
+    )
+    assert response.status_code == 302  # no "big jump" from 0.15: 1.5 was in effect before
+    assert SettingsRecord.objects.get(corrects=wrong).amplitude == Decimal("1.50")
+    assert timeline_for(alice).current.amplitude == 1.5
+
+
+def test_a_correction_far_from_the_record_before_it_asks_naming_that_record(
+    alice: Patient, alice_client: Client, lee_client: Client
+) -> None:
+    wrong = remote_cut_to_0_15(alice, alice_client)
+    response = lee_client.post(
+        reverse("programming:correct", args=[alice.pk, wrong.pk]),
+        correction(datetime(2025, 6, 3, 22, 0), "6"),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Is 6 mA right? The amplitude before this record is 1.5 mA." in body
+    assert "6 mA is a big jump from 1.5 mA, the amplitude before this record." in body
+    assert "0.15" not in body.split("Is 6 mA right?")[1].split("</")[0]
+    assert not SettingsRecord.objects.filter(corrects=wrong).exists()
+
+
+def test_correcting_a_first_record_compares_with_nothing_before_it(
+    alice: Patient, lee_client: Client
+) -> None:
+    first = SettingsRecord.objects.for_patient(alice).get()
+    response = lee_client.post(
+        reverse("programming:correct", args=[alice.pk, first.pk]),
+        {**correction(first.effective_at.astimezone(alice.tz).replace(tzinfo=None), "4.5"),
+         "reason": "initial"},
+    )
+    assert response.status_code == 302  # 2.0 -> 4.5 would be a big jump; nothing is before it
+    assert SettingsRecord.objects.get(corrects=first).amplitude == Decimal("4.50")
