@@ -498,11 +498,11 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             code="therapy_loss",
             step=None,
             title="Therapy weaker since the amplitude was reduced",
-            explanation=(
-                "Cramps may be better, but the therapy is weaker: since the amplitude was "
-                f"reduced, the daily therapy score ({therapy_benefit_label(data.therapy)}) is "
-                f"at least {t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below "
-                "what it was before."
+            explanation=_therapy_loss_explanation(
+                [c.comparison for c, _ in losses],
+                f"the daily therapy score ({therapy_benefit_label(data.therapy)}) is at least "
+                f"{t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below what it "
+                "was before the reduction.",
             ),
             evidence=Evidence(
                 changes=tuple(c.describe() for c, _ in losses),
@@ -534,6 +534,40 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         logged_recent=len(recent),
         onset=onset,
     )
+
+
+def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
+    """therapy_loss's words about the cramps follow the cramp-night figures of the reductions
+    it rests on (the rows of the page's before/after table): cramps are called better only
+    when those figures fell, for every such reduction; with nothing to compare, nothing is
+    said about them."""
+    compared = [c for c in comparisons if c.before_nights and c.after_nights]
+    weaker = f"The therapy is weaker since the amplitude was reduced: {loss}"
+    if not compared or len(compared) < len(comparisons):
+        return weaker
+    figures = "; ".join(
+        f"{c.before_cramp_nights} of {c.before_nights} logged nights with cramps before, "
+        f"{c.after_cramp_nights} of {c.after_nights} since"
+        for c in compared
+    )
+    # Rates, not counts: the two sides need not have as many logged nights.
+    moves = {
+        "fell" if c.after_rate < c.before_rate
+        else "rose" if c.after_rate > c.before_rate
+        else "unchanged"
+        for c in compared
+    }
+    since = f"since the amplitude was reduced ({figures})"
+    if moves == {"fell"}:
+        return f"Cramp nights fell {since}, but the therapy is weaker: {loss}"
+    if moves == {"rose"}:
+        return (
+            f"Cramps are not better: cramp nights rose {since}, and the therapy is weaker: "
+            f"{loss}"
+        )
+    if moves == {"unchanged"}:
+        return f"Cramp nights are unchanged {since}, and the therapy is weaker: {loss}"
+    return f"{weaker} Cramp nights, one reduction after another: {figures}."
 
 
 def _during_quiet_run(

@@ -121,7 +121,7 @@ def test_therapy_loss_shows_without_a_step_and_is_acknowledged(
     assert flag.step is None and flag.since == reduced_on
     html = lee_client.get(reverse("clinic:patient", args=[alice.pk])).content.decode()
     assert "Therapy weaker since the amplitude was reduced" in html
-    assert "Cramps may be better, but the therapy is weaker" in html
+    assert "Cramp nights are unchanged since the amplitude was reduced" in html
     assert "Management ladder: step" not in html  # information, no rung
 
     response = lee_client.post(

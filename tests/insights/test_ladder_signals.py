@@ -297,7 +297,7 @@ def test_therapy_loss_is_information_with_its_evidence_in_words() -> None:
     assert loss is not None
     assert loss.step is None
     assert loss.since == day(14)
-    assert "Cramps may be better, but the therapy is weaker" in loss.explanation
+    assert "Cramp nights are unchanged since the amplitude was reduced" in loss.explanation
     assert "bladder or bowel control" in loss.explanation
     assert loss.evidence.notes == (
         "Therapy benefit averaged 8.0 of 10 over the 14 scored nights before the reduction "
