@@ -98,8 +98,16 @@ def send_email(user: AbstractBaseUser, kind: str, context: dict[str, object]) ->
     return True
 
 
+def push_is_set_up() -> bool:
+    """Whether this server can send Web Push at all: the page needs the public key, the
+    sender the private key and the subject. The one rule the settings page and the sender read."""
+    return bool(
+        settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY and settings.VAPID_SUBJECT
+    )
+
+
 def send_push(user: AbstractBaseUser, kind: str, context: dict[str, object]) -> bool:
-    if not (settings.VAPID_PRIVATE_KEY and settings.VAPID_SUBJECT):
+    if not push_is_set_up():
         return False
     payload = json.dumps(
         {
@@ -143,7 +151,7 @@ def patient_channel(user: AbstractBaseUser, preference: Preference) -> str | Non
     """The channel the patient chose if it can reach them, else email if there is one."""
     if (
         preference.channel == "push"
-        and settings.VAPID_PRIVATE_KEY
+        and push_is_set_up()
         and PushSubscription.objects.filter(user=user).exists()
     ):
         return "push"

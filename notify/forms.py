@@ -35,13 +35,53 @@ class EmailForm(forms.Form):
         return email
 
 
+PUSH_NOT_SET_UP = "Phone notifications are not set up on this server; reminders come by email."
+
+
+class ChannelRadioSelect(forms.RadioSelect):
+    """Radio buttons where some choices are shown but cannot be picked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.disabled_values: set[str] = set()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"] in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class PatientPreferenceForm(forms.ModelForm):
+    """`push_available` (notify.dispatch.push_is_set_up()): without it a phone notification
+    cannot be chosen, and a patient who chose one earlier is shown email, which is what is
+    used (the page says so)."""
+
+    def __init__(self, *args: Any, push_available: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.push_available = push_available
+        self.push_chosen_but_unavailable = (
+            not push_available and self.instance.channel == "push"
+        )
+        if not push_available:
+            field = self.fields["channel"]
+            field.widget.disabled_values = {"push"}
+            field.help_text = PUSH_NOT_SET_UP
+            if self.push_chosen_but_unavailable:
+                self.initial["channel"] = "email"
+
+    def clean_channel(self) -> str:
+        channel = self.cleaned_data["channel"]
+        if channel == "push" and not self.push_available:
+            raise forms.ValidationError(f"{PUSH_NOT_SET_UP} Choose email.")
+        return channel
+
     class Meta:
         model = Preference
         fields = ["evening_enabled", "evening_time", "channel", "nudge_enabled"]
         widgets = {
             "evening_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "channel": forms.RadioSelect,
+            "channel": ChannelRadioSelect,
         }
         help_texts = {
             "evening_time": "On your own clock. Sent only if last night is not logged yet.",

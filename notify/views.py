@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from diary.access import role_of
-from notify.dispatch import UNSUBSCRIBE_SALT, preference_of
+from notify.dispatch import UNSUBSCRIBE_SALT, preference_of, push_is_set_up
 from notify.forms import (
     ClinicianPreferenceForm,
     EmailForm,
@@ -31,11 +31,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = role_of(user)
     preference = preference_of(user)
-    form_class = PatientPreferenceForm if role == "patient" else ClinicianPreferenceForm
+    stored_channel = preference.channel  # before a post's values land on the instance
     data = request.POST if request.method == "POST" else None
     email_form = EmailForm(data, user=user, required=role != "patient",
                            initial={"email": user.email})
-    form = form_class(data, instance=preference)
+    push_available = push_is_set_up()
+    if role == "patient":
+        form = PatientPreferenceForm(data, instance=preference, push_available=push_available)
+    else:
+        form = ClinicianPreferenceForm(data, instance=preference)
     if request.method == "POST" and email_form.is_valid() and form.is_valid():
         user.email = email_form.cleaned_data["email"]
         user.save(update_fields=["email"])
@@ -49,8 +53,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "email_form": email_form,
             "form": form,
             "role": role,
-            "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY if push_available else "",
             "push_count": PushSubscription.objects.filter(user=user).count(),
+            # What the sender will do with the stored choice, said on the page.
+            "push_chosen": role == "patient" and stored_channel == "push",
         },
     )
 
