@@ -231,6 +231,9 @@ AMPLITUDE_JUMP_MAX = {
 # A cut to less than 1/AMPLITUDE_DROP_FACTOR of the amplitude in effect (0.15 typed for 1.5)
 # is confirmed the same way; an ordinary reduction, the ladder's first step, is not.
 AMPLITUDE_DROP_FACTOR = float(os.environ.get("AMPLITUDE_DROP_FACTOR", "4"))
+# For this many hours after recording it, a patient may undo their own last remote entry (a
+# correction record back to the settings before it; programming.services.remote_entry_undo).
+REMOTE_UNDO_HOURS = float(os.environ.get("REMOTE_UNDO_HOURS", "24"))
 
 # --- Bounds on what can be entered (diary.validators; docs/security.md) -------------------
 # No diary date (a night, a cramp, a medicine, an implant) may be earlier than this. Nights

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nights/<int:night_id>/delete/", views.night_delete, name="night-delete"),
     path("history/", views.history, name="history"),
     path("remote/", views.remote_change, name="remote-change"),
+    path("remote/<int:record_id>/undo/", views.remote_undo, name="remote-undo"),
     path("medications/", views.medications, name="medications"),
     path("medications/<int:medication_id>/stop/", views.medication_stop, name="medication-stop"),
 ]

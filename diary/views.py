@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from diary import services
@@ -28,10 +28,16 @@ from diary.forms import (
     night_label,
 )
 from diary.models import CrampEpisode, Medication, Night, Patient
-from diary.validators import parse_query_date
+from diary.validators import local_moment, parse_query_date
 from programming.models import SettingsRecord
 from programming.plausibility import show
-from programming.services import current_device, settings_record_create, timeline_for
+from programming.services import (
+    current_device,
+    remote_entry_undo,
+    remote_entry_undoable,
+    settings_record_create,
+    timeline_for,
+)
 from programming.timeline import night_of
 
 
@@ -90,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "small_hours": small_hours,
             "last_episodes": list(last.episodes.all()) if last else [],
             "in_effect": timeline.at(timezone.now()),
+            "undoable": remote_entry_undoable(patient),
             "logged_14": counts["logged"],
             "cramp_nights_14": counts["cramp_nights"],
         },
@@ -378,9 +385,56 @@ def remote_change(request: HttpRequest) -> HttpResponse:
                 electrode_configuration=current.electrode_configuration,
                 recorded_by=request.user,
             )
-        messages.success(request, "Saved. Your diary now uses the new setting from that time on.")
+        messages.success(
+            request,
+            "Saved. Your diary now uses the new setting from that time on. Typed it wrong? "
+            "Undo it on your home page.",
+        )
         return redirect("diary:home")
-    return render(request, "diary/remote_change.html", {"form": form, "current": current})
+    return render(request, "diary/remote_change.html", {
+        "form": form, "current": current, "patient": patient,
+        "undoable": remote_entry_undoable(patient),
+    })
+
+
+def _settings_words(record: SettingsRecord) -> str:
+    state = "on" if record.stimulation_on else "off"
+    return f"{show(record.amplitude, record.amplitude_unit)}, {state}"
+
+
+@patient_required
+@require_POST
+def remote_undo(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Undo the patient's own last remote entry (programming.services.remote_entry_undoable
+    says which, and for how long): a correction record, nothing overwritten. Another
+    patient's record answers 404; a record that may not be undone, 403."""
+    patient: Patient = request.user.patient
+    record = get_scoped_or_404(
+        request.user, SettingsRecord.objects.all(), record_id, patient_path="device__patient"
+    )
+    when = dateformat.format(local_moment(record.effective_at, patient.tz), "D j M, H:i")
+    already = SettingsRecord.objects.filter(
+        corrects=record, source="patient_remote", recorded_by=request.user
+    ).exists()
+    entry = None if already else remote_entry_undoable(patient)
+    if entry is None or entry.record.pk != record.pk:
+        if already:  # a double tap: the first one did it
+            messages.info(request, f"Your change of {when} was already undone.")
+            return redirect("diary:home")
+        return render(
+            request, "diary/remote_undo_refused.html",
+            {"hours": settings.REMOTE_UNDO_HOURS}, status=403,
+        )
+    if remote_entry_undo(entry=entry, recorded_by=request.user) is None:
+        messages.info(request, f"Your change of {when} was already undone.")
+        return redirect("diary:home")
+    messages.success(
+        request,
+        f"Undone: your change to {_settings_words(record)} on {when} is no longer in your "
+        f"diary, which reads {_settings_words(entry.before)} from then on, as before. "
+        "If you did change your stimulator, record the change again.",
+    )
+    return redirect("diary:home")
 
 
 @patient_required

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from diary.models import Patient
 from diary.services import patient_data_changed
@@ -92,3 +96,89 @@ def settings_record_create(
     record.save()
     patient_data_changed(device.patient)
     return record
+
+
+def record_before(record: SettingsRecord) -> SettingsRecord | None:
+    """The device's record in effect just before `record` on the corrected timeline (earlier,
+    or at the same moment and recorded before it): what a correction of `record` is compared
+    with, and what undoing it brings back. None for the device's first record."""
+    return (
+        SettingsRecord.objects.filter(device_id=record.device_id).current().exclude(pk=record.pk)
+        .filter(
+            Q(effective_at__lt=record.effective_at)
+            | Q(effective_at=record.effective_at, pk__lt=record.pk)
+        )
+        .timeline_order().last()
+    )
+
+
+# The note on a patient's undo: fixed words, never the patient's own text.
+UNDO_NOTE = "Undone by the patient: entered by mistake with the remote form."
+
+
+@dataclass(frozen=True)
+class UndoableRemoteEntry:
+    record: SettingsRecord
+    before: SettingsRecord
+    until: datetime
+
+
+def remote_entry_undoable(
+    patient: Patient, *, now: datetime | None = None
+) -> UndoableRemoteEntry | None:
+    """The patient's own last remote entry, while they may still undo it: recorded with the
+    remote form by the patient's own account less than REMOTE_UNDO_HOURS ago, nothing
+    recorded after it (by anyone, a correction included), nothing in effect after it, and a
+    record before it to go back to. One rule for the home page's button and the undo view."""
+    now = now or timezone.now()
+    latest = (
+        SettingsRecord.objects.for_patient(patient)
+        .select_related("device").order_by("-recorded_at", "-id").first()
+    )
+    if latest is None or latest.source != "patient_remote" or latest.corrects_id is not None:
+        return None
+    if latest.recorded_by_id is None or latest.recorded_by_id != patient.user_id:
+        return None
+    until = latest.recorded_at + timedelta(hours=settings.REMOTE_UNDO_HOURS)
+    if now >= until:
+        return None
+    newer = (
+        SettingsRecord.objects.for_patient(patient).current()
+        .filter(effective_at__gt=latest.effective_at).exists()
+    )
+    if newer:
+        return None
+    before = record_before(latest)
+    if before is None:
+        return None
+    return UndoableRemoteEntry(record=latest, before=before, until=until)
+
+
+def remote_entry_undo(
+    *, entry: UndoableRemoteEntry, recorded_by: AbstractBaseUser
+) -> SettingsRecord | None:
+    """Undo a remote entry the way a clinician corrects one: a new record that corrects it
+    with the settings of the record before it, from the same moment, so the mistaken record
+    drops out of the timeline and nothing is overwritten. None when another request undid or
+    corrected it first (a double tap): `corrects` is one-to-one."""
+    record, before = entry.record, entry.before
+    try:
+        return settings_record_create(
+            device=record.device,
+            effective_at=record.effective_at,
+            amplitude=before.amplitude,
+            amplitude_unit=before.amplitude_unit,
+            pulse_width_us=before.pulse_width_us,
+            frequency_hz=before.frequency_hz,
+            stimulation_on=before.stimulation_on,
+            electrode_configuration=before.electrode_configuration,
+            reason="other",
+            source="patient_remote",
+            note=UNDO_NOTE,
+            corrects=record,
+            recorded_by=recorded_by,
+        )
+    except (ValidationError, IntegrityError):
+        if SettingsRecord.objects.filter(corrects=record).exists():
+            return None
+        raise

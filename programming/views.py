@@ -8,14 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from diary.access import clinician_required, get_patient_or_404, get_scoped_or_404
 from programming.forms import ProgrammingForm, initial_from_record
 from programming.models import SettingsRecord
-from programming.services import current_device, settings_record_create
+from programming.services import current_device, record_before, settings_record_create
 
 # What each entry point records; one form serves them all, prefilled with the current values.
 KINDS: dict[str, dict[str, Any]] = {
@@ -125,20 +124,6 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
         "patient": patient, "device": record.device, "form": form, "record": record,
         "before": before, "title": "Correct a settings record",
     })
-
-
-def record_before(record: SettingsRecord) -> SettingsRecord | None:
-    """The device's record in effect just before `record` on the corrected timeline (earlier,
-    or at the same moment and recorded before it): what a correction of `record` is compared
-    with. None for the device's first record."""
-    return (
-        SettingsRecord.objects.filter(device=record.device).current().exclude(pk=record.pk)
-        .filter(
-            Q(effective_at__lt=record.effective_at)
-            | Q(effective_at=record.effective_at, pk__lt=record.pk)
-        )
-        .timeline_order().last()
-    )
 
 
 def unit_around(record: SettingsRecord, before: SettingsRecord | None) -> str | None:
