@@ -188,9 +188,10 @@ SEVERITY_BANDS = (  # the diary's 0-10 scale, as the log buttons colour it
 )
 LANES = (
     ("amplitude", AMPLITUDE, "amplitude"),
-    ("pulse_width_us", PULSE_WIDTH, "pulse\nwidth"),
+    ("pulse_width_us", PULSE_WIDTH, "pulse width"),
     ("frequency_hz", FREQUENCY, "frequency"),
 )
+LANE_NAMES = ("amplitude", "pulse\nwidth", "frequency")  # where a lane has room for 3 lines
 
 
 def _inches(fig: Canvas) -> tuple[float, float]:
@@ -285,7 +286,8 @@ class Lane:
 
 
 def _draw_lane(ax, analysis: Analysis, attribute: str, colour: str, name: str,  # noqa: ANN001
-               lane: Lane, first: date, last: date, width_in: float) -> None:
+               lane: Lane, first: date, last: date, width_in: float, *,
+               zero_label: bool = True) -> None:
     """One setting in its band of the axes, on a real scale from zero with its unit, so
     0.8 → 0.6 mA looks as small as it is. An amplitude series keeps to the current unit: mA
     and V never share a scale. Drawn in the timeline's one axes (a scale of its own at the
@@ -308,13 +310,19 @@ def _draw_lane(ax, analysis: Analysis, attribute: str, colour: str, name: str,  
     # The lane's own scale: a line at the left edge with 0 and its top value.
     ax.plot([0, 0], [lane.base, lane.base + lane.height], color="#222222", linewidth=0.8,
             transform=ax.transAxes, clip_on=False)
-    for value, y in ((0, lane.base), (top, lane.base + lane.height)):
+    # Where the gap between lanes is narrower than a line of text the 0 is left out (the key
+    # says each lane starts at zero), so it never sits on the next lane's top value.
+    ticks = [(top, lane.base + lane.height)] + ([(0, lane.base)] if zero_label else [])
+    for y in (lane.base, lane.base + lane.height):
         ax.plot([-0.004, 0], [y, y], color="#222222", linewidth=0.8, transform=ax.transAxes,
                 clip_on=False)
+    for value, y in ticks:
         ax.text(-0.007, y, f"{value:g}", transform=ax.transAxes, ha="right", va="center",
                 fontsize=TEXT_PT)
-    ax.text(-0.045, lane.base + lane.height / 2, f"{name}\n{unit}", transform=ax.transAxes,
-            ha="right", va="center", fontsize=TEXT_PT, color=colour, fontweight="bold")
+    # The lane's name sits clear of its scale's numbers: 0.35 in left of the axis.
+    ax.text(-0.35 / width_in, lane.base + lane.height / 2, f"{name}\n{unit}",
+            transform=ax.transAxes, ha="right", va="center", fontsize=TEXT_PT, color=colour,
+            fontweight="bold", linespacing=1.0)
     ax.plot([start, np.datetime64(last + timedelta(days=1), "D")], [lane.base, lane.base],
             color="#dddddd", linewidth=0.6, transform=lanes)
     if not visible:
@@ -408,16 +416,19 @@ def draw_timeline(fig: Canvas, analysis: Analysis, *, nights: int | None = TIMEL
     def frac(inches: float) -> float:
         return inches / max(axes_in[1], 0.5)
 
-    # On a short canvas (the PDF) the lanes shrink with it, the cramps keep half the axes.
-    lane_height = min(frac(0.42), 0.1)
-    lane_gap = min(frac(0.26), 0.06)
-    rows = 3 if axes_in[1] > 3.5 else 2
+    # On a short canvas (the PDF) the lanes keep the height of their two-line names and the
+    # gaps shrink; the cramps keep the rest.
+    compact = axes_in[1] <= 3.5
+    lane_height = frac(0.27) if compact else min(frac(0.42), 0.1)
+    lane_gap = frac(0.07) if compact else min(frac(0.26), 0.06)
+    rows = 2 if compact else 3
     label_band = frac(rows * TEXT_PT * 1.4 / 72 + 0.1)
     lanes_base = 1 - len(LANES) * lane_height - (len(LANES) - 1) * lane_gap
     for k, (attribute, colour, name) in enumerate(LANES):
         base = 1 - (k + 1) * lane_height - k * lane_gap
-        _draw_lane(ax, analysis, attribute, colour, name, Lane(base, lane_height), first, last,
-                   axes_in[0])
+        _draw_lane(ax, analysis, attribute, colour, name if compact else LANE_NAMES[k],
+                   Lane(base, lane_height), first, last, axes_in[0],
+                   zero_label=lane_gap * axes_in[1] >= 1.3 * TEXT_PT / 72)
     cramp_share = max(lanes_base - lane_gap - label_band, 0.2)
     top_value = max(_draw_cramps(ax, shown), 2)
     ax.set_ylim(0, top_value / cramp_share)
@@ -733,7 +744,7 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     for value in set(amplitudes.tolist()):
         same = np.flatnonzero(amplitudes == value)
         if len(same) > 1:
-            xs[same] += (np.arange(len(same)) - (len(same) - 1) / 2) * span * 0.035
+            xs[same] += (np.arange(len(same)) - (len(same) - 1) / 2) * span * 0.05
     rates, errors = _interval_bars(epochs)
     ax.plot(xs, rates, color="#999999", linewidth=0.8, linestyle="dotted", zorder=1)
     ax.errorbar(xs, rates, yerr=errors, fmt="none", ecolor="#555555", elinewidth=1, capsize=3,
@@ -746,9 +757,13 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
                    linewidth=1.6, zorder=3, label="began with a change made because of cramps")
     ax.plot([], [], color="#555555", marker="_", markersize=8, linewidth=1,
             label="95% interval")
-    for x, rate, epoch in zip(xs, rates, epochs, strict=True):
-        ax.annotate(f"{_epoch_number(analysis, epoch)}", (x, rate), xytext=(5, 3),
-                    textcoords="offset points", fontsize=10, color="#222222")
+    for k, (x, rate, epoch) in enumerate(zip(xs, rates, epochs, strict=True)):
+        # Of periods side by side at one amplitude, the left one is numbered on its left, so
+        # two numbers never meet between them.
+        left = k + 1 < len(xs) and amplitudes[k] == amplitudes[k + 1] and xs[k + 1] > x
+        ax.annotate(f"{_epoch_number(analysis, epoch)}", (x, rate),
+                    xytext=(-6 if left else 6, 3), textcoords="offset points", fontsize=10,
+                    color="#222222", ha="right" if left else "left")
     # Headroom above 100% for the key, so it never covers a point.
     ax.set_ylim(-0.03, 1.5)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
@@ -882,7 +897,8 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     if not epochs:
         _message(fig, "No logged nights yet")
         return
-    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"hspace": 0.12})
+    # Room between the panels for the lower one's top value and the upper one's 0%.
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"hspace": 0.35})
     xs = np.arange(len(epochs))
     rates, errors = _interval_bars(epochs)
     top.plot(xs, rates, color=CRAMPS, linewidth=0.8, alpha=0.5, zorder=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -107,13 +108,130 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
-# --- The ladder's written rules --------------------------------------------------------------
+# --- The ladder's written rules and their sources ----------------------------------------
 
-def slugify_heading(text: str) -> str:
-    """The anchor a heading gets, as the Markdown table-of-contents extension (and GitHub)
-    write it: lower case, punctuation dropped, spaces as hyphens."""
-    text = re.sub(r"[^\w\s-]", "", text.replace("`", "")).strip().lower()
-    return re.sub(r"[-\s]+", "-", text)
+@dataclass(frozen=True)
+class Reference:
+    """A clinical source as a clinician cites it: its title and what kind of document it is.
+    (The files behind them are listed in docs/management-ladder.md for developers.)"""
+
+    title: str
+    kind: str
+    short: str  # said in every citation
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    reference: str  # a key of REFERENCES
+    section: str
+
+    def cite(self) -> str:
+        ref = REFERENCES[self.reference]
+        return f"{ref.title} ({ref.short}), {self.section}"
+
+
+OVERVIEW_PENDING_REVIEW = (
+    "The clinical overview these rules rest on is pending human review: it describes itself "
+    "as AI-written and its review status is “Submitted / Under Review”, and no peer-reviewed "
+    "ladder for stimulation-induced leg cramps is known. The clinician decides."
+)
+
+SOURCES_PENDING_REVIEW = (
+    "Each flag quotes its source; the clinical overview quoted is pending human review "
+    "(AI-written, “Submitted / Under Review”)."
+)
+
+REFERENCES = {
+    "overview": Reference(
+        "“Can a sacral stimulator cause leg cramps?”",
+        "a clinical overview backed by guidelines, written with AI and pending human review",
+        "clinical overview, pending human review",
+    ),
+    "stenosis": Reference(
+        "“Spinal stenosis and leg cramps”",
+        "an article from a spine clinic, with comments by patients",
+        "spine clinic article",
+    ),
+}
+
+_MANAGEMENT = "section “Management of Leg Cramps from Sacral Stimulation”"
+_CONSIDERATIONS = "section “Clinical Considerations”"
+_RISKS = "section “Risk Factors for Leg Cramps”"
+
+# The source sentences each rule rests on, word for word (docs/management-ladder.md gives
+# the same quotes with their files).
+RULE_SOURCES: dict[str, tuple[Quote, ...]] = {
+    "reduce_amplitude": (
+        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
+              "leg cramps", "overview", _MANAGEMENT),
+        Quote("Higher stimulation amplitudes may cause spread of electrical current to adjacent "
+              "nerve roots", "overview", _RISKS),
+    ),
+    "reprogram": (
+        Quote("Reprogramming the device parameters (pulse width, frequency) may help reduce "
+              "unwanted muscle stimulation", "overview", _MANAGEMENT),
+    ),
+    "possible_lead_migration": (
+        Quote("In some cases, repositioning of the leads may be necessary if adjustments to "
+              "stimulation parameters are ineffective", "overview", _MANAGEMENT),
+        Quote("In rare cases, leg symptoms may indicate lead migration or other hardware "
+              "complications requiring surgical revision", "overview", _CONSIDERATIONS),
+        Quote("Improper lead placement or migration can increase the risk of leg cramps",
+              "overview", _RISKS),
+    ),
+    "device_off_relief": (
+        Quote("Turning off the device temporarily can provide immediate relief from "
+              "stimulation-induced leg cramps", "overview", _MANAGEMENT),
+    ),
+    "rule_out_other_causes": (
+        Quote("Before attributing leg cramps to sacral stimulation, other causes should be "
+              "ruled out", "overview", _CONSIDERATIONS),
+        Quote("Where patients begin to notice leg cramps shortly after beginning a new kind of "
+              "pain relief medication it is important to address the issue with a physician to "
+              "rule out unwanted side-effects as the cause.", "stenosis",
+              "section “Pain Medication Side-Effects and Leg Cramps”"),
+        Quote("leg cramps and leg pains are a common consequence of lumbar spinal stenosis",
+              "stenosis", "section “Lumbar Spinal Stenosis and Leg Cramps”"),
+    ),
+    "trial_phase": (
+        Quote("Some patients may experience transient leg symptoms during the trial period that "
+              "resolve with programming adjustments", "overview", _CONSIDERATIONS),
+    ),
+    "therapy_loss": (
+        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
+              "leg cramps", "overview", _MANAGEMENT),
+    ),
+}
+INFORMATION_RULES = {
+    "trial_phase": "cramps in the trial phase",
+    "therapy_loss": "therapy weaker since the amplitude was reduced",
+}
+# Said beside the quote where the source does not carry the whole rule.
+RULE_SOURCE_NOTES = {
+    "therapy_loss": "The source gives the reduction but not its cost: this flag is StimDiary's "
+                    "own clinical reasoning, that a reduction which takes the therapy with it "
+                    "is no win.",
+    "possible_lead_migration": "A change in where stimulation is felt, a loss of efficacy and, "
+                               "in sacral stimulation, a new calf or hip movement (an S2 "
+                               "response) are the usual published signs of lead migration.",
+}
+
+
+def rule_sources(code: str) -> tuple[Quote, ...]:
+    return RULE_SOURCES.get(code, ())
+
+
+def rule_source_in_words(code: str) -> list[str]:
+    """How a printed page cites a rule: its first source sentence in quotes with the title and
+    section (the page says once that the overview is pending human review), then any note."""
+    lines = [
+        f"Source: “{q.text.rstrip('.')}” ({REFERENCES[q.reference].title}, {q.section})."
+        for q in rule_sources(code)[:1]
+    ]
+    if code in RULE_SOURCE_NOTES:
+        lines.append(RULE_SOURCE_NOTES[code])
+    return lines
 
 
 @lru_cache(maxsize=1)
@@ -131,13 +249,17 @@ def rule_headings(text: str) -> dict[str, str]:
     return found
 
 
+def rule_conditions() -> dict[str, tuple[str, str]]:
+    """Each rule's step and when it fires, in words, from the rule table of the ladder
+    document (one place for both)."""
+    found = {}
+    for line in ladder_doc_text().splitlines():
+        match = re.match(r"^\|\s*`([a-z0-9_]+)`\s*\|\s*([^|]+?)\s*\|\s*(.+?)\s*\|\s*$", line)
+        if match:
+            found[match[1]] = (match[2], match[3])
+    return found
+
+
 def rule_anchor(code: str) -> str:
-    """The anchor of a flag's rule in docs/management-ladder.md; the rule table otherwise."""
-    heading = rule_headings(ladder_doc_text()).get(code)
-    return slugify_heading(heading) if heading else "rules"
-
-
-def rule_section(code: str) -> str:
-    """How a printed page cites the rule: the document and the section's heading."""
-    heading = rule_headings(ladder_doc_text()).get(code)
-    return f"{LADDER_DOC}, section “{heading.replace('`', '')}”" if heading else LADDER_DOC
+    """The anchor of a flag's rule on the clinician's rule page; the page's top otherwise."""
+    return f"rule-{code}" if code in RULE_SOURCES else "rules"

@@ -20,7 +20,13 @@ from diary.models import Patient
 from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA, Analysis
 from insights.data import cached_analysis, today_for
-from insights.evidence import evidence_in_words, rule_anchor
+from insights.evidence import (
+    OVERVIEW_PENDING_REVIEW,
+    RULE_SOURCE_NOTES,
+    evidence_in_words,
+    rule_anchor,
+    rule_sources,
+)
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES, Thresholds, ladder_order, step_label
 from insights.models import Flag, FlagAcknowledgement
 from insights.signals import compare_factors
@@ -56,6 +62,8 @@ def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
         flag.step_label = step_label(flag.step)
         flag.evidence_words = evidence_in_words(flag.evidence)
         flag.rule_url = f"{rules_url}#{rule_anchor(flag.code)}"
+        flag.sources = rule_sources(flag.code)
+        flag.source_note = RULE_SOURCE_NOTES.get(flag.code, "")
     return flags
 
 
@@ -71,6 +79,7 @@ def patient_insights(patient: Patient) -> dict[str, Any]:
         "ladder_position": step_label(state.step) if state.step is not None else "",
         "steps": ladder_steps(flags),
         "decision_support": DECISION_SUPPORT,
+        "sources_pending_review": OVERVIEW_PENDING_REVIEW,
         "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
         **analysis_panel(patient),
     }

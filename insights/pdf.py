@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import matplotlib
-from django.conf import settings
 from django.utils import timezone
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -27,7 +26,7 @@ from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
 from insights.data import cached_analysis
-from insights.evidence import evidence_in_words, rule_section
+from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
 from insights.panel import active_flags_with_acknowledgement
 from insights.summary import ladder_state
@@ -36,9 +35,9 @@ from programming.services import current_device
 A4 = (8.27, 11.69)
 MARGIN = 0.45
 WIDTH = A4[0] - 2 * MARGIN
-BODY_PT = 9
-SMALL_PT = 8.5
-TIMELINE_HEIGHT = 3.3
+BODY_PT = 8.5
+SMALL_PT = 7.5
+TIMELINE_HEIGHT = 3.0
 CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
 
 # TrueType text: a PDF reader (and a test) can search and copy it.
@@ -46,12 +45,12 @@ matplotlib.rcParams["pdf.fonttype"] = 42
 
 
 def _line_height(size: float) -> float:
-    return size * 1.38 / 72
+    return size * 1.3 / 72
 
 
 def _wrap(text: str, width_in: float, size: float) -> list[str]:
-    # DejaVu Sans averages under 0.56 em a character: lines that fit, with a little to spare.
-    chars = max(int(width_in / (0.56 * size / 72)), 12)
+    # DejaVu Sans averages under 0.54 em a character: lines that fit, with a little to spare.
+    chars = max(int(width_in / (0.54 * size / 72)), 12)
     return textwrap.wrap(text, chars, break_long_words=True) or [""]
 
 
@@ -137,7 +136,7 @@ def _timeline(analysis: Analysis) -> Block:
     return Block(TIMELINE_HEIGHT + 0.05, draw)
 
 
-EPOCH_CHARTS_HEIGHT = 2.5
+EPOCH_CHARTS_HEIGHT = 3.3
 
 
 def _epoch_charts(analysis: Analysis) -> Block:
@@ -152,7 +151,7 @@ def _epoch_charts(analysis: Analysis) -> Block:
         )
         for column, chart in ((0, charts.draw_dose_response), (1, charts.draw_tradeoff)):
             sub = fig.add_subfigure(grid[1, column])
-            sub.subplots_adjust(left=0.2, right=0.95, top=0.86, bottom=0.24)
+            sub.subplots_adjust(left=0.2, right=0.95, top=0.88, bottom=0.2)
             chart(sub, analysis)
 
     return Block(EPOCH_CHARTS_HEIGHT, draw, optional=True)
@@ -170,14 +169,19 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
                    printed_at: datetime) -> list[Block]:
     """The page's content, the answer first: who and what period, the ladder and its
     evidence, then the timeline, the changes, the medicines."""
+    # Named as the patient page names them: the display name, else the username, then the
+    # identifiers and the zone every time is in.
     user = patient.user
-    display_name = getattr(patient, "display_name", "") or user.get_full_name()
-    record_number = getattr(patient, "record_number", "")
-    who = [display_name, f"record {record_number}" if record_number else "",
-           f"username {user.username}"]
-    blocks = [_paragraph(
-        "Visit summary: " + " · ".join(w for w in who if w), size=13, weight="bold", after=0.06,
-    )]
+    zone = ZoneInfo(patient.timezone)
+    who = [f"Username {user.username}" if patient.display_name else "",
+           f"Record {patient.record_number}" if patient.record_number else "",
+           f"printed {_when(printed_at.astimezone(zone))}",
+           f"times in {patient.timezone}, the patient's clock"]
+    blocks = [
+        _paragraph(f"Visit summary: {patient_name(patient)}", size=13, weight="bold",
+                   after=0.02),
+        _paragraph(" · ".join(w for w in who if w), size=SMALL_PT),
+    ]
     device = current_device(patient)
     if device is not None:
         blocks.append(_paragraph(
@@ -192,10 +196,6 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             f"Period: the nights of {_d(first)} to {_d(last)}{since}. Data coverage: "
             f"{coverage.describe()}; last 14 nights: {analysis.adherence_14.describe()}. "
             "Unlogged nights are missing, never counted as cramp-free."
-        ),
-        _paragraph(
-            f"Printed {_when(printed_at)} ({settings.TIME_ZONE}, the clinic's time); nights "
-            f"are dated on the patient's clock ({patient.timezone})."
         ),
     ]
     current = analysis.changes[-1] if analysis.changes else None
@@ -215,6 +215,8 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         else "no flag: nothing in the diary calls for a step"
     )
     blocks.append(_heading(f"Management ladder: {position}"))
+    if flags:
+        blocks.append(_paragraph(SOURCES_PENDING_REVIEW, size=SMALL_PT, colour="#444444"))
     for flag in flags:
         step_text = "information" if flag.step is None else f"step {flag.step}"
         blocks.append(_paragraph(
@@ -227,15 +229,15 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             fresh = " New evidence since." if flag.is_alerting else ""
             acknowledged = (
                 f"Acknowledged by {flag.ack_by or 'a former user'} on "
-                f"{_when(timezone.localtime(flag.ack_at))}{note}.{fresh}"
+                f"{_when(flag.ack_at.astimezone(zone))}{note}.{fresh}"
             )
         else:
             acknowledged = "Not acknowledged yet."
         blocks.append(_paragraph(acknowledged, size=SMALL_PT, indent=0.2, after=0))
-        blocks.append(_paragraph(
-            f"Rule and source: {rule_section(flag.code)}.", size=SMALL_PT, indent=0.2,
-            colour="#444444", after=0.05,
-        ))
+        for line in rule_source_in_words(flag.code)[:1]:  # the page gives the rest
+            blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, colour="#444444",
+                                     after=0))
+        blocks.append(_gap(0.04))
     blocks.append(_heading("Before and after each settings change"))
     blocks.append(_paragraph(
         "Cramp nights among up to 14 logged nights each side, each within its own settings; "
@@ -247,14 +249,14 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             c.describe_change() + (" (made because of cramps)" if c.made_because_of_cramps
                                    else ""),
             f"{c.before_cramp_nights} of {c.before_nights}",
-            f"{c.after_cramp_nights} of {c.after_nights}", c.sentence(),
+            f"{c.after_cramp_nights} of {c.after_nights}", c.verdict_label,
         ]
         for c in reversed(analysis.comparisons)
     ]
     if rows:
         blocks += _table(
-            [("First night", 0.95), ("Change", 2.3), ("Before", 0.75), ("After", 0.75),
-             ("Reading", WIDTH - 4.75)],
+            [("First night", 0.85), ("Change", WIDTH - 3.2), ("Before", 0.6), ("After", 0.6),
+             ("Reading", 1.15)],
             rows,
         )
         if any(c.made_because_of_cramps for c in analysis.comparisons):
@@ -267,9 +269,9 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         blocks.append(_paragraph("No settings change yet.", size=SMALL_PT))
     blocks.append(_gap(0.05))
 
-    blocks.append(_heading("Medicines"))
     medications = sorted(analysis.medications, key=lambda m: m.started_on, reverse=True)
     if medications:
+        blocks.append(_heading("Medicines"))
         blocks += _table(
             [("Medicine", 2.4), ("Kind", 1.6), ("Started", 1.2), ("Stopped", WIDTH - 5.2)],
             [
@@ -279,7 +281,7 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             ],
         )
     else:
-        blocks.append(_paragraph("No medicines recorded.", size=SMALL_PT))
+        blocks.append(_paragraph("Medicines: none recorded.", size=10.5, weight="bold"))
     blocks.append(_gap(0.05))
     blocks.append(_heading("Timeline: the last 90 nights"))
     blocks.append(_timeline(analysis))
@@ -317,23 +319,34 @@ def paginate(blocks: Sequence[Block], page_height: float = A4[1]) -> list[Page]:
     return pages
 
 
-def visit_summary_pdf(patient: Patient, *, now: datetime | None = None) -> bytes:
+def patient_name(patient: Patient) -> str:
+    return patient.display_name or patient.user.username
+
+
+def visit_summary_pages(patient: Patient, *, now: datetime | None = None) -> list[Figure]:
+    """The summary's pages as figures: printed to PDF, or drawn as PNG to look at."""
     state = ladder_state(patient)  # never a ladder older than the diary printed beside it
     analysis = cached_analysis(patient)
     flags = active_flags_with_acknowledgement(state)
-    printed_at = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
-    pages = paginate(summary_blocks(patient, analysis, flags, printed_at))
+    pages = paginate(summary_blocks(patient, analysis, flags, now or timezone.now()))
+    figures = []
+    for number, page in enumerate(pages, start=1):
+        fig = Figure(figsize=A4, facecolor="white")
+        for block, top in page:
+            block.draw(fig, top)
+        # On every page, in bold: the summary informs, the clinician decides.
+        _text(fig, MARGIN, A4[1] - MARGIN - 0.1, DECISION_SUPPORT, size=9, weight="bold")
+        _text(fig, MARGIN + 3.3, A4[1] - MARGIN - 0.08,
+              f"StimDiary visit summary: {patient_name(patient)} · page {number} of "
+              f"{len(pages)}", size=8, colour="#444444")
+        figures.append(fig)
+    return figures
+
+
+def visit_summary_pdf(patient: Patient, *, now: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    metadata = {"Title": f"Visit summary: {patient.user.username}", "CreationDate": None}
+    metadata = {"Title": f"Visit summary: {patient_name(patient)}", "CreationDate": None}
     with PdfPages(buffer, metadata=metadata) as pdf:
-        for number, page in enumerate(pages, start=1):
-            fig = Figure(figsize=A4)
-            for block, top in page:
-                block.draw(fig, top)
-            # On every page, in bold: the summary informs, the clinician decides.
-            _text(fig, MARGIN, A4[1] - MARGIN - 0.1, DECISION_SUPPORT, size=9, weight="bold")
-            _text(fig, MARGIN + 3.3, A4[1] - MARGIN - 0.08,
-                  f"StimDiary visit summary for {patient.user.username} · page {number} of "
-                  f"{len(pages)}", size=8, colour="#444444")
+        for fig in visit_summary_pages(patient, now=now):
             pdf.savefig(fig, facecolor="white")
     return buffer.getvalue()

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
+from typing import Any
 
-import markdown
 from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -19,8 +18,17 @@ from diary.models import Night, Patient
 from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA, diary_start
 from insights.data import cached_analysis, today_for
-from insights.evidence import ladder_doc_text
+from insights.evidence import (
+    INFORMATION_RULES,
+    OVERVIEW_PENDING_REVIEW,
+    REFERENCES,
+    RULE_SOURCE_NOTES,
+    rule_anchor,
+    rule_conditions,
+    rule_sources,
+)
 from insights.forms import AcknowledgementForm
+from insights.ladder import DECISION_SUPPORT, ladder_order, step_label
 from insights.models import Flag, FlagAcknowledgement
 from insights.pdf import visit_summary_pdf
 from programming.services import current_device
@@ -140,15 +148,31 @@ def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> Htt
     return redirect(target)
 
 
-@lru_cache(maxsize=1)
-def ladder_rules_html() -> str:
-    """docs/management-ladder.md as HTML, each heading with the anchor a flag links to. The
-    document is the project's own (no visitor's text), read once per process."""
-    html = markdown.markdown(ladder_doc_text(), extensions=["toc", "tables"])
-    return html.replace("<table>", '<table class="table table-sm">')
+def ladder_rules_list() -> list[dict[str, Any]]:
+    """Every rule in the ladder's order (step 0 first, information last): when it fires, in
+    words, and the source sentences it rests on with their references."""
+    rules = []
+    for code, (step_text, fires_when) in rule_conditions().items():
+        step = int(step_text) if step_text.isdigit() else None
+        rules.append({
+            "code": code,
+            "anchor": rule_anchor(code),
+            "step": step,
+            "heading": step_label(step) if step is not None
+            else f"Information: {INFORMATION_RULES.get(code, code.replace('_', ' '))}",
+            "fires_when": fires_when,
+            "quotes": rule_sources(code),
+            "note": RULE_SOURCE_NOTES.get(code, ""),
+        })
+    return sorted(rules, key=lambda rule: ladder_order(rule["step"]))
 
 
 @require_GET
 @clinician_required
 def ladder_rules(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/ladder_rules.html", {"doc_html": ladder_rules_html()})
+    return render(request, "insights/ladder_rules.html", {
+        "rules": ladder_rules_list(),
+        "references": REFERENCES.values(),
+        "pending_review": OVERVIEW_PENDING_REVIEW,
+        "decision_support": DECISION_SUPPORT,
+    })

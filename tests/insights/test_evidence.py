@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 
 from insights.evidence import (
+    RULE_SOURCES,
     dates_in_words,
     evidence_in_words,
     ladder_doc_text,
     rule_anchor,
+    rule_conditions,
     rule_headings,
-    rule_section,
 )
 from insights.ladder import evaluate
 from insights.models import Flag
@@ -65,9 +66,19 @@ def test_every_rule_of_the_ladder_has_a_section_with_a_quoted_source() -> None:
         assert code in headings
         section = text.split(headings[code], 1)[1].split("\n### ", 1)[0]
         assert re.search(r'^> "', section, re.M), f"{code}: no quoted source sentence"
-    assert rule_anchor("reduce_amplitude") == "reduce_amplitude-step-1"
+    assert rule_anchor("reduce_amplitude") == "rule-reduce_amplitude"
     assert rule_anchor("not_a_rule") == "rules"
-    assert "section “reprogram (step 2)”" in rule_section("reprogram")
+
+
+def test_each_rule_quotes_for_clinicians_what_the_document_quotes() -> None:
+    # One set of source sentences: the clinician's page and the PDF quote only sentences the
+    # ladder document quotes from the same source, and every rule in its table has some.
+    text = " ".join(ladder_doc_text().replace(">", " ").split())
+    assert set(rule_conditions()) == set(RULE_SOURCES)
+    for code, quotes in RULE_SOURCES.items():
+        assert quotes, code
+        for quote in quotes:
+            assert " ".join(quote.text.split()) in text, f"{code}: {quote.text[:40]}"
 
 
 @pytest.mark.django_db
@@ -95,5 +106,5 @@ def test_each_flag_on_the_patient_page_shows_words_and_links_its_rule(lee_client
     assert response.status_code == 200
     assert "4 of the last 6 logged nights had cramps." in body
     assert "cramp_night_rate_last_14" not in body and "cramprate" not in body
-    assert f'{reverse("insights:ladder-rules")}#reduce_amplitude-step-1' in body
+    assert f'{reverse("insights:ladder-rules")}#rule-reduce_amplitude' in body
     assert flag.evidence["rates"]["cramp_night_rate_last_14"] is not None  # data could leak

@@ -53,15 +53,15 @@ def test_the_summary_names_the_patient_the_period_and_each_flags_evidence(
     assert response.status_code == 200
     text, pages = pdf_text(response.content)
     assert pages == 1
-    for expected in ("A. Zyxwood", "record MRN-40417", "username alice"):
+    for expected in ("Visit summary: A. Zyxwood", "Record MRN-40417", "Username alice"):
         assert expected in text
     first, last = charts.timeline_window(cached_analysis(alice), charts.TIMELINE_NIGHTS)
     assert f"the nights of {first.day} {first:%b %Y} to {last.day} {last:%b %Y}" in text
-    assert "nights logged" in text and "Printed " in text
+    assert "nights logged" in text and "printed " in text
     for line in evidence_in_words(flag.evidence):
         assert " ".join(line.split()) in text
     assert "Acknowledged by dr.lee" in text and "Reduce at the visit" in text
-    assert "section “reduce_amplitude (step 1)”" in text
+    assert "“Reducing the amplitude of stimulation is the first-line approach" in text
     assert "Prednisone" in text and "Steroid" in text and "still taking" in text
     assert "Decision support only: the clinician decides." in text
     assert "cramp_night_rate" not in text
@@ -76,16 +76,20 @@ def test_the_summary_of_another_patient_holds_none_of_alices_identifiers(
     response = lee_client.get(reverse("insights:visit-summary", args=[carmen.pk]))
     text, pages = pdf_text(response.content)
     assert response.status_code == 200 and pages == 1
-    assert "username carmen" in text
+    assert "Visit summary: carmen" in text
     assert "Zyxwood" not in text and "MRN-40417" not in text
-    assert "No medicines recorded." in text and "No settings change yet." in text
+    assert "Medicines: none recorded." in text and "No settings change yet." in text
 
 
-def test_the_print_time_is_in_the_clinics_zone(settings, alice) -> None:
-    settings.TIME_ZONE = "Europe/Amsterdam"
+def test_the_print_time_is_on_the_patients_clock_as_the_page_shows_times(
+    settings, alice
+) -> None:
+    settings.TIME_ZONE = "UTC"
+    alice.timezone = "Europe/Amsterdam"
+    alice.save(update_fields=["timezone"])
     now = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
     text, _ = pdf_text(visit_summary_pdf(alice, now=now))
-    assert "Printed 2 Jul 2026 00:30 (Europe/Amsterdam" in text
+    assert "printed 2 Jul 2026 00:30" in text and "times in Europe/Amsterdam" in text
 
 
 def test_a_long_history_goes_on_to_a_second_page_without_splitting_a_block() -> None:
