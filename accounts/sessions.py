@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SessionEpoch
 from diary.access import role_of
@@ -37,6 +37,13 @@ def uses_two_factor(user: Any) -> bool:
     return role_of(user) in {"clinician", "staff"}
 
 
+def has_two_factor_device(user: Any) -> bool:
+    """A confirmed authenticator app. Recovery codes (accounts/recovery.py) are its backup,
+    not a device of their own: codes left behind when staff remove a lost phone must not
+    ask for a code the user may no longer have; the setup comes next instead."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
 def has_idle_timeout(user: Any) -> bool:
     return role_of(user) in {"clinician", "staff"}
 
@@ -48,7 +55,7 @@ def idle_timeout_seconds() -> int:
 def _has_device(request: HttpRequest) -> bool:
     has_device = request.session.get(OTP_REQUIRED_KEY)
     if has_device is None:
-        has_device = user_has_device(request.user, confirmed=True)
+        has_device = has_two_factor_device(request.user)
         request.session[OTP_REQUIRED_KEY] = has_device
     return bool(has_device)
 
@@ -103,7 +110,7 @@ def start_session(request: HttpRequest, user: Any) -> None:
         request.session[LAST_SEEN_KEY] = time.time()
         # Also expire the stored session itself, so the rule holds without the middleware.
         request.session.set_expiry(idle_timeout_seconds())
-        request.session[OTP_REQUIRED_KEY] = user_has_device(user, confirmed=True)
+        request.session[OTP_REQUIRED_KEY] = has_two_factor_device(user)
 
 
 @receiver(user_logged_in)

@@ -14,7 +14,6 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,7 +26,12 @@ from accounts.recovery import (
     recovery_codes_delete,
     recovery_codes_left,
 )
-from accounts.sessions import OTP_REQUIRED_KEY, sessions_end_others, uses_two_factor
+from accounts.sessions import (
+    OTP_REQUIRED_KEY,
+    has_two_factor_device,
+    sessions_end_others,
+    uses_two_factor,
+)
 from diary.access import home_url_for
 
 DEVICE_NAME = "Authenticator app"
@@ -178,7 +182,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The step after the password for a user with a confirmed device."""
     next_url = _safe_next(request)
     user = request.user
-    if user.is_verified() or not user_has_device(user, confirmed=True):
+    if user.is_verified() or not has_two_factor_device(user):
         request.session[OTP_REQUIRED_KEY] = False
         return redirect(next_url or home_url_for(user))
     form = TokenForm(request.POST or None, devices=_login_devices(user))
