@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from diary.decimals import DecimalCommaField
 from diary.models import (
     LEVEL_CHOICES,
     MEDICATION_CATEGORY_CHOICES,
@@ -376,7 +377,7 @@ class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
         widget=forms.RadioSelect,
         label="Is your stimulator on now?",
     )
-    amplitude = forms.DecimalField(
+    amplitude = DecimalCommaField(
         max_digits=5, decimal_places=2, label="Amplitude now", min_value=Decimal("0")
     )
     effective_at = PatientLocalDateTimeField(label="When did you change it?")

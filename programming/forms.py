@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from diary.decimals import DecimalCommaField
 from diary.validators import check_settings_moment, readable_moment
 from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
 from programming.plausibility import (
@@ -57,10 +58,10 @@ class SettingsForm(forms.Form):
     effective_at = LocalDateTimeField(
         label="In effect from", help_text="Local time where the patient lives."
     )
-    amplitude = forms.DecimalField(max_digits=5, decimal_places=2)
+    amplitude = DecimalCommaField(max_digits=5, decimal_places=2)
     amplitude_unit = forms.ChoiceField(label="Unit", choices=AMPLITUDE_UNIT_CHOICES)
     pulse_width_us = forms.IntegerField(label="Pulse width (µs)")
-    frequency_hz = forms.DecimalField(label="Frequency (Hz)", max_digits=7, decimal_places=1)
+    frequency_hz = DecimalCommaField(label="Frequency (Hz)", max_digits=7, decimal_places=1)
     electrode_configuration = forms.CharField(
         label="Electrode configuration", max_length=80, required=False,
         help_text="For example '0-3+' or 'bipolar 1-2'.",
