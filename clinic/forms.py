@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from accounts.usernames import similar_username
-from diary.models import Medication, timezone_choices
+from diary.models import MEDICATION_CATEGORY_CHOICES, Medication, timezone_choices
 from diary.validators import check_date
 from programming.forms import SettingsForm, local_now
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES
@@ -110,6 +110,22 @@ class MedicationForm(forms.ModelForm):
         stopped_on = self.cleaned_data.get("stopped_on")
         check_date(stopped_on)
         return stopped_on
+
+
+# A clinician names the kind: "Not sure" is the patient's answer, not the care team's.
+KIND_CHOICES = [(code, label) for code, label in MEDICATION_CATEGORY_CHOICES if code != "not_sure"]
+
+
+class MedicationKindForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Kind",
+        choices=[("", "Choose a kind"), *KIND_CHOICES],
+        help_text="'Other' marks the kind as checked: none the ladder's medication rule reads.",
+        error_messages={
+            "required": "Choose the kind of this medicine.",
+            "invalid_choice": "Choose one of the kinds in the list.",
+        },
+    )
 
 
 class MedicationStopForm(forms.Form):

@@ -17,5 +17,10 @@ urlpatterns = [
         views.medication_stop_view,
         name="medication-stop",
     ),
+    path(
+        "patients/<int:patient_id>/medications/<int:medication_id>/kind/",
+        views.medication_kind,
+        name="medication-kind",
+    ),
     path("welcome/<uidb64>/<token>/", views.set_password, name="set-password"),
 ]

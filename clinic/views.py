@@ -23,7 +23,12 @@ from django.utils.http import urlencode, urlsafe_base64_decode
 from accounts.lockout import locked_addresses, login_unlock
 from clinic.audit import audit_access
 from clinic.cohort import SORTS, cohort_queryset, page_rows, recent_window
-from clinic.forms import MedicationForm, MedicationStopForm, PatientOnboardForm
+from clinic.forms import (
+    MedicationForm,
+    MedicationKindForm,
+    MedicationStopForm,
+    PatientOnboardForm,
+)
 from clinic.services import patient_onboard, set_password_path
 from diary.access import (
     clinician_required,
@@ -32,7 +37,7 @@ from diary.access import (
     visible_patients,
 )
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
-from diary.services import medication_create, medication_stop
+from diary.services import medication_create, medication_set_kind, medication_stop
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
@@ -206,13 +211,15 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
             "notes": night.notes,
             "episodes": episodes,
         })
+    medications = list(Medication.objects.for_patient(patient))
     context: dict[str, Any] = {
         "patient": patient,
         "device": device,
         "current": timeline.current,
         "current_html": settings_html(timeline.current),
         "history": history,
-        "medications": list(Medication.objects.for_patient(patient)),
+        "medications": medications,
+        "medications_kind_unknown": sum(m.kind_unknown for m in medications),
         "page": page,
         "night_rows": night_rows,
     }
@@ -334,6 +341,27 @@ def medication_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         messages.success(request, "Medication recorded.")
         return redirect("clinic:patient", patient_id=patient.pk)
     return render(request, "clinic/medication_form.html", {"patient": patient, "form": form})
+
+
+@clinician_required
+def medication_kind(request: HttpRequest, patient_id: int, medication_id: int) -> HttpResponse:
+    """Set or correct a medicine's kind, so the ladder's medication rule reads it (a "Not
+    sure" answer, a name not on diary.medicines' list, a kind entered wrongly)."""
+    patient = get_patient_or_404(request.user, patient_id)
+    medication = get_scoped_or_404(
+        request.user, Medication.objects.for_patient(patient), medication_id
+    )
+    initial = {} if medication.kind_unknown else {"category": medication.category}
+    form = MedicationKindForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        medication_set_kind(medication=medication, category=form.cleaned_data["category"])
+        messages.success(
+            request, f"{medication.name}: kind set to {medication.get_category_display()}."
+        )
+        return redirect("clinic:patient", patient_id=patient.pk)
+    return render(request, "clinic/medication_form.html", {
+        "patient": patient, "form": form, "medication": medication,
+    })
 
 
 @clinician_required

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from diary.medicines import kind_unknown
 from diary.validators import check_date, check_moment
 
 
@@ -309,8 +310,9 @@ MEDICATION_CATEGORY_CHOICES = [
     ("other", "Other"),
     ("not_sure", "Not sure"),
 ]
-# ../shared/seeds/001 ("Pain Medication Side-Effects and Leg Cramps"): steroids and drugs
-# that upset electrolytes can cause night cramps; statins are the other well-known culprit.
+# The kinds the ladder's medication rule reads: steroids (../shared/seeds/001, "Pain Medication
+# Side-Effects and Leg Cramps"), diuretics and, weakly, statins (Garrison 2012; the sources are
+# in diary/medicines.py and docs/management-ladder.md).
 CRAMP_ASSOCIATED_CATEGORIES = frozenset({"steroid", "diuretic", "statin"})
 
 
@@ -322,7 +324,12 @@ class MedicationQuerySet(models.QuerySet["Medication"]):
 class Medication(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
     name = models.CharField(max_length=120)
+    # The kind as the clinic reads it: the patient's answer, or the kind of a listed name
+    # when the answer was "Other" or "Not sure" (diary.medicines.stored_kind), or a clinician's.
     category = models.CharField(max_length=12, choices=MEDICATION_CATEGORY_CHOICES)
+    kind_confirmed = models.BooleanField(
+        default=False, help_text="A clinician set or confirmed the kind."
+    )
     started_on = models.DateField()
     stopped_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -341,6 +348,10 @@ class Medication(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"patient_id": self.patient_id}
+
+    @property
+    def kind_unknown(self) -> bool:
+        return kind_unknown(self.category, self.kind_confirmed)
 
     def clean(self) -> None:
         field_errors(self, started_on=lambda: check_date(self.started_on),

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from diary import signals
+from diary.medicines import stored_kind
 from diary.models import CrampEpisode, Medication, Night, Patient
 from programming.timeline import night_of
 
@@ -149,9 +150,32 @@ def night_delete(*, night: Night) -> None:
 @transaction.atomic
 def medication_create(*, patient: Patient, recorded_by: Any = None, **fields: Any) -> Medication:
     medication = Medication(patient=patient, recorded_by=recorded_by, **fields)
+    medication.category = stored_kind(medication.name, medication.category)
     medication.full_clean(exclude=["patient"])
     medication.save()
     patient_data_changed(patient)
+    return medication
+
+
+def medications_bulk_create(*, patient: Patient, medications: list[Medication]) -> None:
+    """Validated medications written in bulk (the bundle import), with the kind rule of
+    medication_create. The caller's transaction holds it, and the caller bumps the data
+    version once for everything it writes."""
+    for medication in medications:
+        medication.patient = patient
+        medication.category = stored_kind(medication.name, medication.category)
+    Medication.objects.bulk_create(medications)
+
+
+@transaction.atomic
+def medication_set_kind(*, medication: Medication, category: str) -> Medication:
+    """A clinician sets (or confirms) a medicine's kind; the audit log records who and the
+    old kind (django-auditlog, registered on Medication)."""
+    medication.category = category
+    medication.kind_confirmed = True
+    medication.full_clean(exclude=["patient"])
+    medication.save(update_fields=["category", "kind_confirmed"])
+    patient_data_changed(medication.patient)
     return medication
 
 

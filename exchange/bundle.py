@@ -24,7 +24,7 @@ from django.db import models, transaction
 from accounts.usernames import similar_username
 from clinic.audit import audit_access
 from diary.models import CrampEpisode, Medication, Night, Patient
-from diary.services import patient_data_changed
+from diary.services import medications_bulk_create, patient_data_changed
 from diary.validators import check_moment
 from programming.models import Device, SettingsRecord
 from programming.timeline import night_of
@@ -599,9 +599,7 @@ def bundle_import(plan: ImportPlan) -> Patient:
                 corrected.append(record)
     SettingsRecord.objects.bulk_update(corrected, ["corrects"])
 
-    for medication in plan.medications:
-        medication.patient = patient
-    Medication.objects.bulk_create(plan.medications)
+    medications_bulk_create(patient=patient, medications=plan.medications)
 
     nights = [night for night, _ in plan.nights]
     for night in nights:

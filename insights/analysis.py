@@ -70,6 +70,8 @@ class MedicationRecord:
     category: str
     started_on: date
     stopped_on: date | None = None
+    # "Other" or "Not sure" with no clinician's kind (diary.medicines.kind_unknown).
+    kind_unknown: bool = False
 
 
 @dataclass

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 
+from diary.medicines import kind_unknown
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.validators import earliest_date, readable_date, readable_moment
 from insights.analysis import (
@@ -70,11 +71,13 @@ def load_patient_data(
     ]
     medications = [
         MedicationRecord(
-            name, category, readable_date(started_on), stopped_on and readable_date(stopped_on)
+            name, category, readable_date(started_on), stopped_on and readable_date(stopped_on),
+            kind_unknown=kind_unknown(category, kind_confirmed),
         )
-        for name, category, started_on, stopped_on in Medication.objects.for_patient(patient)
+        for name, category, started_on, stopped_on, kind_confirmed
+        in Medication.objects.for_patient(patient)
         .order_by("started_on")
-        .values_list("name", "category", "started_on", "stopped_on")
+        .values_list("name", "category", "started_on", "stopped_on", "kind_confirmed")
     ]
     device = (
         Device.objects.filter(patient=patient)

@@ -402,9 +402,13 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         other_fingerprint.append(other_reasons[-1])
         other_nights += [a.night.date for a in off_cramp]
         other_since.append(off_cramp[t.stimulation_off_cramp_nights - 1].night.date)
+    # Medicines of unknown kind ("Other", "Not sure", no clinician's kind) started in the same
+    # window: shown beside the reasons, never a reason (the care team sets the kind).
+    medication_context: list[str] = []
     if onset is not None and became_active is not None:
         for med in data.medications:
-            if med.category not in CRAMP_ASSOCIATED_CATEGORIES:
+            counts = med.category in CRAMP_ASSOCIATED_CATEGORIES
+            if not counts and not med.kind_unknown:
                 continue
             # Cramps "begin" after a medication when their first night, or the night they
             # became active, falls within the onset window after it was started: unlogged
@@ -416,15 +420,21 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 ),
                 None,
             )
-            if began is not None:
-                days = (began - med.started_on).days
-                verb = "began" if began == onset else "became frequent"
-                other_reasons.append(
-                    f"Cramps {verb} {days} days after starting {med.name} ({med.category})."
+            if began is None:
+                continue
+            when = _after_starting(
+                "began" if began == onset else "became frequent", (began - med.started_on).days
+            )
+            if not counts:
+                medication_context.append(
+                    f"Context, not a reason: cramps {when} {med.name}, whose kind is unknown; "
+                    "set its kind in the medications list so the medication rule can read it."
                 )
-                other_codes.append("medication")
-                other_fingerprint.append(other_reasons[-1])
-                other_since.append(began)
+                continue
+            other_reasons.append(f"Cramps {when} {med.name} ({med.category}).")
+            other_codes.append("medication")
+            other_fingerprint.append(other_reasons[-1])
+            other_since.append(began)
     # The patient's own nights with and without each factor they record. Read only while
     # cramps are active: night cramps are common in adults (seeds/README), and a few background
     # cramps that happen to fall on less active days are nothing to work up.
@@ -457,11 +467,11 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             other_since.append(max(began or became_active, became_active))
     if other_reasons:
         # Fluids and alcohol: shown beside the reasons as context, never a reason themselves.
-        context = tuple(
+        context = (*medication_context, *(
             f"Context, not a reason: {factors[code].sentence()}"
             for code in ("low_fluids", "alcohol")
             if factors[code].enough
-        )
+        ))
         flags.append(Flag(
             code="rule_out_other_causes",
             step=0,
@@ -534,6 +544,14 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         logged_recent=len(recent),
         onset=onset,
     )
+
+
+def _after_starting(verb: str, days: int) -> str:
+    """'began 3 days after starting', 'began 1 day after starting', 'began the day of
+    starting': the medication reason's words before the medicine's name."""
+    if days == 0:
+        return f"{verb} on the day of starting"
+    return f"{verb} {days} day{'' if days == 1 else 's'} after starting"
 
 
 def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
