@@ -186,6 +186,19 @@ def test_a_medication_outside_the_cramp_associated_categories_is_not_a_cause() -
     assert "rule_out_other_causes" not in codes(data)
 
 
+def test_a_medicine_of_unknown_kind_is_context_beside_another_reason_never_a_reason() -> None:
+    meds = [MedicationRecord("Pill X", "not_sure", day(8), kind_unknown=True)]
+    records = [settings(day(-1)), settings(day(10), stimulation_on=False)]
+    data = patient(nights_from(day(0), [0] * 10 + [1] * 4), records, medications=meds)
+    flag = next(f for f in evaluate(data).flags if f.code == "rule_out_other_causes")
+    assert not any("Pill X" in r for r in flag.evidence.reasons)
+    assert any("Pill X, whose kind is unknown" in n for n in flag.evidence.notes)
+    known = [MedicationRecord("Pill X", "other", day(8))]
+    data = patient(nights_from(day(0), [0] * 10 + [1] * 4), records, medications=known)
+    flag = next(f for f in evaluate(data).flags if f.code == "rule_out_other_causes")
+    assert not any("Pill X" in n for n in flag.evidence.notes)
+
+
 # --- position, thresholds, fingerprints ---------------------------------------------------
 
 def test_the_ladder_position_is_the_highest_step_among_active_flags() -> None:
