@@ -33,7 +33,7 @@ def patient_with_active_cramps(username: str):
         implanted_on=implanted,
         initial_at=datetime.combine(implanted, time(11, 0), tzinfo=ZoneInfo("Europe/Amsterdam")),
     )
-    last_night = timezone.now().astimezone(patient.tz).date() - timedelta(days=1)
+    last_night = patient.last_completed_night()
     log_nights(patient, last_night - timedelta(days=len(pattern) - 1), pattern)
     return patient
 
@@ -43,7 +43,7 @@ def test_a_clinician_records_a_visit_reads_the_charts_acknowledges_a_flag_and_ex
 ) -> None:
     alice = patient_with_active_cramps("alice")
     carmen = make_patient("carmen", timezone="Europe/Madrid", therapy="drg")
-    last_night = timezone.now().astimezone(carmen.tz).date() - timedelta(days=1)
+    last_night = carmen.last_completed_night()
     log_nights(carmen, last_night - timedelta(days=13), [0, 0, 1, 0, None, 0, 0, 0, 0, 0, 0, 0])
     make_clinician("dr.lee", patients=(alice, carmen))
     page = open_page(phone=False)

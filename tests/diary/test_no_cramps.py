@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,10 +17,26 @@ def last_night(patient):
     return patient.last_completed_night()
 
 
-def test_home_offers_the_one_tap_cramp_free_night(alice_client):
-    page = alice_client.get(reverse("diary:home")).content.decode()
+def _at_local(patient, hour: int) -> datetime:
+    return datetime.combine(patient.local_now().date(), time(hour), tzinfo=patient.tz)
+
+
+def test_home_offers_the_one_tap_cramp_free_night(alice, alice_client):
+    with time_machine.travel(_at_local(alice, 14), tick=False):
+        response = alice_client.get(reverse("diary:home"))
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "No cramps last night" in page
     assert "Log a cramp" in page
+
+
+def test_in_the_small_hours_the_one_tap_names_the_night_before(alice, alice_client):
+    with time_machine.travel(_at_local(alice, 3), tick=False):
+        response = alice_client.get(reverse("diary:home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No cramps that night" in page
+    assert "No cramps last night" not in page
 
 
 def test_one_tap_records_a_cramp_free_night_of_its_own(alice, alice_client):

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from diary.models import Patient
 from exchange.scenarios import SCENARIOS, build_bundle, bundle_text
@@ -101,8 +100,9 @@ def test_seed_demo_is_idempotent_and_ends_yesterday(db, settings) -> None:
     assert lee.check_password("stimdiary-demo")
     alice = Patient.objects.get(user__username="alice")
     assert alice.user.check_password("stimdiary-demo")
-    yesterday = timezone.now().astimezone(alice.tz).date() - timedelta(days=1)
-    assert alice.nights.latest("date").date == yesterday
+    # "Yesterday" as the diary means it: the last night that is over (before NIGHT_END_HOUR
+    # in the small hours, that is the night before yesterday's date).
+    assert alice.nights.latest("date").date == alice.last_completed_night()
 
 
 def test_seed_demo_refuses_without_debug(db, settings) -> None:
