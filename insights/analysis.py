@@ -153,6 +153,11 @@ class Epoch:
         return wilson_interval(self.cramp_nights, self.nights_logged, confidence)
 
 
+def _logged(nights: int) -> str:
+    """'1 logged night', '5 logged nights'."""
+    return f"{nights} logged night{'' if nights == 1 else 's'}"
+
+
 def wilson_interval(
     successes: int, trials: int, confidence: float = 0.95
 ) -> tuple[float, float] | None:
@@ -211,11 +216,11 @@ class Comparison:
         )
         after = f"{self.after_cramp_nights} of {self.after_nights} after"
         if self.verdict == "too_early":
-            return f"{before}; only {self.after_nights} logged nights after: too early to judge."
+            return f"{before}; only {_logged(self.after_nights)} after: too early to judge."
         if self.verdict == "too_few_before":
-            return f"Only {self.before_nights} logged nights before the change: nothing to compare."
+            return f"Only {_logged(self.before_nights)} before the change: nothing to compare."
         if self.verdict == "no_cramps_before":
-            return f"No cramps in the {self.before_nights} logged nights before; {after}."
+            return f"No cramps in the {_logged(self.before_nights)} before; {after}."
         if self.verdict == "improved":
             if self.made_because_of_cramps:
                 return (

@@ -114,6 +114,12 @@ def test_a_patient_who_logs_only_cramp_nights_is_not_reported_as_improved() -> N
     assert result.epochs[1].adherence < 0.3
 
 
+def test_one_logged_night_after_a_change_is_one_night_not_one_nights() -> None:
+    records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
+    [comparison] = analyse(patient(nights_from(day(0), [1] * 20 + [0]), records)).comparisons
+    assert "only 1 logged night after: too early to judge." in comparison.sentence()
+
+
 def test_too_few_nights_after_a_change_is_too_early_to_judge() -> None:
     records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
     [comparison] = analyse(patient(nights_from(day(0), [1] * 20 + [0] * 6), records)).comparisons
