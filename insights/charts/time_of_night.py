@@ -1,0 +1,123 @@
+"""When in the night cramps begin: the hour each began, the last 90 nights against the 90
+before them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from insights.analysis import Analysis, zone
+from insights.charts.style import CRAMPS, TEXT_PT, Canvas, _message, save
+
+# The night's clock: nights run from noon to noon (programming.timeline), so the hours are
+# laid out from 18:00 (evening) to 11:00 (late morning), with midnight in the middle.
+NIGHT_HOURS = tuple(range(12, 24)) + tuple(range(0, 12))
+TIME_OF_NIGHT_NIGHTS = 90
+TIME_OF_NIGHT_SIZE = (5.6, 3.5)  # half the page's width at 1366 px: one point is one point
+
+
+@dataclass(frozen=True)
+class StartHours:
+    first: date
+    last: date
+    counts: tuple[int, ...]  # cramps starting in each hour of NIGHT_HOURS
+    nights_logged: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+def start_hours(analysis: Analysis, first: date, last: date) -> StartHours:
+    """When cramps began, by the hour of the night on the patient's own clock (each night's
+    own zone), over the logged nights from `first` to `last`."""
+    counts = [0] * 24
+    logged = 0
+    for item in analysis.nights:
+        if not first <= item.night.date <= last:
+            continue
+        logged += 1
+        night_zone = zone(item.night.timezone)
+        for episode in item.night.episodes:
+            counts[NIGHT_HOURS.index(episode.started_at.astimezone(night_zone).hour)] += 1
+    return StartHours(first, last, tuple(counts), logged)
+
+
+def time_of_night_periods(analysis: Analysis) -> tuple[StartHours, StartHours]:
+    """The recent period (the last 90 nights) and the 90 nights before it."""
+    # The last night that is over (insights.analysis.last_complete_night, as adherence reads it).
+    last = analysis.adherence_14.last_night or analysis.today - timedelta(days=1)
+    first = last - timedelta(days=TIME_OF_NIGHT_NIGHTS - 1)
+    before_last = first - timedelta(days=1)
+    before_first = before_last - timedelta(days=TIME_OF_NIGHT_NIGHTS - 1)
+    return start_hours(analysis, first, last), start_hours(analysis, before_first, before_last)
+
+
+def _hour_range(*periods: StartHours) -> tuple[int, int]:
+    """The hours shown: 20:00 to 08:00 at least, wider where cramps began outside it."""
+    used = [i for p in periods for i, n in enumerate(p.counts) if n]
+    low, high = NIGHT_HOURS.index(20), NIGHT_HOURS.index(7)
+    return min([low, *used]), max([high, *used])
+
+
+def draw_time_of_night(fig: Canvas, analysis: Analysis) -> None:
+    recent, before = time_of_night_periods(analysis)
+    if not recent.total and not before.total:
+        _message(fig, "No cramps logged in the last 180 nights")
+        return
+    low, high = _hour_range(recent, before)
+    hours = np.arange(low, high + 1)
+    ax = fig.subplots()
+    width = 0.4
+    for period, offset, colour, hatch, name in (
+        (before, -width / 2, "#9a9a9a", "///", "the 90 nights before"),
+        (recent, width / 2, CRAMPS, None, "the last 90 nights"),
+    ):
+        if not period.total:
+            continue
+        shares = np.array(period.counts[low:high + 1]) / period.total
+        ax.bar(hours + offset, shares, width=width, color=colour, hatch=hatch,
+               edgecolor="white", linewidth=0.5,
+               label=f"{name}: {period.total} cramps, {period.nights_logged} nights logged")
+    ax.set_xticks(hours[::2], [f"{NIGHT_HOURS[h]:02d}" for h in hours[::2]])
+    ax.set_xlabel("hour the cramp began (the patient's clock)", fontsize=TEXT_PT)
+    top = max(max(p.counts) / p.total for p in (recent, before) if p.total)
+    ax.set_ylim(0, top * 1.5)  # room for the key above the bars
+    ax.set_yticks([t for t in MaxNLocator(nbins=4).tick_values(0, top) if 0 <= t <= top])
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.spines["left"].set_bounds(0, top)
+    ax.set_ylabel("share of the period's cramps", fontsize=TEXT_PT)
+    ax.tick_params(labelsize=TEXT_PT)
+    ax.legend(loc="upper left", fontsize=TEXT_PT, frameon=False, bbox_to_anchor=(0, 1.02))
+    ax.set_title("When in the night cramps begin", loc="left", fontsize=TEXT_PT + 1)
+
+
+def time_of_night_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
+    fig = Figure(figsize=TIME_OF_NIGHT_SIZE, layout="constrained")
+    draw_time_of_night(fig, analysis)
+    return save(fig, fmt)
+
+
+def _peak(period: StartHours) -> str:
+    i = max(range(24), key=lambda k: period.counts[k])
+    return f"{NIGHT_HOURS[i]:02d}:00 to {(NIGHT_HOURS[i] + 1) % 24:02d}:00"
+
+
+def time_of_night_alt(analysis: Analysis) -> str:
+    recent, before = time_of_night_periods(analysis)
+    if not recent.total and not before.total:
+        return "When in the night cramps begin: no cramps logged in the last 180 nights."
+    parts = []
+    for period, name in ((recent, "In the last 90 nights"), (before, "In the 90 nights before")):
+        if period.total:
+            parts.append(
+                f"{name}, {period.total} cramps began most often between {_peak(period)} "
+                f"({max(period.counts)} of them)."
+            )
+        else:
+            parts.append(f"{name}, no cramps were logged.")
+    return "When in the night cramps begin, by hour on the patient's clock. " + " ".join(parts)
