@@ -14,6 +14,16 @@ from insights.analysis import Analysis, first_night_under
 from insights.charts.style import OFF, TEXT_PT, _days, _inches
 
 
+def last_shown_night(analysis: Analysis) -> date:
+    """The last night every chart over nights shows, so their counts agree (the timeline's
+    "82 nights" is the time-of-night chart's too): the last night that is over, as adherence
+    reads it (insights.analysis.last_complete_night), or the first night of a change made
+    since, so the clinician who has just reprogrammed sees the new settings."""
+    last = analysis.adherence_14.last_night or analysis.today - timedelta(days=1)
+    changed = [first_night_under(c, analysis.timezone) for c in analysis.changes[-1:]]
+    return max([last, *changed])
+
+
 @dataclass(frozen=True)
 class ChangeMark:
     night: date

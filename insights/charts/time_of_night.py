@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from insights.analysis import Analysis, zone
+from insights.charts.changes import last_shown_night
 from insights.charts.style import CRAMPS, TEXT_PT, Canvas, _message, save
 
 # The night's clock: nights run from noon to noon (programming.timeline), so the hours are
@@ -49,8 +50,7 @@ def start_hours(analysis: Analysis, first: date, last: date) -> StartHours:
 
 def time_of_night_periods(analysis: Analysis) -> tuple[StartHours, StartHours]:
     """The recent period (the last 90 nights) and the 90 nights before it."""
-    # The last night that is over (insights.analysis.last_complete_night, as adherence reads it).
-    last = analysis.adherence_14.last_night or analysis.today - timedelta(days=1)
+    last = last_shown_night(analysis)
     first = last - timedelta(days=TIME_OF_NIGHT_NIGHTS - 1)
     before_last = first - timedelta(days=1)
     before_first = before_last - timedelta(days=TIME_OF_NIGHT_NIGHTS - 1)

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from insights.analysis import Analysis, AttributedNight, first_night_under
-from insights.charts.changes import _change_marks, _off_periods, _shade_off
+from insights.charts.changes import _change_marks, _off_periods, _shade_off, last_shown_night
 from insights.charts.lanes import LANE_NAMES, LANES, Lane, _draw_lane
 from insights.charts.style import (
     AMPLITUDE,
@@ -47,7 +47,7 @@ def _span(analysis: Analysis) -> tuple[date, date]:
         first_night_under(c, analysis.timezone) for c in analysis.changes[-1:]
     ]
     first = min(first_candidates) if first_candidates else analysis.today - timedelta(days=30)
-    last = max([analysis.today, *nights[-1:]])
+    last = last_shown_night(analysis)
     if (last - first).days < 14:
         first = last - timedelta(days=14)
     return first, last

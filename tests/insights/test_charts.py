@@ -84,3 +84,25 @@ def test_no_pyplot_anywhere() -> None:
     for path in paths:
         text = path.read_text()
         assert "matplotlib.pyplot" not in text and "import pyplot" not in text, path
+
+
+def test_the_timeline_and_the_time_of_night_chart_count_the_same_last_90_nights() -> None:
+    # dan's charts said 61 and 60 cramps, 82 and 81 nights: the timeline ended on the night in
+    # progress, the time-of-night chart on the last night that is over.
+    import re
+
+    from insights.analysis import analyse
+    from insights.charts import time_of_night_alt, time_of_night_periods, timeline_alt
+    from tests.insights.builders import day, nights_from, patient
+
+    counts = [1 if i % 3 == 0 else 0 for i in range(200)]
+    analysis = analyse(patient(nights_from(day(0), counts), today=day(200)))
+    recent, _ = time_of_night_periods(analysis)
+    shown = re.search(r"(\d+) of (\d+) nights logged, \d+ with cramps \((\d+) cramps", 
+                      timeline_alt(analysis))
+    assert shown is not None
+    logged, elapsed, cramps = map(int, shown.groups())
+    assert (logged, elapsed) == (recent.nights_logged, 90)
+    assert cramps == recent.total
+    assert f"In the last 90 nights, {recent.total} cramps" in time_of_night_alt(analysis)
+    assert recent.last == day(199)
