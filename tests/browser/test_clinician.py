@@ -196,3 +196,23 @@ def test_on_a_phone_the_ladder_column_and_correct_this_record_are_on_screen(open
     inside_the_viewport(page, correct)
     assert horizontal_overflow(page) <= 0
     inside_the_viewport(page, page.get_by_role("link", name="Visit summary (PDF)"))
+
+
+@pytest.mark.parametrize("colour_scheme", ["light", "dark"])
+def test_the_clinicians_charts_follow_the_dark_page(open_page, colour_scheme: str) -> None:
+    alice = patient_with_active_cramps("alice")
+    make_clinician("dr.lee", patients=(alice,))
+    page = open_page(phone=False, colour_scheme=colour_scheme)
+    log_in(page, "dr.lee")
+    page.goto(f"/clinic/patients/{alice.pk}/")
+    chart = page.locator("img.chart-img").first
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_be_visible()
+    chart.evaluate("img => img.decode()")  # drawn, not only laid out
+    assert chart.evaluate("img => img.naturalWidth") > 0
+    shown = chart.evaluate("img => getComputedStyle(img).filter")
+    if colour_scheme == "dark":
+        assert "invert" in shown
+        screenshot(page, "clinician-patient-charts-dark")
+    else:
+        assert shown == "none"
