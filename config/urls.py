@@ -6,11 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config import health
 from diary import views as diary_views
 from notify import views as notify_views
 
 urlpatterns = [
     path("", diary_views.start, name="start"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

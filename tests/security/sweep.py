@@ -64,6 +64,7 @@ AUDIENCES = {
     "accounts/": "account",
     "settings/": "account",
     "sw.js": "account",
+    "health/": "account",  # public: no log-in, no patient data
     "exports/mine/": "patient",
     "exports/": "clinician",
     "insights/me/": "patient",
@@ -146,6 +147,8 @@ PUBLIC = {
     "password_reset_complete",
     "notify:off",
     "service-worker",
+    "health-live",
+    "health-ready",
 }
 # Views that take a POST without a CSRF token, each with the reason. Their own tests show a
 # forged request changes nothing.
