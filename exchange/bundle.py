@@ -43,6 +43,15 @@ def json_number(value: Decimal | None) -> int | float | None:
     return int(as_float) if as_float.is_integer() else as_float
 
 
+def local_iso(moment: datetime, zone: Any) -> str:
+    """The moment on the wall clock of its zone; a stored time at the very edge of the
+    calendar (year 1 or 9999), which no zone can hold, keeps its own offset instead."""
+    try:
+        return moment.astimezone(zone).isoformat()
+    except OverflowError:
+        return moment.isoformat()
+
+
 def bundle_export(patient: Patient) -> dict[str, Any]:
     """The patient's live data. Soft-deleted nights, episodes and medications stay behind:
     a bundle carries the diary as the patient sees it (see docs/bundle-format.md)."""
@@ -58,7 +67,7 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
             "lead_site": device.lead_site,
             "settings": [
                 {
-                    "effective_at": record.effective_at.astimezone(zone).isoformat(),
+                    "effective_at": local_iso(record.effective_at, zone),
                     "amplitude": float(record.amplitude),
                     "amplitude_unit": record.amplitude_unit,
                     "pulse_width_us": record.pulse_width_us,
@@ -87,7 +96,7 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
         "started_at", "id"
     ):
         episodes_by_night.setdefault(e.night_id, []).append({
-            "started_at": e.started_at.astimezone(e.night.zone).isoformat(),
+            "started_at": local_iso(e.started_at, e.night.zone),
             "duration_min": e.duration_min,
             "severity": e.severity,
             "side": e.side,
@@ -108,8 +117,7 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
             "activity": n.activity,
             "alcohol": n.alcohol,
             "lumbar_support": n.lumbar_support,
-            "checked_in_at": n.checked_in_at.astimezone(n.zone).isoformat()
-            if n.checked_in_at else None,
+            "checked_in_at": local_iso(n.checked_in_at, n.zone) if n.checked_in_at else None,
             "notes": n.notes,
             "episodes": episodes_by_night.get(n.pk, []),
         }

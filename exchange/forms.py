@@ -37,3 +37,36 @@ class DateRangeForm(forms.Form):
 
     def date_range(self) -> DateRange:
         return DateRange(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+
+class ErasureRequestForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that, once my clinic approves, my whole diary is erased and cannot "
+        "be brought back, and I can no longer sign in.",
+        error_messages={"required": "Tick the box to say you understand, or leave this page."},
+    )
+
+
+class ErasureDecisionForm(forms.ModelForm):
+    """Staff decide a pending request in the admin: approve or refuse, always with a reason
+    the patient reads."""
+
+    decision = forms.ChoiceField(
+        choices=[("", "Choose"), ("approve", "Approve: erase the diary now"),
+                 ("refuse", "Refuse")],
+        error_messages={"required": "Choose approve or refuse.",
+                        "invalid_choice": "Choose approve or refuse."},
+    )
+
+    class Meta:
+        from exchange.models import ErasureRequest
+
+        model = ErasureRequest
+        fields = ["decision", "reason"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = (
+            "Give the reason: the patient reads it (for a refusal, the rule that keeps the record)."
+        )

@@ -1,4 +1,5 @@
-"""CSV downloads: a clinician's patient, a clinician's whole cohort, a patient's own diary.
+"""Downloads (CSV, FHIR, the bundle) and a patient's own data rights: a clinician's patient, a
+clinician's whole cohort, a patient's own diary and their request to erase it.
 
 Every lookup goes through diary.access (a patient outside the care team is a 404) and every
 download is recorded in the audit trail before the first byte is sent.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import (
     Http404,
@@ -16,6 +18,8 @@ from django.http import (
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_access
 from diary.access import (
@@ -26,8 +30,15 @@ from diary.access import (
 )
 from diary.models import Patient
 from exchange import fhir
+from exchange.bundle import bundle_dumps, bundle_export
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS, DateRange, csv_chunks, filename
-from exchange.forms import DateRangeForm
+from exchange.forms import DateRangeForm, ErasureRequestForm
+from exchange.models import ErasureRequest
+from exchange.rights import (
+    erasure_request_create,
+    erasure_request_open,
+    erasure_request_withdraw,
+)
 
 
 def _date_range(request: HttpRequest) -> DateRange | None:
@@ -103,3 +114,53 @@ def my_csv(request: HttpRequest, kind: str) -> HttpResponse:
         return HttpResponseBadRequest(BAD_RANGE)
     patient = request.user.patient  # type: ignore[union-attr]
     return _csv_response(request, [patient], kind, dates, patient.user.username)
+
+
+@patient_required
+def my_bundle(request: HttpRequest) -> HttpResponse:
+    """Everything the patient logged, as the bundle a clinic can import (docs/bundle-format.md)."""
+    patient = request.user.patient  # type: ignore[union-attr]
+    body = bundle_dumps(bundle_export(patient))
+    audit_access(request, patient, "export", kind="bundle.json")
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="stimdiary-{patient.user.username}-bundle.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@patient_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The patient's data rights: download everything, or ask the clinic to erase the diary."""
+    patient: Patient = request.user.patient  # type: ignore[union-attr]
+    # An empty POST (the box not ticked) is still a POST: bound, so its error is shown.
+    form = ErasureRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        _, created = erasure_request_create(patient=patient, user=request.user)
+        if created:
+            messages.success(
+                request, "Your request is with your clinic. Nothing is erased until they decide; "
+                "you can withdraw it until then."
+            )
+        else:
+            messages.info(request, "You have already asked; your clinic has not decided yet.")
+        return redirect("exchange:my-data")
+    return render(request, "exchange/my_data.html", {
+        "patient": patient,
+        "form": form,
+        "open_request": erasure_request_open(patient),
+        "past_requests": ErasureRequest.objects.filter(patient_ref=patient.pk).exclude(
+            status=ErasureRequest.Status.PENDING)[:5],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@patient_required
+@require_POST
+def my_erasure_withdraw(request: HttpRequest) -> HttpResponse:
+    patient: Patient = request.user.patient  # type: ignore[union-attr]
+    erasure = erasure_request_open(patient)
+    if erasure is not None:
+        erasure_request_withdraw(erasure=erasure)
+        messages.success(request, "Request withdrawn: your diary stays as it is.")
+    return redirect("exchange:my-data")
