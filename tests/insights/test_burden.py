@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
 from insights.analysis import Episode, NightRecord, analyse
 from insights.burden import (
     Burden,
@@ -119,3 +123,31 @@ def test_epochs_and_each_side_of_a_comparison_carry_their_burden() -> None:
     assert comparison.after_burden.cramp_nights == comparison.after_cramp_nights == 7
     # The verdict is still the cramp-night rate's: 14 of 14 before, 7 of 14 after.
     assert comparison.verdict == "improved"
+
+
+STORED = st.integers(min_value=0, max_value=32767)  # what a PositiveSmallIntegerField holds
+NIGHTS = st.lists(
+    st.tuples(
+        st.lists(st.tuples(STORED, st.none() | STORED, st.none() | st.booleans()), max_size=4),
+        st.none() | STORED,
+    ),
+    max_size=20,
+)
+
+
+@examples(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(NIGHTS)
+def test_any_stored_values_give_figures_within_their_bounds_and_words(generated) -> None:
+    nights = [
+        night(day(i), *(cramp(day(i), s, minutes=m, woke=w, k=k)
+                        for k, (s, m, w) in enumerate(episodes)), disturbance=d)
+        for i, (episodes, d) in enumerate(generated)
+    ]
+    b = burden_of(nights)
+    for mean_, low, high in (
+        (b.mean_sleep_disturbance, 0, 32767), (b.mean_worst_severity, 0, 32767),
+        (b.mean_minutes, 0, 4 * 32767), (b.cramp_night_rate, 0, 1), (b.woken_rate, 0, 1),
+    ):
+        assert mean_ is None or low <= mean_ <= high
+    assert side_in_words(b)
+    assert b.nights == len(nights)
