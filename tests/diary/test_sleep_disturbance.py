@@ -84,3 +84,11 @@ def test_another_patient_can_neither_read_nor_answer_alices_night(alice, bob_cli
     assert post(lee_client, night, sleep_disturbance="3").status_code == 302
     night.refresh_from_db()
     assert night.sleep_disturbance is None
+
+
+def test_the_patients_history_shows_the_answer(alice, alice_client):
+    night = cramp_night(alice)
+    post(alice_client, night, sleep_disturbance="4")
+    response = alice_client.get(reverse("diary:history"))
+    assert response.status_code == 200
+    assert "sleep disturbed 4/10" in response.content.decode()

@@ -132,3 +132,16 @@ def test_analyze_json_adds_the_burden_and_keeps_every_key(alice) -> None:
         assert key in epoch
     assert epoch["burden"]["mean_worst_severity"] == 3.0
     assert epoch["burden"]["nights_woken"] == 0
+
+
+def test_each_night_card_on_the_clinicians_page_reads_its_burden(lee_client, alice) -> None:
+    last = today_for(alice) - timedelta(days=1)
+    log_cramp(alice, local(alice, last + timedelta(days=1), 2), severity=4, duration_min=5)
+    log_cramp(alice, local(alice, last + timedelta(days=1), 3), severity=9, duration_min=12,
+              woke_from_sleep=True)
+    night_check_in(patient=alice, night_date=last, cramp_free=False, sleep_disturbance=8)
+    log_cramp(alice, local(alice, last, 2), severity=3)  # the night before: no duration
+    log_cramp_free(alice, last - timedelta(days=2), sleep_disturbance=0)
+    page = visible_text(lee_client.get(reverse("clinic:patient", args=[alice.pk])).content)
+    assert "2 cramps · 17 min in all · sleep disturbed 8/10" in page
+    assert "Cramp-free · sleep disturbed 0/10" in page
