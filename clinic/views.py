@@ -38,6 +38,7 @@ from diary.access import (
 )
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_set_kind, medication_stop
+from insights.burden import night_minutes
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
@@ -207,7 +208,7 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
             "title": date_format(night.date, "D j M Y"),
             "zone": zone,
             "settings_html": settings_html(in_effect),
-            "facts": night_facts(night, len(episodes), patient.timezone),
+            "facts": night_facts(night, night.live_episodes, patient.timezone),
             "notes": night.notes,
             "episodes": episodes,
         })
@@ -229,12 +230,20 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     }
 
 
-def night_facts(night: Night, cramps: int, home_zone: str) -> list[str]:
-    """The night card's one line of facts, in the order the diary asks them."""
+def night_facts(night: Night, episodes: list[CrampEpisode], home_zone: str) -> list[str]:
+    """The night card's one line of facts, in the order the diary asks them. Each cramp's
+    severity, minutes and waking are in its row below; the line adds what only the night
+    has: the minutes added up (insights.burden's rule) and the sleep answer."""
+    cramps = len(episodes)
     if cramps:
         facts = [f"{cramps} cramp{pluralize(cramps)}"]
+        minutes = night_minutes([e.duration_min for e in episodes])
+        if cramps > 1 and minutes is not None:
+            facts.append(f"{minutes} min in all")
     else:
         facts = ["Cramp-free" if night.checked_in_at else "No cramps logged"]
+    if night.sleep_disturbance is not None:
+        facts.append(f"sleep disturbed {night.sleep_disturbance}/10")
     if night.therapy_benefit is not None:
         facts.append(f"benefit {night.therapy_benefit}/10")
     if night.sleep_quality is not None:

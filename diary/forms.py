@@ -303,6 +303,18 @@ class NightForm(forms.ModelForm):
         widget=forms.RadioSelect,
         label="How well did you sleep? (0 = not at all, 10 = very well)",
     )
+    sleep_disturbance = forms.TypedChoiceField(
+        choices=[("", "Skip")] + SEVERITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)",
+        error_messages={
+            "invalid_choice": "Choose a number from 0 to 10 for how much cramps disturbed "
+            "your sleep, or Skip.",
+        },
+    )
     fluids = forms.ChoiceField(
         choices=[("", "Skip")] + LEVEL_CHOICES,
         required=False,
@@ -323,6 +335,7 @@ class NightForm(forms.ModelForm):
         fields = [
             "therapy_benefit",
             "sleep_quality",
+            "sleep_disturbance",
             "fluids",
             "activity",
             "alcohol",

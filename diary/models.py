@@ -169,6 +169,12 @@ class Night(models.Model):
     sleep_quality = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
+    # Asked once a night at the morning check-in, as cramp trials' daily diaries do: how much
+    # the night's cramps disturbed sleep, 0 (not at all) to 10. Unanswered is None, never 0.
+    sleep_disturbance = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="How much cramps disturbed sleep that night, 0-10.",
+    )
     fluids = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     activity = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     alcohol = models.BooleanField(null=True, blank=True)

@@ -113,6 +113,10 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
             "timezone": n.timezone,
             "therapy_benefit": n.therapy_benefit,
             "sleep_quality": n.sleep_quality,
+            # Written only when answered (docs/bundle-format.md, "Versions"): a diary that
+            # never answered it gives the bytes it always gave, which any version reads.
+            **({"sleep_disturbance": n.sleep_disturbance}
+               if n.sleep_disturbance is not None else {}),
             "fluids": n.fluids,
             "activity": n.activity,
             "alcohol": n.alcohol,
@@ -228,6 +232,7 @@ NIGHT_KEYS = {
     "episodes": Key(LIST),
     "timezone": Key(STR, required=False),
     "sleep_quality": Key(INT, required=False, nullable=True),
+    "sleep_disturbance": Key(INT, required=False, nullable=True),
     "fluids": Key(STR, required=False, default=""),
     "activity": Key(STR, required=False, default=""),
     "alcohol": Key(BOOL, required=False, nullable=True),

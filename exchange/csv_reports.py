@@ -19,7 +19,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from diary.models import CrampEpisode, Night, Patient
@@ -49,6 +63,8 @@ COLUMNS: dict[str, list[str]] = {
     "nights": [
         "patient", "date", "timezone", "cramp_count", *CONFOUNDER_COLUMNS, "checked_in_at",
         "notes", *SETTINGS_COLUMNS,
+        # The cramp burden of the night (insights.burden), appended in issue 23.
+        "cramp_minutes", "worst_severity", "woke_from_sleep", "sleep_disturbance",
     ],
     "settings": [
         "patient", "record_id", "effective_at", "amplitude", "amplitude_unit", "pulse_width_us",
@@ -260,33 +276,68 @@ def relief_text(raw: Any) -> str:
     return safe_text(";".join(str(item) for item in items))
 
 
-def night_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[Any, ...]]:
-    timelines = timelines_for(patient_ids)
-    zones = patient_zones(patient_ids)
-    cramps = (
+# Whether a night's cramps woke the patient, as one number per night: the highest of 2 (one
+# did), 1 (not answered), 0 (it did not). insights.burden.night_woken reads it back.
+WOKE_CODE = Case(
+    When(woke_from_sleep=True, then=Value(2)),
+    When(woke_from_sleep__isnull=True, then=Value(1)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+WOKE_FROM_CODE = {None: False, 0: False, 1: None, 2: True}
+
+
+def night_burden_subqueries() -> dict[str, Subquery]:
+    """The per-night rules of insights.burden (night_minutes, night_worst_severity,
+    night_woken) in SQL, one correlated subquery each, so the row loop stays a cursor over
+    raw values (tests/exchange/test_csv_burden.py checks them against the functions)."""
+    live = (
         CrampEpisode.objects.filter(night=OuterRef("pk"), deleted_at__isnull=True)
         .order_by()
         .values("night")
-        .annotate(n=Count("id"))
-        .values("n")
     )
+    minutes = live.annotate(
+        n=Count("id"), known=Count("duration_min"), total=Sum("duration_min")
+    ).annotate(
+        minutes=Case(When(n=F("known"), then=F("total")), default=None,
+                     output_field=IntegerField())
+    ).values("minutes")
+    return {
+        "cramp_count": Coalesce(
+            Subquery(live.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0
+        ),
+        "cramp_minutes": Subquery(minutes, output_field=IntegerField()),
+        "worst_severity": Subquery(
+            live.annotate(worst=Max("severity")).values("worst"), output_field=IntegerField()
+        ),
+        "woke_code": Subquery(
+            live.annotate(code=Max(WOKE_CODE)).values("code"), output_field=IntegerField()
+        ),
+    }
+
+
+def night_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[Any, ...]]:
+    timelines = timelines_for(patient_ids)
+    zones = patient_zones(patient_ids)
     queryset = (
         Night.objects.filter(patient_id__in=patient_ids)
         .alive()
         .filter(**night_date_filter("date", dates))
-        .annotate(cramp_count=Coalesce(Subquery(cramps, output_field=IntegerField()), 0))
+        .annotate(**night_burden_subqueries())
         .order_by("patient__user__username", "date")
         .values_list(
             "patient_id", "patient__user__username", "date", "timezone", "therapy_benefit",
             "sleep_quality", "fluids", "activity", "alcohol", "lumbar_support", "checked_in_at",
-            "notes", "cramp_count",  # an annotation: the database puts it last
+            "notes", "sleep_disturbance",
+            # annotations: the database puts them last, in this order
+            "cramp_count", "cramp_minutes", "worst_severity", "woke_code",
         )
     )
     settings_cells = SettingsCells()
     zone_cache: dict[str, ZoneInfo] = {}
     for (
         pid, username, night_date, night_tz, benefit, sleep, fluids, activity, alcohol, lumbar,
-        checked_in_at, notes, cramp_count,
+        checked_in_at, notes, disturbance, cramp_count, minutes, worst, woke_code,
     ) in raw_rows(queryset):
         zone = zone_cache.get(night_tz) or zone_cache.setdefault(night_tz, ZoneInfo(night_tz))
         day = as_date(night_date)
@@ -296,6 +347,10 @@ def night_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[A
             safe_text(username), day.isoformat(), night_tz, cramp_count, benefit, sleep, fluids,
             activity, BOOLEAN[alcohol], BOOLEAN[lumbar], checked, safe_text(notes),
             *settings_cells(settings, zones[pid]),
+            # A cramp-free night's cramps lasted 0 minutes; a cramp without a duration leaves
+            # the night's total unknown (the subquery's NULL).
+            0 if not cramp_count else minutes, worst, BOOLEAN[WOKE_FROM_CODE.get(woke_code)],
+            disturbance,
         )
 
 

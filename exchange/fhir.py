@@ -40,6 +40,7 @@ from diary.models import (
 )
 from exchange.csv_reports import DateRange
 from exchange.csv_reports import filename as csv_filename
+from insights.burden import night_minutes, night_woken, night_worst_severity
 from insights.evidence import evidence_in_words
 from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag
@@ -94,7 +95,10 @@ LATERALITY = {
     "right": (SNOMED, "419465000", "Unilateral right"),
     "both": (SNOMED, "51440002", "Bilateral"),
 }
-UCUM_UNITS = {"mA": ("mA", "mA"), "V": ("V", "V"), "us": ("us", "µs"), "Hz": ("Hz", "Hz")}
+UCUM_UNITS = {
+    "mA": ("mA", "mA"), "V": ("V", "V"), "us": ("us", "µs"), "Hz": ("Hz", "Hz"),
+    "min": ("min", "min"),
+}
 
 OBSERVATION_CODES = {
     "stimulation-settings": "Stimulation settings",
@@ -112,6 +116,11 @@ OBSERVATION_CODES = {
     "activity": "Activity that day",
     "alcohol": "Alcohol that evening",
     "lumbar-support": "Lumbar support used in bed",
+    "sleep-disturbance": "Sleep disturbance from cramps (0-10)",
+    "cramp-count": "Cramps that night",
+    "cramp-minutes": "Minutes of cramps that night",
+    "worst-severity": "Worst cramp severity that night (0-10)",
+    "woken-by-cramp": "Woken by a cramp that night",
 }
 DEVICE_PROPERTIES = {"phase": "Therapy phase", "lead-site": "Lead site"}
 
@@ -440,6 +449,27 @@ def night_components(night: Night) -> list[dict[str, Any]]:
     return components
 
 
+def burden_components(episodes: list[CrampEpisode]) -> list[dict[str, Any]]:
+    """The night's cramp burden, by insights.burden's rules, for a night with cramps: the
+    count, the minutes added up and whether one woke the patient (each left out when it is
+    not known), the worst severity."""
+    components: list[dict[str, Any]] = [
+        {"code": observation_code("cramp-count"), "valueInteger": len(episodes)},
+    ]
+    minutes = night_minutes([e.duration_min for e in episodes])
+    if minutes is not None:
+        components.append(
+            {"code": observation_code("cramp-minutes"), "valueQuantity": quantity(minutes, "min")}
+        )
+    worst = night_worst_severity([e.severity for e in episodes])
+    if worst is not None:
+        components.append({"code": observation_code("worst-severity"), "valueInteger": worst})
+    woken = night_woken([e.woke_from_sleep for e in episodes])
+    if woken is not None:
+        components.append({"code": observation_code("woken-by-cramp"), "valueBoolean": woken})
+    return components
+
+
 def night_resource(night: Night, ids: Ids, patient_ref: dict[str, str]) -> dict[str, Any]:
     """A logged night: cramps present (one component per episode) or, for a night logged
     without cramps, cramps absent. A night not logged has no resource at all."""
@@ -456,7 +486,8 @@ def night_resource(night: Night, ids: Ids, patient_ref: dict[str, str]) -> dict[
         "issued": instant(night.checked_in_at or night.created_at),
         "performer": [patient_ref],
         "valueCodeableConcept": concept(NIGHT_CRAMP, text=NIGHT_CRAMP[2]),
-        "component": [episode_component(e, zone) for e in episodes] + night_components(night),
+        "component": [episode_component(e, zone) for e in episodes] + night_components(night)
+        + (burden_components(episodes) if episodes else []),
     }
     if not resource["component"]:
         del resource["component"]
@@ -485,6 +516,25 @@ def benefit_resource(
         resource["code"] = {**code, "text": f"{code['text']}: {device.benefit_label}"}
         resource["device"] = ids.reference("device", device.pk)
     return resource
+
+
+def sleep_disturbance_resource(
+    night: Night, ids: Ids, patient_ref: dict[str, str]
+) -> dict[str, Any]:
+    """The morning check-in's "How much did cramps disturb your sleep?", 0-10: its own
+    Observation, like therapy benefit, so a record system can chart it over nights."""
+    return {
+        "resourceType": "Observation",
+        "id": ids("sleep-disturbance", night.pk),
+        "status": "final",
+        "category": category("survey", "Survey"),
+        "code": observation_code("sleep-disturbance"),
+        "subject": patient_ref,
+        "effectivePeriod": night_period(night),
+        "issued": instant(night.checked_in_at or night.created_at),
+        "performer": [patient_ref],
+        "valueInteger": night.sleep_disturbance,
+    }
 
 
 def medication_status(medication: Medication, today: date) -> str:
@@ -566,6 +616,8 @@ def bundle_resources(source: FhirSource) -> list[dict[str, Any]]:
             in_effect = timeline.for_night(night.date, zone_named(night.timezone))
             device = devices.get(in_effect.device_id) if in_effect else None
             resources.append(benefit_resource(night, ids, patient_ref, device or latest))
+        if night.sleep_disturbance is not None:
+            resources.append(sleep_disturbance_resource(night, ids, patient_ref))
     resources += [
         medication_resource(m, ids, patient_ref, source.today) for m in source.medications
     ]

@@ -110,6 +110,8 @@ def generate_batch(run: SyntheticRun, clinician: User, indexes: range) -> list[i
                 patient=patient, date=night_date, timezone=patient.timezone,
                 therapy_benefit=max(0, min(10, benefit + rng.randint(-1, 1))),
                 sleep_quality=max(0, min(10, rng.randint(5, 9) - count)),
+                # From the count, drawing nothing: every other value stays as it was per seed.
+                sleep_disturbance=min(10, 3 * count),
                 fluids=rng.choice(["usual", "usual", "low", "high"]),
                 activity=rng.choice(["usual", "usual", "low", "high"]),
                 alcohol=rng.random() < 0.15, lumbar_support=rng.random() < 0.3,

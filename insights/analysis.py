@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from scipy import stats
 
 from insights.association import Correlation, associate
+from insights.burden import Burden, burden_of
 from insights.thresholds import Thresholds
 from programming.timeline import Settings, Timeline, night_start
 
@@ -37,7 +38,7 @@ RESPONSES_TO_CRAMPS = frozenset({"amplitude_down", "pulse_width", "frequency", "
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 3  # 3: adherence counts from the night the patient joined
+ANALYSIS_SCHEMA = 4  # 4: the cramp burden (insights.burden) on epochs and comparisons
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Episode:
     stimulation_felt: str = ""
     new_movement: str = ""
     relieved_by: tuple[str, ...] = ()
+    duration_min: int | None = None
+    woke_from_sleep: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class NightRecord:
     timezone: str
     episodes: tuple[Episode, ...] = ()
     therapy_benefit: int | None = None
+    sleep_disturbance: int | None = None  # 0-10, asked once a night; None when not answered
     confounders: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     @property
@@ -136,6 +140,9 @@ class Epoch:
     # nights are the test of that change, not a sample of the settings' own cramp rate.
     made_because_of_cramps: bool = False
 
+    # The cramp burden of the period's logged nights (insights.burden).
+    burden: Burden = field(default_factory=Burden)
+
     @property
     def adherence(self) -> float | None:
         return _rate(self.nights_logged, self.nights_elapsed)
@@ -190,6 +197,11 @@ class Comparison:
     after_cramp_nights: int
     verdict: str  # improved | not_improved | too_early | too_few_before | no_cramps_before
     made_because_of_cramps: bool = False
+
+    # The cramp burden of each side's nights, shown beside the verdict; the verdict itself is
+    # judged on the cramp-night rate alone (insights.burden.VERDICT_MEASURE).
+    before_burden: Burden = field(default_factory=Burden)
+    after_burden: Burden = field(default_factory=Burden)
 
     @property
     def before_rate(self) -> float | None:
@@ -411,6 +423,7 @@ def build_epochs(
                 nights_logged=len(nights),
                 cramp_nights=sum(1 for n in nights if n.cramps),
                 cramps=len(episodes),
+                burden=burden_of(nights),
                 mean_severity=mean(e.severity for e in episodes) if episodes else None,
                 mean_benefit=mean(benefits) if benefits else None,
                 benefit_nights=len(benefits),
@@ -459,6 +472,8 @@ def compare_change(
         previous=previous,
         first_night=first_night,
         kinds=change_kinds(previous, change),
+        before_burden=burden_of(before),
+        after_burden=burden_of(after),
         before_nights=len(before),
         before_cramp_nights=before_cramp,
         after_nights=len(after),

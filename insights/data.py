@@ -48,16 +48,24 @@ def load_patient_data(
     first = max(since, earliest_date()) if since else earliest_date()
     nights_qs = Night.objects.for_patient(patient).between(first, today).order_by("date")
     rows = list(
-        nights_qs.values_list("id", "date", "timezone", "therapy_benefit", *CONFOUNDERS)
+        nights_qs.values_list(
+            "id", "date", "timezone", "therapy_benefit", *CONFOUNDERS, "sleep_disturbance"
+        )
     )
     episodes_qs = CrampEpisode.objects.for_patient(patient).order_by("started_at", "id")
     episodes_qs = episodes_qs.filter(night__date__gte=first, night__date__lte=today)
     by_night: dict[int, list[Episode]] = {}
-    for night_id, started_at, severity, felt, movement, relieved in episodes_qs.values_list(
-        "night_id", "started_at", "severity", "stimulation_felt", "new_movement", "relieved_by"
+    for (
+        night_id, started_at, severity, felt, movement, relieved, duration, woke
+    ) in episodes_qs.values_list(
+        "night_id", "started_at", "severity", "stimulation_felt", "new_movement", "relieved_by",
+        "duration_min", "woke_from_sleep",
     ):
         by_night.setdefault(night_id, []).append(
-            Episode(readable_moment(started_at), severity, felt, movement, tuple(relieved or ()))
+            Episode(
+                readable_moment(started_at), severity, felt, movement, tuple(relieved or ()),
+                duration_min=duration, woke_from_sleep=woke,
+            )
         )
     nights = [
         NightRecord(
@@ -65,7 +73,8 @@ def load_patient_data(
             timezone=row[2],
             episodes=tuple(by_night.get(row[0], ())),
             therapy_benefit=row[3],
-            confounders=dict(zip(CONFOUNDERS, row[4:], strict=True)),
+            sleep_disturbance=row[-1],
+            confounders=dict(zip(CONFOUNDERS, row[4:-1], strict=True)),
         )
         for row in rows
     ]

@@ -19,6 +19,7 @@ from django.urls import reverse
 from diary.models import Patient
 from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA, Analysis
+from insights.burden import VERDICT_MEASURE_WORDS, Burden, side_in_words
 from insights.data import cached_analysis, today_for
 from insights.evidence import (
     OVERVIEW_PENDING_REVIEW,
@@ -176,6 +177,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "cramps_per_logged_night": e.cramps_per_logged_night,
                 "mean_severity": e.mean_severity,
                 "made_because_of_cramps": e.made_because_of_cramps,
+                **burden_values(e.burden),
             }
             for e in reversed(analysis.epochs)
         ],
@@ -189,7 +191,21 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "after_nights": c.after_nights,
                 "sentence": c.sentence(),
                 "made_because_of_cramps": c.made_because_of_cramps,
+                # The first line of each side is the cramp-night share, shown above them.
+                "before_burden": side_in_words(c.before_burden)[1:],
+                "after_burden": side_in_words(c.after_burden)[1:],
             }
             for c in reversed(analysis.comparisons)
         ],
+        "verdict_measure": VERDICT_MEASURE_WORDS,
+    }
+
+
+def burden_values(burden: Burden) -> dict[str, object]:
+    return {
+        "mean_minutes": burden.mean_minutes,
+        "mean_worst_severity": burden.mean_worst_severity,
+        "mean_sleep_disturbance": burden.mean_sleep_disturbance,
+        "disturbance_nights": burden.disturbance_nights,
+        "nights_woken": burden.woken_nights,
     }

@@ -25,6 +25,7 @@ from diary.models import MEDICATION_CATEGORY_CHOICES, Patient
 from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
+from insights.burden import Burden
 from insights.data import cached_analysis
 from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
@@ -37,7 +38,8 @@ MARGIN = 0.45
 WIDTH = A4[0] - 2 * MARGIN
 BODY_PT = 8.5
 SMALL_PT = 7.5
-TIMELINE_HEIGHT = 3.0
+# 2.7, not 3.0, since the before/after table carries the cramp burden: alice still fits one page.
+TIMELINE_HEIGHT = 2.7
 CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
 
 # TrueType text: a PDF reader (and a test) can search and copy it.
@@ -101,7 +103,11 @@ def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
     lefts = [MARGIN + sum(widths[:k]) for k in range(len(widths))]
 
     def row_block(cells: Sequence[str], weight: str) -> Block:
-        wrapped = [_wrap(str(c), w - 0.08, size) for c, w in zip(cells, widths, strict=True)]
+        # A cell's own line breaks are kept (a before/after pair), each part wrapped to fit.
+        wrapped = [
+            [line for part in str(c).split("\n") for line in _wrap(part, w - 0.08, size)]
+            for c, w in zip(cells, widths, strict=True)
+        ]
         height = max(len(w) for w in wrapped) * step + 0.05
 
         def draw(fig: Figure, top: float) -> None:
@@ -155,6 +161,22 @@ def _epoch_charts(analysis: Analysis) -> Block:
             chart(sub, analysis)
 
     return Block(EPOCH_CHARTS_HEIGHT, draw, optional=True)
+
+
+def _burden_cells(burden: Burden) -> list[str]:
+    """Cramps a night, minutes a night, worst severity, sleep disturbance (answered nights),
+    nights woken: '—' where a figure cannot be computed."""
+    def one(value: float | None, digits: int) -> str:
+        return "—" if value is None else f"{value:.{digits}f}"
+
+    sleep = one(burden.mean_sleep_disturbance, 1)
+    if burden.disturbance_nights:
+        sleep += f" ({burden.disturbance_nights})"
+    return [
+        one(burden.cramps_per_night, 2), one(burden.mean_minutes, 1),
+        one(burden.mean_worst_severity, 1), sleep,
+        f"{burden.woken_nights} of {burden.nights}" if burden.nights else "—",
+    ]
 
 
 def _d(day: date | None) -> str:
@@ -240,23 +262,27 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         blocks.append(_gap(0.04))
     blocks.append(_heading("Before and after each settings change"))
     blocks.append(_paragraph(
-        "Cramp nights among up to 14 logged nights each side, each within its own settings; "
-        "7 logged nights after are needed to judge.", size=SMALL_PT,
+        "Up to 14 logged nights a side (7 after to judge). The reading uses the share of cramp "
+        "nights; the burden is shown, not judged.", size=SMALL_PT,
     ))
     rows = [
         [
-            _d(c.first_night),
-            c.describe_change() + (" (made because of cramps)" if c.made_because_of_cramps
-                                   else ""),
-            f"{c.before_cramp_nights} of {c.before_nights}",
-            f"{c.after_cramp_nights} of {c.after_nights}", c.verdict_label,
+            f"{_d(c.first_night)}: {c.describe_change()}"
+            + (" (made because of cramps)" if c.made_because_of_cramps else ""),
+            f"before {c.before_cramp_nights} of {c.before_nights}\n"
+            f"after {c.after_cramp_nights} of {c.after_nights}",
+            *(f"{b}\n{a}" for b, a in zip(
+                _burden_cells(c.before_burden), _burden_cells(c.after_burden), strict=True
+            )),
+            c.verdict_label,
         ]
         for c in reversed(analysis.comparisons)
     ]
     if rows:
         blocks += _table(
-            [("First night", 0.85), ("Change", WIDTH - 3.2), ("Before", 0.6), ("After", 0.6),
-             ("Reading", 1.15)],
+            [("First night: change", WIDTH - 4.6), ("Cramp nights", 1.0),
+             ("Cramps\na night", 0.55), ("Minutes\na night", 0.55), ("Worst\nseverity", 0.55),
+             ("Sleep\ndisturbance", 0.75), ("Nights\nwoken", 0.5), ("Reading", 0.7)],
             rows,
         )
         if any(c.made_because_of_cramps for c in analysis.comparisons):

@@ -7,6 +7,7 @@ from typing import Any
 
 from diary.models import Patient
 from insights.analysis import Analysis, Epoch, analyse
+from insights.burden import VERDICT_MEASURE, Burden
 from insights.data import load_patient_data
 from insights.summary import ladder_state
 from insights.thresholds import Thresholds
@@ -37,7 +38,17 @@ def epoch_json(epoch: Epoch) -> dict[str, Any]:
         "mean_benefit": _round(epoch.mean_benefit),
         "benefit_nights": epoch.benefit_nights,
         "made_because_of_cramps": epoch.made_because_of_cramps,
+        "burden": epoch.burden.as_json(),
     }
+
+
+def side_json(logged_nights: int, cramp_nights: int, burden: Burden) -> dict[str, Any]:
+    """One side of a before/after comparison: its first two keys as they always were, then
+    the burden figures of the same nights (insights.burden.Burden.as_json)."""
+    figures = burden.as_json()
+    figures.pop("logged_nights")
+    figures.pop("cramp_nights")
+    return {"logged_nights": logged_nights, "cramp_nights": cramp_nights, **figures}
 
 
 def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
@@ -77,8 +88,9 @@ def report(patient: Patient) -> dict[str, Any]:
                 "first_night": c.first_night.isoformat(),
                 "change": c.describe_change(),
                 "kinds": list(c.kinds),
-                "before": {"logged_nights": c.before_nights, "cramp_nights": c.before_cramp_nights},
-                "after": {"logged_nights": c.after_nights, "cramp_nights": c.after_cramp_nights},
+                "before": side_json(c.before_nights, c.before_cramp_nights, c.before_burden),
+                "after": side_json(c.after_nights, c.after_cramp_nights, c.after_burden),
+                "verdict_measure": VERDICT_MEASURE,
                 "verdict": c.verdict,
                 "made_because_of_cramps": c.made_because_of_cramps,
                 "sentence": c.sentence(),

@@ -55,6 +55,7 @@ def valid_post(patient: Patient) -> dict[str, str]:
         "note": "Lowered by one step.",
         "therapy_benefit": "7",
         "sleep_quality": "5",
+        "sleep_disturbance": "7",
         "name": "Prednisone",
         "category": "steroid",
         "started_on": (now.date() - timedelta(days=20)).isoformat(),

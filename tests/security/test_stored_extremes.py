@@ -4,13 +4,14 @@ straight through the ORM, bypassing every check, and every page must still answe
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
@@ -128,3 +129,56 @@ def test_rows_at_both_ends_of_the_calendar_break_no_page(db, zone: str) -> None:
         if response.status_code >= 500:
             failures.append((url, response.status_code))
     assert not failures
+
+
+def extreme_burden(patient: Patient) -> dict[str, int]:
+    """Recent nights, inside the analysis, each with a sleep disturbance the form would refuse
+    or its edges (0, 10, 11, the largest the column holds, none) and cramps as long and as
+    severe as the columns hold, on both sides of a settings change."""
+    first = patient.last_completed_night() - timedelta(days=20)
+    device = patient.devices.get()
+    SettingsRecord.objects.create(
+        device=device, effective_at=datetime.combine(first + timedelta(days=10), time(12),
+                                                     tzinfo=patient.tz),
+        amplitude=Decimal("1.5"), amplitude_unit="mA", pulse_width_us=210,
+        frequency_hz=Decimal("14"), source="clinic", reason="reduce_amplitude",
+    )
+    ids: dict[str, int] = {"patient_id": patient.pk, "device_id": device.pk}
+    values = [0, 10, 11, 32767, None]
+    for offset in range(20):
+        night = Night.objects.create(
+            patient=patient, date=first + timedelta(days=offset), timezone=patient.timezone,
+            checked_in_at=timezone.now(), sleep_disturbance=values[offset % len(values)],
+        )
+        if offset % 2:
+            episode = CrampEpisode.objects.create(
+                night=night, severity=32767, duration_min=32767, woke_from_sleep=offset % 3 == 0,
+                started_at=datetime.combine(night.date + timedelta(days=1), time(2),
+                                            tzinfo=patient.tz),
+            )
+            ids.update(episode_id=episode.pk)
+        ids.update(night_id=night.pk)
+    ids["record_id"] = SettingsRecord.objects.filter(device=device).latest("id").pk
+    ids["medication_id"] = Medication.objects.create(
+        patient=patient, name="Prednisone", category="steroid", started_on=first
+    ).pk
+    return ids
+
+
+def test_a_stored_extreme_sleep_disturbance_breaks_no_page(db) -> None:
+    patient = make_patient("disturbed", timezone="Pacific/Kiritimati")
+    clinician: User = make_clinician("dr.disturbed", patients=(patient,))
+    ids = extreme_burden(patient)
+    clients = {"patient": client_for(patient.user), "clinician": client_for(clinician)}
+    clients["account"] = clients["patient"]
+    failures = []
+    for audience, url in every_get_url(ids):
+        response = clients[audience].get(url)
+        body(response)
+        if response.status_code >= 500:
+            failures.append((url, response.status_code))
+    assert not failures
+    # The extremes were read, not skipped: each side's 8 answers (0, 10, 11, 32767 twice)
+    # are averaged on the clinician's page.
+    page = clients["clinician"].get(reverse("clinic:patient", args=[patient.pk]))
+    assert page.content.decode().count("sleep disturbance 8197.0 (8 answered)") == 2
