@@ -285,6 +285,22 @@ class EpisodeForm(PatientFormMixin, forms.Form):
         }
 
 
+class SleepDisturbanceForm(forms.Form):
+    """The sleep question alone, answered with one tap on the home page."""
+
+    sleep_disturbance = forms.TypedChoiceField(
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)",
+        error_messages={
+            "required": "Choose a number from 0 to 10 for how much cramps disturbed your sleep.",
+            "invalid_choice": "Choose a number from 0 to 10 for how much cramps disturbed "
+            "your sleep.",
+        },
+    )
+
+
 class NightForm(forms.ModelForm):
     """How the night and the day went: the therapy's own benefit and the confounders."""
 

@@ -24,6 +24,7 @@ from diary.forms import (
     NightForm,
     PastNightForm,
     RemoteChangeForm,
+    SleepDisturbanceForm,
     local_input,
     night_label,
 )
@@ -58,7 +59,10 @@ def nights_with_episodes(patient: Patient):
 
 @patient_required
 def home(request: HttpRequest) -> HttpResponse:
-    patient: Patient = request.user.patient
+    return render(request, "diary/home.html", home_context(request.user.patient))
+
+
+def home_context(patient: Patient, **extra: Any) -> dict[str, Any]:
     last_night = patient.last_completed_night()
     window_start = last_night - timedelta(days=13)
     counts = (
@@ -84,23 +88,42 @@ def home(request: HttpRequest) -> HttpResponse:
     small_hours = patient.local_now().hour < settings.NIGHT_END_HOUR
     timeline = timeline_for(patient)
     device = current_device(patient)
-    return render(
-        request,
-        "diary/home.html",
-        {
-            "patient": patient,
-            "device": device,
-            "last_night": last_night,
-            "last": last,
-            "tonight_cramps": tonight_cramps,
-            "small_hours": small_hours,
-            "last_episodes": list(last.episodes.all()) if last else [],
-            "in_effect": timeline.at(timezone.now()),
-            "undoable": remote_entry_undoable(patient),
-            "logged_14": counts["logged"],
-            "cramp_nights_14": counts["cramp_nights"],
-        },
+    last_episodes = list(last.episodes.all()) if last else []
+    # The sleep question, one tap, for a logged night with cramps that has no answer yet.
+    ask_sleep = bool(last and last_episodes and last.sleep_disturbance is None)
+    return {
+        "patient": patient,
+        "device": device,
+        "last_night": last_night,
+        "last": last,
+        "tonight_cramps": tonight_cramps,
+        "small_hours": small_hours,
+        "last_episodes": last_episodes,
+        "sleep_form": SleepDisturbanceForm() if ask_sleep else None,
+        "in_effect": timeline.at(timezone.now()),
+        "undoable": remote_entry_undoable(patient),
+        "logged_14": counts["logged"],
+        "cramp_nights_14": counts["cramp_nights"],
+        **extra,
+    }
+
+
+@patient_required
+@require_POST
+def night_sleep(request: HttpRequest, night_id: int) -> HttpResponse:
+    """The home page's one-tap answer to "How much did cramps disturb your sleep?"."""
+    patient: Patient = request.user.patient
+    item: Night = get_scoped_or_404(request.user, Night.objects.alive(), night_id)
+    form = SleepDisturbanceForm(request.POST)
+    if not form.is_valid():
+        context = home_context(patient, sleep_form=form)
+        return render(request, "diary/home.html", context, status=400)
+    services.night_check_in(
+        patient=patient, night_date=item.date, cramp_free=False,
+        sleep_disturbance=form.cleaned_data["sleep_disturbance"],
     )
+    messages.success(request, "Saved: how much cramps disturbed your sleep.")
+    return redirect("diary:home")
 
 
 @patient_required

@@ -92,3 +92,56 @@ def test_the_patients_history_shows_the_answer(alice, alice_client):
     response = alice_client.get(reverse("diary:history"))
     assert response.status_code == 200
     assert "sleep disturbed 4/10" in response.content.decode()
+
+
+# --- the home page's one tap ---------------------------------------------------------------
+
+def test_home_asks_the_sleep_question_after_a_night_with_cramps_and_one_tap_saves_it(
+    alice, alice_client
+):
+    night = cramp_night(alice)
+    home = alice_client.get(reverse("diary:home"))
+    assert home.status_code == 200
+    page = home.content.decode()
+    assert 'id="sleep-question"' in page
+    assert page.count('name="sleep_disturbance"') == 11  # 0 ... 10, each a submit button
+    version = Patient.objects.get(pk=alice.pk).data_version
+    response = alice_client.post(
+        reverse("diary:night-sleep", args=[night.pk]), {"sleep_disturbance": "7"}
+    )
+    assert response.status_code == 302
+    night.refresh_from_db()
+    assert night.sleep_disturbance == 7
+    assert Patient.objects.get(pk=alice.pk).data_version > version
+    # Answered: the question is not asked again.
+    assert 'id="sleep-question"' not in alice_client.get(reverse("diary:home")).content.decode()
+
+
+def test_home_does_not_ask_it_after_a_cramp_free_night(alice, alice_client):
+    alice_client.post(reverse("diary:no-cramps"),
+                      {"date": alice.last_completed_night().isoformat()})
+    page = alice_client.get(reverse("diary:home")).content.decode()
+    assert "No cramps." in page
+    assert 'id="sleep-question"' not in page
+
+
+@pytest.mark.parametrize("value", ["11", "-1", "abc", "7.5", ""])
+def test_a_bad_one_tap_answer_is_refused_next_to_the_question(alice, alice_client, value):
+    night = cramp_night(alice)
+    response = alice_client.post(
+        reverse("diary:night-sleep", args=[night.pk]), {"sleep_disturbance": value}
+    )
+    assert response.status_code == 400
+    assert "Choose a number from 0 to 10" in response.content.decode()
+    assert 'id="sleep-question-errors"' in response.content.decode()
+    night.refresh_from_db()
+    assert night.sleep_disturbance is None
+
+
+def test_another_patients_night_is_404_and_get_is_refused(alice, bob, alice_client, bob_client):
+    night = cramp_night(alice)
+    url = reverse("diary:night-sleep", args=[night.pk])
+    assert bob_client.post(url, {"sleep_disturbance": "3"}).status_code == 404
+    assert alice_client.get(url).status_code == 405
+    night.refresh_from_db()
+    assert night.sleep_disturbance is None
