@@ -61,3 +61,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"
