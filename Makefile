@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: run test lint bench install clean screenshots
+.PHONY: run test lint bench soak install clean screenshots
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -86,6 +86,12 @@ screenshots: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	@mkdir -p $(MPLCONFIGDIR)
 	$(PY) -m bench
+
+# Load and faults against gunicorn and the task worker, on SQLite and a throwaway PostgreSQL
+# cluster (bench/soak.py; figures in docs/performance.md).
+soak: $(DEV_STAMP)
+	@mkdir -p $(MPLCONFIGDIR)
+	$(PY) -m bench.soak
 
 clean:
 	rm -rf $(VENV) staticfiles var

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from bench.views import baseline
+from config.urls import handler500  # noqa: F401 - the app's answer to an outage, here too
 from config.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
