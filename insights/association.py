@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 if TYPE_CHECKING:
-    from insights.analysis import Epoch
+    from insights.analysis import Epoch, PlannedTrial
 
 # An epoch with fewer logged nights than this gives too rough a rate to count (the same
 # number of nights the before/after comparison needs after a change).
@@ -50,6 +50,27 @@ METHOD_RANDOM = (
     "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
     f"permutation test over the epochs ({RANDOM_ORDERINGS:,} random orderings)"
 )
+
+
+def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None) -> str:
+    """The method in words (the JSON's `method`): which periods, which test, the washout."""
+    exact = n_epochs <= EXACT_MAX_EPOCHS
+    if trial is None:
+        text = METHOD_EXACT if exact else METHOD_RANDOM
+    else:
+        # The design's own scheme: the trial's levels reassigned to its periods in every
+        # possible order (Bulte & Onghena 2008; Edgington's alternating-treatments test).
+        kind = "randomization" if trial.order_randomised else "permutation"
+        orders = "every order" if exact else f"{RANDOM_ORDERINGS:,} random orders"
+        fixed = "" if trial.order_randomised else " (order fixed in advance, not drawn at random)"
+        text = (
+            "Spearman's rho between the parameter and the cramp-night rate over the periods of "
+            f"the planned trial{fixed}; {kind} test: the trial's levels reassigned to its "
+            f"periods in {orders}"
+        )
+    if washout:
+        text += f"; each period's rate leaves out its first {washout} nights (washout)"
+    return text
 
 LABELS = {
     "amplitude": "amplitude",
@@ -161,6 +182,21 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     label = LABELS[parameter]
     on = [e for e in epochs if e.settings.stimulation_on and e.nights_logged]
     left_out: list[str] = []
+    # A planned trial of this parameter is read on its own: its periods' order was fixed
+    # before the cramps were seen; the periods around it were chosen by people who saw them.
+    in_trial = [
+        e for e in on if e.planned_trial is not None and e.planned_trial.parameter == parameter
+    ]
+    trial = in_trial[-1].planned_trial if in_trial else None
+    if in_trial and len(in_trial) < len(on):
+        outside = len(on) - len(in_trial)
+        left_out.append(
+            f"{_periods(outside)} outside the planned trial "
+            f"{'is' if outside == 1 else 'are'} not counted."
+        )
+    if in_trial:
+        on = in_trial
+    washout = max((e.washout_nights for e in on), default=0)
     if parameter == "amplitude" and on:
         unit = on[-1].settings.amplitude_unit
         other = [e for e in on if e.settings.amplitude_unit != unit]
@@ -170,15 +206,14 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
                 f"{other[0].settings.amplitude_unit} left out (not comparable with {unit})."
             )
         on = [e for e in on if e.settings.amplitude_unit == unit]
-    method = METHOD_EXACT
+    where = "In the planned trial, the" if trial else "The"
 
     def result(headline: str, caution: str = "", counted: Sequence[Epoch] = (), *,
                rho: float | None = None, p: float | None = None) -> Correlation:
         n_nights = sum(e.nights_logged for e in counted)
         text = " ".join([caution, *left_out]).strip()
         return Correlation(parameter, rho, p, len(counted), n_nights,
-                           METHOD_RANDOM if len(counted) > EXACT_MAX_EPOCHS else method,
-                           headline, text)
+                           method_for(len(counted), washout, trial), headline, text)
 
     if len({_value(e, parameter) for e in on}) < 2:
         return result(
@@ -189,10 +224,11 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
 
     # A period begun by a change made because of cramps is named as that, however short.
     reactive = [e for e in on if e.made_because_of_cramps]
-    short = [e for e in on if e.nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
+    # The washout nights do not count towards a period's rate or its length.
+    short = [e for e in on if e.settled_nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
     counted = [e for e in on if e not in short and e not in reactive]
     values = [_value(e, parameter) for e in counted]
-    rates = [e.cramp_night_rate or 0.0 for e in counted]
+    rates = [e.settled_cramp_night_rate or 0.0 for e in counted]
 
     notes: list[str] = []  # what was left out, said whatever the result
     if reactive:
@@ -203,9 +239,10 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
             "whatever is done: regression to the mean)."
         )
     if short:
+        after = f" after their first {washout} nights" if washout else ""
         notes.append(
-            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights and "
-            f"{'does' if len(short) == 1 else 'do'} not count."
+            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights{after} "
+            f"and {'does' if len(short) == 1 else 'do'} not count."
         )
     reasons: list[str] = []  # why the diary cannot tell
     levels = len(set(values))
@@ -235,7 +272,8 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     if rho is None:
         return result(
             f"{label.capitalize()} and cramps: the share of cramp nights was the same in every "
-            f"one of the {_periods(len(counted))}, so there is no link to measure.",
+            f"one of the {_periods(len(counted))}{' of the planned trial' if trial else ''}, "
+            "so there is no link to measure.",
             counted=counted,
         )
     p = permutation_p(values, rates)
@@ -250,7 +288,7 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
         )
     more = "more" if rho > 0 else "fewer"
     return result(
-        f"The settings periods at a higher {label} had {more} cramp nights {figures}.",
+        f"{where} settings periods at a higher {label} had {more} cramp nights {figures}.",
         "This is an association between periods, not proof: anything else that changed "
         "with the settings (medicines, activity, other settings) can go with it too.",
         counted, rho=rho, p=p,
