@@ -163,6 +163,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
             {"sentence": c.sentence, "headline": c.headline, "caution": c.caution}
             for c in analysis.correlations.values()
         ],
+        "washout_nights": max((e.washout_nights for e in analysis.epochs), default=0),
         "epochs": [
             {
                 "number": e.index + 1,
@@ -176,6 +177,10 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "cramps_per_logged_night": e.cramps_per_logged_night,
                 "mean_severity": e.mean_severity,
                 "made_because_of_cramps": e.made_because_of_cramps,
+                "washout_nights": e.washout_nights,
+                "washout_nights_logged": e.washout_nights_logged,
+                "washout_cramp_nights": e.washout_cramp_nights,
+                "in_planned_trial": e.planned_trial is not None,
             }
             for e in reversed(analysis.epochs)
         ],
