@@ -15,8 +15,10 @@ Pure functions over plain data, no database.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +43,10 @@ EXACT_MAX_EPOCHS = 7
 RANDOM_ORDERINGS = 9999
 SIGNIFICANCE = 0.05
 WEAK_RHO = 0.2
+# A planned trial's possible orders are all counted up to this many (12 periods, each of three
+# levels four times, with no level twice in a row: 1,092; 15 periods: 7,188), else
+# RANDOM_ORDERINGS seeded ones.
+EXACT_MAX_ARRANGEMENTS = 20_000
 
 METHOD_EXACT = (
     "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
@@ -52,25 +58,29 @@ METHOD_RANDOM = (
 )
 
 
-def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None) -> str:
+def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None,
+               values: Sequence[float] = ()) -> str:
     """The method in words (the JSON's `method`): which periods, which test, the washout."""
-    exact = n_epochs <= EXACT_MAX_EPOCHS
     if trial is None:
-        text = METHOD_EXACT if exact else METHOD_RANDOM
+        text = METHOD_EXACT if n_epochs <= EXACT_MAX_EPOCHS else METHOD_RANDOM
     else:
         # The design's own scheme: the trial's levels reassigned to its periods in every
-        # possible order (Bulte & Onghena 2008; Edgington's alternating-treatments test).
+        # possible order (Bulte & Onghena 2008; Edgington & Onghena 2007).
+        exact = _arrangements(tuple(sorted(values))) if values else None
         kind = "randomization" if trial.order_randomised else "permutation"
-        orders = "every order" if exact else f"{RANDOM_ORDERINGS:,} random orders"
+        orders = (f"all {len(exact):,} orders with no level twice in a row" if exact is not None
+                  else f"{RANDOM_ORDERINGS:,} random orders")
         fixed = "" if trial.order_randomised else " (order fixed in advance, not drawn at random)"
         text = (
             "Spearman's rho between the parameter and the cramp-night rate over the periods of "
-            f"the planned trial{fixed}; {kind} test: the trial's levels reassigned to its "
-            f"periods in {orders}"
+            f"the planned trial{fixed}; p from a {kind} test of the straight-line link (level "
+            f"times share of cramp nights) with the trial's levels reassigned to its periods in "
+            f"{orders}"
         )
     if washout:
         text += f"; each period's rate leaves out its first {washout} nights (washout)"
     return text
+
 
 LABELS = {
     "amplitude": "amplitude",
@@ -176,6 +186,51 @@ def permutation_p(xs: Sequence[float], ys: Sequence[float]) -> float:
     return min(float(result.pvalue), 1.0)
 
 
+@lru_cache(maxsize=16)
+def _arrangements(levels: tuple[float, ...]) -> np.ndarray | None:
+    """Every order of `levels` (a sorted multiset) with no level twice in a row, one per row;
+    None when there are more than EXACT_MAX_ARRANGEMENTS."""
+    found: list[tuple[float, ...]] = []
+
+    def extend(prefix: tuple[float, ...], left: Counter[float]) -> bool:
+        if len(prefix) == len(levels):
+            found.append(prefix)
+            return len(found) <= EXACT_MAX_ARRANGEMENTS
+        for level in sorted(left):
+            if left[level] and (not prefix or prefix[-1] != level):
+                left[level] -= 1
+                whole = extend((*prefix, level), left)
+                left[level] += 1
+                if not whole:
+                    return False
+        return True
+
+    if not extend((), Counter(levels)):
+        return None
+    return np.array(found, dtype=float)
+
+
+def trial_p(values: Sequence[float], rates: Sequence[float]) -> float:
+    """Two-sided p of a planned trial: the straight-line statistic sum(level x centred share)
+    (Pearson's r up to terms no reordering changes) against its value over every order the
+    trial could have had: no level twice in a row, since two periods at one level in a row
+    are one period. The order seen is one of them, so p >= 1 / (the number of orders). Above
+    EXACT_MAX_ARRANGEMENTS orders (a trial of more than 15 periods), RANDOM_ORDERINGS seeded
+    random orders of the levels instead, repeats allowed."""
+    y = np.asarray(rates, dtype=float)
+    y = y - y.mean()
+    x = np.asarray(values, dtype=float)
+    seen = abs(float(x @ y))
+    tolerance = 1e-9 * max(seen, 1.0)
+    orders = _arrangements(tuple(sorted(values)))
+    if orders is not None:
+        return float(np.mean(np.abs(orders @ y) >= seen - tolerance))
+    rng = np.random.default_rng(20261130)
+    shuffled = rng.permuted(np.tile(x, (RANDOM_ORDERINGS, 1)), axis=1)
+    hits = int(np.sum(np.abs(shuffled @ y) >= seen - tolerance))
+    return (hits + 1) / (RANDOM_ORDERINGS + 1)
+
+
 def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     """The association of one parameter with the cramp-night rate, over the epochs that can
     count, or the plain reasons the diary cannot tell."""
@@ -212,8 +267,9 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
                rho: float | None = None, p: float | None = None) -> Correlation:
         n_nights = sum(e.nights_logged for e in counted)
         text = " ".join([caution, *left_out]).strip()
+        values = [_value(e, parameter) for e in counted]
         return Correlation(parameter, rho, p, len(counted), n_nights,
-                           method_for(len(counted), washout, trial), headline, text)
+                           method_for(len(counted), washout, trial, values), headline, text)
 
     if len({_value(e, parameter) for e in on}) < 2:
         return result(
@@ -276,7 +332,7 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
             "so there is no link to measure.",
             counted=counted,
         )
-    p = permutation_p(values, rates)
+    p = trial_p(values, rates) if trial else permutation_p(values, rates)
     nights = sum(e.nights_logged for e in counted)
     figures = (
         f"(rho {rho:.2f} over {_periods(len(counted))}, {nights} logged nights, {format_p(p)})"

@@ -16,7 +16,7 @@ from insights.analysis import (
     analyse,
     made_because_of_cramps,
 )
-from insights.association import SIGNIFICANCE
+from insights.association import SIGNIFICANCE, _arrangements, trial_p
 from insights.thresholds import Thresholds
 from programming.timeline import Timeline
 from tests.insights.builders import day, night, nights_from, patient, settings
@@ -214,3 +214,39 @@ def test_a_planned_trial_covers_the_changes_begun_within_its_nights() -> None:
     assert trial.covers(date(2025, 1, 1)) and trial.covers(date(2025, 2, 1))
     assert not trial.covers(date(2025, 2, 1) + timedelta(days=1))
     assert replace(trial, order_randomised=True) != trial
+
+
+# --- The planned trial's own test -----------------------------------------------------------
+
+def test_a_trial_s_orders_never_repeat_a_level_twice_in_a_row() -> None:
+    nine = _arrangements((1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 3.0))
+    assert nine is not None and len(nine) == 174
+    assert all((order[1:] != order[:-1]).all() for order in nine)
+    assert len({tuple(o) for o in nine}) == 174
+    assert len(_arrangements((1.0, 1.0, 2.0, 2.0, 3.0, 3.0))) == 30
+
+
+def test_the_issue_s_nine_periods_give_the_smallest_p_their_orders_allow() -> None:
+    levels = ABAB_VOLTS
+    rates = [RATE_AT_LEVEL[int(level) - 1] for level in levels]
+    # The order seen and the one with the lowest and highest levels swapped: 2 of 174.
+    assert trial_p(levels, rates) == pytest.approx(2 / 174)
+    assert trial_p(levels, [0.5] * 8 + [0.6]) > 0.05
+
+
+def test_six_periods_at_three_levels_can_never_give_p_below_five_percent() -> None:
+    levels = [1.0, 2.0, 3.0, 1.0, 3.0, 2.0]
+    rates = [RATE_AT_LEVEL[int(level) - 1] for level in levels]
+    assert trial_p(levels, rates) == pytest.approx(2 / 30)
+    trial = PlannedTrial("amplitude", day(-1), day(12 * 6))
+    c = analyse(scheduled_abab("amplitude", levels, trials=(trial,))).correlations["amplitude"]
+    assert c.p == pytest.approx(2 / 30) and c.sentence.startswith("No clear link")
+    assert "all 30 orders with no level twice in a row" in c.method
+
+
+def test_a_long_trial_uses_seeded_random_orders_and_the_same_p_each_time() -> None:
+    levels = [1.0, 2.0, 3.0] * 7
+    rates = [0.1 * level for level in levels]
+    assert _arrangements(tuple(sorted(levels))) is None
+    p = trial_p(levels, rates)
+    assert p == trial_p(levels, rates) and 0 < p < 0.01
