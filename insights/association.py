@@ -6,8 +6,11 @@ as 100 independent samples and finds links that are not there. The unit of evide
 the settings epoch (a period under one set of settings; insights.analysis.Epoch): each epoch
 gives one value of the parameter and one cramp-night rate, and the p-value comes from an exact
 permutation test over the epochs. Before any p-value is given, the rules below decide whether
-the diary can tell at all; when it cannot, the sentence says why instead. docs/analysis.md
-explains the method and its references in a clinician's words.
+the diary can tell at all; when it cannot, the sentence says why instead. Each period's
+first nights (its washout) are left out of its rate. A planned trial of the parameter (a
+crossover whose order was fixed in advance) is read over its own periods, with the p-value
+of its own randomization scheme (trial_p). docs/analysis.md explains the method and its
+references in a clinician's words.
 
 Pure functions over plain data, no database.
 """
