@@ -96,3 +96,29 @@ def test_the_database_refuses_a_trial_that_ends_before_it_begins(alice: Patient)
             device=device, parameter="amplitude",
             first_night=date(2025, 5, 1), last_night=date(2025, 4, 1),
         )
+
+
+def test_staff_add_and_remove_a_trial_in_the_admin_and_the_analysis_reads_again(
+    alice: Patient
+) -> None:
+    staff = User.objects.create_superuser("staff", password="x-staff-pass-1")
+    client = Client()
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    device = alice.devices.get()
+    version = alice.data_version
+    response = client.post(reverse("admin:programming_plannedtrial_add"), {
+        **FORM, "device": device.pk,
+    })
+    assert response.status_code == 302
+    trial = PlannedTrial.objects.get()
+    assert trial.recorded_by == staff
+    alice.refresh_from_db()
+    assert alice.data_version == version + 1
+    bad = client.post(reverse("admin:programming_plannedtrial_add"), {
+        **FORM, "device": device.pk, "first_night": "0001-01-01",
+    })
+    assert bad.status_code == 200 and PlannedTrial.objects.count() == 1
+    client.post(reverse("admin:programming_plannedtrial_delete", args=[trial.pk]), {"post": "yes"})
+    assert not PlannedTrial.objects.exists()
+    alice.refresh_from_db()
+    assert alice.data_version == version + 2
