@@ -227,7 +227,12 @@ def trial_p(values: Sequence[float], rates: Sequence[float]) -> float:
     tolerance = 1e-9 * max(seen, 1.0)
     orders = _arrangements(tuple(sorted(values)))
     if orders is not None:
-        return float(np.mean(np.abs(orders @ y) >= seen - tolerance))
+        hits = int(np.sum(np.abs(orders @ y) >= seen - tolerance))
+        if any(a == b for a, b in zip(values, values[1:], strict=False)):
+            # A period left out (too short, or the patient's reaction) put one level twice
+            # in a row: the order seen is not among the trial's orders, so count it too.
+            return (hits + 1) / (len(orders) + 1)
+        return hits / len(orders)
     rng = np.random.default_rng(20261130)
     shuffled = rng.permuted(np.tile(x, (RANDOM_ORDERINGS, 1)), axis=1)
     hits = int(np.sum(np.abs(shuffled @ y) >= seen - tolerance))
@@ -342,7 +347,8 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     )
     if p >= SIGNIFICANCE or abs(rho) < WEAK_RHO:
         return result(
-            f"No clear link between the {label} and cramp nights {figures}.",
+            f"No clear link between the {label} and cramp nights"
+            f"{' in the planned trial' if trial else ''} {figures}.",
             "The diary may still be too short to show one.", counted, rho=rho, p=p,
         )
     more = "more" if rho > 0 else "fewer"

@@ -250,3 +250,11 @@ def test_a_long_trial_uses_seeded_random_orders_and_the_same_p_each_time() -> No
     assert _arrangements(tuple(sorted(levels))) is None
     p = trial_p(levels, rates)
     assert p == trial_p(levels, rates) and 0 < p < 0.01
+
+
+def test_a_trial_order_with_a_level_twice_in_a_row_still_counts_itself() -> None:
+    # A short period left out between two at 3 V: the order seen has 3, 3 side by side and is
+    # not one of the trial's orders; its p is never 0 however extreme.
+    levels = [1.0, 3.0, 3.0, 2.0, 1.0, 2.0, 3.0, 1.0, 2.0]
+    rates = [0.0, 1.0, 0.99, 0.5, 0.01, 0.51, 0.98, 0.02, 0.49]
+    assert 0 < trial_p(levels, rates) <= 1 / len(_arrangements(tuple(sorted(levels)))) + 0.01
