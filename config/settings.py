@@ -281,6 +281,11 @@ LADDER_LOW_ACTIVITY_RATIO = float(os.environ.get("LADDER_LOW_ACTIVITY_RATIO", "2
 LADDER_THERAPY_LOSS_POINTS = float(os.environ.get("LADDER_THERAPY_LOSS_POINTS", "2"))
 LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0.3"))
 
+# --- The association over settings periods (insights.association; docs/analysis.md) -------
+# Issue 23: the first nights after each settings change are left out of each period's share
+# of cramp nights (washout: a response may lag the change) and reported apart (carry-over).
+ASSOCIATION_WASHOUT_NIGHTS = int(os.environ.get("ASSOCIATION_WASHOUT_NIGHTS", "3"))
+
 # --- FHIR export (exchange.fhir; docs/fhir.md) ---------------------------------------------
 # The identifier system of the usernames this clinic gives its patients. Set it to a URL the
 # clinic controls, so two clinics' "alice" never read as one person in a shared record.

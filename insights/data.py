@@ -1,5 +1,6 @@
-"""The one loader from the database to insights.analysis' plain data: five queries, whatever
-the number of nights (nights, episodes, settings timeline, medications, device)."""
+"""The one loader from the database to insights.analysis' plain data: six queries, whatever
+the number of nights (nights, episodes, settings timeline, medications, device, planned
+trials)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from insights.analysis import (
     MedicationRecord,
     NightRecord,
     PatientData,
+    PlannedTrial,
     analyse,
 )
 from insights.thresholds import Thresholds
 from programming.models import Device
+from programming.models import PlannedTrial as PlannedTrialRow
 from programming.services import timeline_for
 from programming.timeline import Timeline
 
@@ -94,6 +97,13 @@ def load_patient_data(
         .values("phase", "therapy")
         .first()
     ) or {"phase": "permanent", "therapy": "other"}
+    trials = [
+        PlannedTrial(parameter, first_night, last_night, order_randomised)
+        for parameter, first_night, last_night, order_randomised
+        in PlannedTrialRow.objects.for_patient(patient)
+        .order_by("first_night", "id")
+        .values_list("parameter", "first_night", "last_night", "order_randomised")
+    ]
     return PatientData(
         nights=nights,
         timeline=Timeline(
@@ -106,6 +116,7 @@ def load_patient_data(
         phase=device["phase"],
         therapy=device["therapy"],
         joined=patient.joined_night(),
+        trials=trials,
     )
 
 

@@ -13,7 +13,13 @@ from django.utils.dateparse import parse_datetime
 
 from diary.decimals import DecimalCommaField
 from diary.validators import check_settings_moment, readable_moment
-from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
+from programming.models import (
+    AMPLITUDE_UNIT_CHOICES,
+    REASON_CHOICES,
+    TRIAL_PARAMETER_CHOICES,
+    planned_trial_errors,
+    settings_range_errors,
+)
 from programming.plausibility import (
     amplitude_concerns,
     confirmation_token,
@@ -262,3 +268,41 @@ def initial_from_record(record: Any, zone: tzinfo, *, keep_time: bool) -> dict[s
         "electrode_configuration": record.electrode_configuration,
         "reason": record.reason if keep_time else "",
     }
+
+
+class PlannedTrialForm(forms.Form):
+    """Mark a planned trial: the parameter tried and the nights its periods begin on."""
+
+    parameter = forms.ChoiceField(
+        label="Parameter tried", choices=[("", "Choose a parameter"), *TRIAL_PARAMETER_CHOICES]
+    )
+    first_night = forms.DateField(
+        label="First night", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The first night of the trial's first settings (its first planned change).",
+    )
+    last_night = forms.DateField(
+        label="Last night", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last night of the trial's last settings.",
+    )
+    order_randomised = forms.BooleanField(
+        label="The order of the levels was drawn at random", required=False,
+        help_text="Leave unticked if the order was fixed in advance but not drawn at random.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
+        help_text="The levels and their order as planned, for the next clinician.",
+    )
+
+    def __init__(self, *args: Any, implanted_on: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.implanted_on = implanted_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field, message in planned_trial_errors(
+            first_night=cleaned.get("first_night"),
+            last_night=cleaned.get("last_night"),
+            implanted_on=self.implanted_on,
+        ).items():
+            self.add_error(field, message)
+        return cleaned

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 
 from diary.models import Patient, field_errors
-from diary.validators import check_date, check_settings_moment
+from diary.validators import check_date, check_settings_moment, earliest_date, latest_date
 
 THERAPY_CHOICES = [
     ("sacral", "Sacral nerve stimulation"),
@@ -175,6 +176,100 @@ def settings_range_errors(
     return errors
 
 
+TRIAL_PARAMETER_CHOICES = [
+    ("amplitude", "Amplitude"),
+    ("pulse_width_us", "Pulse width"),
+    ("frequency_hz", "Frequency"),
+]
+# A trial is marked before it begins (its order fixed in advance), so its nights may lie ahead,
+# but not further than this.
+TRIAL_DAYS_AHEAD = 366
+
+
+class PlannedTrialQuerySet(models.QuerySet["PlannedTrial"]):
+    def for_patient(self, patient: Patient) -> PlannedTrialQuerySet:
+        return self.filter(device__patient=patient)
+
+
+class PlannedTrial(models.Model):
+    """A run of settings changes a clinician planned in advance: an N-of-1 design that
+    alternates the levels of one parameter (ABAB, or three levels in turn) in an order fixed
+    before it began. The analysis reads the settings periods that begin on a night from
+    `first_night` to `last_night` as the trial's (insights.analysis.PlannedTrial): no clinic
+    change among them counts as made because of cramps, and the association of `parameter`
+    is measured over them alone. The settings themselves stay in the settings history."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="planned_trials")
+    parameter = models.CharField("parameter tried", max_length=16, choices=TRIAL_PARAMETER_CHOICES)
+    first_night = models.DateField(
+        help_text="The first night of the trial's first settings (its first planned change)."
+    )
+    last_night = models.DateField(help_text="The last night of the trial's last settings.")
+    order_randomised = models.BooleanField(
+        "order drawn at random", default=False,
+        help_text="Tick only if the order of the levels was drawn at random before the trial.",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlannedTrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_night", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_night__gte=models.F("first_night")),
+                name="planned_trial_ends_after_it_begins",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_parameter_display()} trial, {self.first_night} to {self.last_night}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.device.patient_id}
+
+    def clean(self) -> None:
+        device = getattr(self, "device", None) if self.device_id else None
+        errors = planned_trial_errors(
+            first_night=self.first_night, last_night=self.last_night,
+            implanted_on=device.implanted_on if device is not None else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def planned_trial_errors(
+    *, first_night: date | None, last_night: date | None, implanted_on: date | None
+) -> dict[str, str]:
+    """Messages for a trial's nights, keyed by field: not before the diary's earliest date or
+    the implant, at most TRIAL_DAYS_AHEAD ahead, the last night not before the first."""
+    errors: dict[str, str] = {}
+    earliest = max(earliest_date(), implanted_on) if implanted_on else earliest_date()
+    latest = latest_date() + timedelta(days=TRIAL_DAYS_AHEAD)
+    for name, day in (("first_night", first_night), ("last_night", last_night)):
+        if not isinstance(day, date):
+            continue
+        if day < earliest:
+            errors[name] = (
+                f"That night is before {date_format(earliest, 'j F Y')}, "
+                + ("the implant date." if implanted_on and earliest == implanted_on
+                   else "the earliest the diary accepts.")
+            )
+        elif day > latest:
+            errors[name] = "That night is more than a year ahead. Mark a trial you have planned."
+    if (
+        isinstance(first_night, date) and isinstance(last_night, date)
+        and last_night < first_night and "last_night" not in errors
+    ):
+        errors["last_night"] = "The last night is before the first night."
+    return errors
+
+
 # Every settings record and device change goes to the audit trail (django-auditlog).
 auditlog.register(Device)
+auditlog.register(PlannedTrial, mask_fields=["note"], mask_callable="accounts.audit.redact_text")
 auditlog.register(SettingsRecord, mask_fields=["note"], mask_callable="accounts.audit.redact_text")

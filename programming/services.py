@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from diary.models import Patient
 from diary.services import patient_data_changed
-from programming.models import Device, SettingsRecord
+from programming.models import Device, PlannedTrial, SettingsRecord
 from programming.timeline import Settings, Timeline
 
 
@@ -96,6 +96,29 @@ def settings_record_create(
     record.save()
     patient_data_changed(device.patient)
     return record
+
+
+@transaction.atomic
+def planned_trial_create(
+    *,
+    device: Device,
+    parameter: str,
+    first_night: date,
+    last_night: date,
+    order_randomised: bool = False,
+    note: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+) -> PlannedTrial:
+    """Mark a run of the device's settings changes as a planned trial; the analysis reads it
+    from the patient's next data version on."""
+    trial = PlannedTrial(
+        device=device, parameter=parameter, first_night=first_night, last_night=last_night,
+        order_randomised=order_randomised, note=note, recorded_by=recorded_by,
+    )
+    trial.full_clean()
+    trial.save()
+    patient_data_changed(device.patient)
+    return trial
 
 
 def record_before(record: SettingsRecord) -> SettingsRecord | None:

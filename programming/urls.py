@@ -20,6 +20,9 @@ urlpatterns = [
         views.record_settings, {"kind": "lead_revision"}, name="lead-revision",
     ),
     path(
+        "patients/<int:patient_id>/planned-trial/", views.planned_trial, name="planned-trial",
+    ),
+    path(
         "patients/<int:patient_id>/settings/<int:record_id>/correct/",
         views.correct_record, name="correct",
     ),

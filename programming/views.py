@@ -12,9 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from diary.access import clinician_required, get_patient_or_404, get_scoped_or_404
-from programming.forms import ProgrammingForm, initial_from_record
-from programming.models import SettingsRecord
-from programming.services import current_device, record_before, settings_record_create
+from programming.forms import PlannedTrialForm, ProgrammingForm, initial_from_record
+from programming.models import PlannedTrial, SettingsRecord
+from programming.services import (
+    current_device,
+    planned_trial_create,
+    record_before,
+    settings_record_create,
+)
 
 # What each entry point records; one form serves them all, prefilled with the current values.
 KINDS: dict[str, dict[str, Any]] = {
@@ -137,3 +142,33 @@ def unit_around(record: SettingsRecord, before: SettingsRecord | None) -> str | 
     )
     neighbour = others.timeline_order().first()
     return neighbour.amplitude_unit if neighbour else None
+
+
+@clinician_required
+def planned_trial(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Mark a run of settings changes as a planned trial (N-of-1, order fixed in advance)."""
+    patient = get_patient_or_404(request.user, patient_id)
+    device = current_device(patient)
+    if device is None:
+        raise Http404("This patient has no device.")
+    if request.method == "POST":
+        form = PlannedTrialForm(request.POST, implanted_on=device.implanted_on)
+        if form.is_valid():
+            data = form.cleaned_data
+            planned_trial_create(
+                device=device, parameter=data["parameter"], first_night=data["first_night"],
+                last_night=data["last_night"], order_randomised=data["order_randomised"],
+                note=data["note"], recorded_by=request.user,
+            )
+            messages.success(
+                request, "Planned trial marked. The analysis reads its settings periods as the "
+                "trial's from now on."
+            )
+            return redirect("clinic:patient", patient_id=patient.pk)
+    else:
+        form = PlannedTrialForm(implanted_on=device.implanted_on)
+    trials = PlannedTrial.objects.for_patient(patient).order_by("-first_night", "-id")
+    return render(request, "programming/planned_trial_form.html", {
+        "patient": patient, "device": device, "form": form, "trials": trials,
+        "title": "Mark a planned trial",
+    })

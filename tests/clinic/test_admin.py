@@ -34,6 +34,7 @@ def staff_client(db) -> Client:
         "diary/medication",
         "programming/device",
         "programming/settingsrecord",
+        "programming/plannedtrial",
         "clinic/clinician",
     ],
 )

@@ -286,6 +286,7 @@ def clinician_pages(patient: Patient) -> list[str]:
     urls += [reverse("exchange:patient-csv", args=[patient.pk, k]) for k in PATIENT_KINDS]
     urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
     urls.append(reverse("programming:program", args=[patient.pk]))
+    urls.append(reverse("programming:planned-trial", args=[patient.pk]))
     records = SettingsRecord.objects.for_patient(patient).filter(correction__isnull=True)
     urls += [reverse("programming:correct", args=[patient.pk, r.pk]) for r in records]
     return urls
