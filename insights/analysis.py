@@ -74,6 +74,27 @@ class MedicationRecord:
     kind_unknown: bool = False
 
 
+@dataclass(frozen=True)
+class VisitRow:
+    """One electrode configuration tried at a programming visit (programming.VisitConfiguration);
+    thresholds in `unit`."""
+
+    electrodes: str
+    unit: str = "mA"
+    sensory_threshold: float | None = None
+    motor_threshold: float | None = None
+    responses: tuple[str, ...] = ()  # sacral motor responses, or the areas covered
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A programming visit, on the patient's wall-clock date."""
+
+    visited_on: date
+    rows: tuple[VisitRow, ...] = ()
+    device_id: int | None = None
+
+
 @dataclass
 class PatientData:
     nights: Sequence[NightRecord]  # in date order
@@ -84,6 +105,7 @@ class PatientData:
     phase: str = "permanent"
     therapy: str = "sacral"
     joined: date | None = None  # the night the patient joined in (Patient.joined_night)
+    visits: Sequence[VisitRecord] = ()  # programming visits, in visit order (issue 25)
 
 
 @dataclass(frozen=True)

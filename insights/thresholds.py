@@ -29,6 +29,8 @@ class Thresholds:
     low_activity_ratio: float = 2.0
     therapy_loss_points: float = 2.0
     therapy_loss_share: float = 0.3
+    # Issue 25: the programming visits (insights.visits).
+    threshold_rise_factor: float = 2.0
 
     @classmethod
     def from_settings(cls) -> Thresholds:

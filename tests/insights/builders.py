@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from insights.analysis import Episode, MedicationRecord, NightRecord, PatientData
+from insights.analysis import (
+    Episode,
+    MedicationRecord,
+    NightRecord,
+    PatientData,
+    VisitRecord,
+)
 from programming.timeline import Settings, Timeline
 
 START = date(2025, 1, 1)
@@ -74,6 +80,7 @@ def patient(
     medications: Sequence[MedicationRecord] = (),
     phase: str = "permanent",
     therapy: str = "sacral",
+    visits: Sequence[VisitRecord] = (),
 ) -> PatientData:
     nights = sorted(nights, key=lambda n: n.date)
     if today is None:
@@ -88,6 +95,7 @@ def patient(
         medications=medications,
         phase=phase,
         therapy=therapy,
+        visits=visits,
     )
 
 

@@ -215,3 +215,34 @@ def test_a_patient_cannot_open_the_visit_pages(
         reverse("programming:visit-new", args=[alice.pk]), visit_post(alice)
     ).status_code == 302
     assert ProgrammingVisit.objects.count() == 1
+
+
+def test_a_saved_visit_refreshes_the_ladder_with_the_visits_named(
+    alice: Patient, dr_lee, lee_client: Client
+) -> None:
+    from insights.summary import ladder_state
+
+    earlier = timezone.now() - timedelta(days=40)
+    visit_record_create(
+        device=alice.devices.get(), visited_at=earlier, clinician=dr_lee,
+        configurations=[{"electrodes": "0-3+", "amplitude_unit": "mA",
+                         "motor_threshold": Decimal("1.2"), "responses": ["great_toe"]}],
+    )
+    alice.refresh_from_db()
+    assert "possible_lead_migration" not in [f.code for f in ladder_state(alice).flags]
+    rows = [{**ROWS[0], "motor_threshold": "2.6"}]
+    response = lee_client.post(
+        reverse("programming:visit-new", args=[alice.pk]), visit_post(alice, rows)
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    [flag] = [f for f in ladder_state(alice).flags if f.code == "possible_lead_migration"]
+    first = earlier.astimezone(alice.tz).date()
+    assert any(
+        note.startswith("Motor threshold on 0-3+ rose from 1.2 to 2.6 mA between the visits of "
+                        f"{first.day} {first:%b}")
+        for note in flag.evidence["notes"]
+    )
+    page = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
+    assert page.status_code == 200
+    assert "Motor threshold on 0-3+ rose from 1.2 to 2.6 mA" in page.content.decode()
