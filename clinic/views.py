@@ -404,6 +404,6 @@ def visit_report(request: HttpRequest, patient_id: int, visit_id: int) -> FileRe
         handle, as_attachment=True, content_type="application/pdf",
         filename=f"session-report-{visit.visited_at.astimezone(patient.tz):%Y-%m-%d}.pdf",
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
