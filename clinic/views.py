@@ -39,8 +39,10 @@ from diary.access import (
 )
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_set_kind, medication_stop
+from insights.data import load_visits
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
+from insights.visit_charts import threshold_series, visit_thresholds_alt
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, ProgrammingVisit, SettingsRecord
 from programming.services import corrected_timeline
 from programming.timeline import Settings
@@ -217,6 +219,11 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     visits = list(
         ProgrammingVisit.objects.for_patient(patient).select_related("settings_record", "clinician")
     )
+    thresholds_alt = ""
+    if visits:
+        visit_records = load_visits(patient)
+        if threshold_series(visit_records)[0]:
+            thresholds_alt = visit_thresholds_alt(visit_records)
     context: dict[str, Any] = {
         "patient": patient,
         "device": device,
@@ -228,6 +235,7 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
         "page": page,
         "night_rows": night_rows,
         "visits": visits,
+        "thresholds_alt": thresholds_alt,
     }
     return {
         part: render_to_string(f"clinic/_patient_{part}.html", context)
