@@ -246,3 +246,25 @@ def test_a_saved_visit_refreshes_the_ladder_with_the_visits_named(
     page = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
     assert page.status_code == 200
     assert "Motor threshold on 0-3+ rose from 1.2 to 2.6 mA" in page.content.decode()
+
+
+def test_the_visit_and_its_settings_record_are_saved_together_or_not_at_all(
+    alice: Patient, dr_lee, monkeypatch
+) -> None:
+    before = current(alice)
+
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(VisitConfiguration.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        visit_record_create(
+            device=alice.devices.get(), visited_at=timezone.now() - timedelta(hours=1),
+            clinician=dr_lee, left_in_place=0,
+            configurations=[{
+                "electrodes": "0-3+", "amplitude": Decimal("1.1"), "amplitude_unit": "mA",
+                "pulse_width_us": 210, "frequency_hz": Decimal("14"),
+            }],
+        )
+    assert current(alice) == before
+    assert not ProgrammingVisit.objects.exists()
