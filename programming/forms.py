@@ -402,12 +402,16 @@ class VisitForm(forms.Form):
 
     def __init__(
         self, *args: Any, zone: tzinfo, implanted_on: date | None, device_unit: str | None,
-        **kwargs: Any,
+        therapy: str | None = None, current: Any = None, **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.implanted_on = implanted_on
         self.device_unit = device_unit
+        self.therapy = therapy
+        self.current = current  # the settings record in effect, for the amplitude check
+        self.amplitude_concerns: list[str] = []
+        self.confirmation_value = ""
         self.fields["visited_at"].widget.attrs["class"] = "form-control"
 
     def clean_visited_at(self) -> datetime | None:
@@ -466,6 +470,32 @@ class VisitForm(forms.Form):
         if message:
             row.add_error("amplitude_unit", message)
             self.add_error("left_in_place", f"Row {index + 1}: {message}")
+            return
+        self.check_amplitude(index, row)
+
+    def check_amplitude(self, index: int, row: forms.Form) -> None:
+        """The settings form's confirm step for an unusual amplitude (a slipped decimal point),
+        on the row left in place: nothing is saved until it is confirmed for that value."""
+        if self.therapy is None:
+            return
+        amplitude, unit = row.cleaned_data["amplitude"], row.cleaned_data["amplitude_unit"]
+        current = self.current
+        concerns = amplitude_concerns(
+            therapy=self.therapy, unit=unit, new=amplitude,
+            current=current.amplitude if current is not None else None,
+            current_unit=current.amplitude_unit if current is not None else None,
+        )
+        token = confirmation_token(amplitude, unit)
+        if not concerns or self.data.get(AmplitudeConfirmMixin.CONFIRM_FIELD) == token:
+            return
+        self.amplitude_concerns = [c.message for c in concerns]
+        self.confirmation_value = token
+        message = (
+            f"Is {show(amplitude, unit)} right? Check the number; if it is right, tick 'Yes, "
+            "this is right' below and save again."
+        )
+        row.add_error("amplitude", message)
+        self.add_error("left_in_place", f"Row {index + 1}: {message}")
 
 
 class VisitReportForm(forms.Form):

@@ -198,6 +198,7 @@ def visit_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     visit_kwargs = {
         "zone": patient.tz, "implanted_on": device.implanted_on,
         "device_unit": latest.amplitude_unit if latest else None,
+        "therapy": device.therapy, "current": latest,
     }
     rows_kwargs = {"therapy": device.therapy, "row_initial": row_initial, "prefix": "rows"}
     if request.method == "POST":

@@ -268,3 +268,22 @@ def test_the_visit_and_its_settings_record_are_saved_together_or_not_at_all(
         )
     assert current(alice) == before
     assert not ProgrammingVisit.objects.exists()
+
+
+def test_an_unusual_amplitude_left_in_place_asks_for_a_confirmation_first(
+    alice: Patient, lee_client: Client
+) -> None:
+    before = current(alice)
+    rows = [{**ROWS[0], "amplitude": "14"}, *ROWS[1:]]  # 1.4 typed as 14
+    url = reverse("programming:visit-new", args=[alice.pk])
+    response = lee_client.post(url, visit_post(alice, rows))
+    assert response.status_code == 200
+    assert "Is 14 mA right?" in " ".join(response.context["rows"].forms[0].errors["amplitude"])
+    assert "Yes, this is right: 14 mA" in response.content.decode()
+    assert not ProgrammingVisit.objects.exists() and current(alice) == before
+    # The same value confirmed is saved; a confirmation is for that value only.
+    wrong = lee_client.post(url, visit_post(alice, rows, confirm_amplitude="15 mA"))
+    assert wrong.status_code == 200 and not ProgrammingVisit.objects.exists()
+    saved = lee_client.post(url, visit_post(alice, rows, confirm_amplitude="14 mA"))
+    assert saved.status_code == 302
+    assert current(alice).amplitude == Decimal("14")
