@@ -14,12 +14,12 @@ from django.utils.dateparse import parse_datetime
 from diary.decimals import DecimalCommaField
 from diary.validators import check_settings_moment, readable_moment
 from programming.models import (
-    AMPLITUDE_MAX,
     AMPLITUDE_UNIT_CHOICES,
     COMFORT_CHOICES,
     REASON_CHOICES,
     response_choices_for,
     settings_range_errors,
+    threshold_range_errors,
 )
 from programming.plausibility import (
     amplitude_concerns,
@@ -330,15 +330,12 @@ class VisitConfigurationForm(forms.Form):
             frequency_hz=cleaned.get("frequency_hz"),
         ).items():
             self.add_error(field, message)
-        top = AMPLITUDE_MAX.get(unit or "")
-        for name, words in (("sensory_threshold", "sensory"), ("motor_threshold", "motor")):
-            value = cleaned.get(name)
-            if value is not None and top is not None and not (0 <= value <= top):
-                self.add_error(
-                    name,
-                    f"A {words} threshold is between 0 and {top} {unit}, the most the device "
-                    "can deliver.",
-                )
+        for field, message in threshold_range_errors(
+            amplitude_unit=unit,
+            sensory_threshold=cleaned.get("sensory_threshold"),
+            motor_threshold=cleaned.get("motor_threshold"),
+        ).items():
+            self.add_error(field, message)
         if self.has_changed() and not cleaned.get("electrodes") and not self.has_error(
             "electrodes"
         ):

@@ -226,6 +226,26 @@ def response_labels(therapy: str, codes: list[str] | tuple[str, ...]) -> list[st
     return [labels.get(code, code) for code in codes]
 
 
+def threshold_range_errors(
+    *, amplitude_unit: str | None, sensory_threshold: Decimal | None,
+    motor_threshold: Decimal | None,
+) -> dict[str, str]:
+    """Messages for thresholds a stimulator cannot reach (negative, or above AMPLITUDE_MAX
+    in the row's unit), keyed by field: the visit form's and the bundle's one rule."""
+    errors: dict[str, str] = {}
+    top = AMPLITUDE_MAX.get(amplitude_unit or "")
+    for name, value, words in (
+        ("sensory_threshold", sensory_threshold, "sensory"),
+        ("motor_threshold", motor_threshold, "motor"),
+    ):
+        if value is not None and top is not None and not (0 <= value <= top):
+            errors[name] = (
+                f"A {words} threshold is between 0 and {top} {amplitude_unit}, the most the "
+                "device can deliver."
+            )
+    return errors
+
+
 class PrivateStorage(FileSystemStorage):
     """Files only the care team may read: kept under settings.PRIVATE_MEDIA_ROOT, outside
     STATIC_ROOT and MEDIA_ROOT, with no URL; programming.views.visit_report serves them after
@@ -330,6 +350,21 @@ class VisitConfiguration(models.Model):
 
     def get_additional_data(self) -> dict[str, int]:
         return {"visit_id": self.visit_id}
+
+    def clean(self) -> None:
+        errors = settings_range_errors(
+            amplitude=self.amplitude, amplitude_unit=self.amplitude_unit,
+            pulse_width_us=self.pulse_width_us, frequency_hz=self.frequency_hz,
+        ) | threshold_range_errors(
+            amplitude_unit=self.amplitude_unit, sensory_threshold=self.sensory_threshold,
+            motor_threshold=self.motor_threshold,
+        )
+        if not isinstance(self.responses, list) or not all(
+            isinstance(code, str) for code in self.responses
+        ):
+            errors["responses"] = "Must be a list of response codes."
+        if errors:
+            raise ValidationError(errors)
 
 
 auditlog.register(
