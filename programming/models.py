@@ -349,7 +349,8 @@ class VisitConfiguration(models.Model):
         return self.electrodes
 
     def get_additional_data(self) -> dict[str, int]:
-        return {"visit_id": self.visit_id}
+        # Filed under the patient, as every audited row is (the staff's filter reads it).
+        return {"patient_id": self.visit.device.patient_id, "visit_id": self.visit_id}
 
     def clean(self) -> None:
         errors = settings_range_errors(

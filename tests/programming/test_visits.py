@@ -287,3 +287,18 @@ def test_an_unusual_amplitude_left_in_place_asks_for_a_confirmation_first(
     saved = lee_client.post(url, visit_post(alice, rows, confirm_amplitude="14 mA"))
     assert saved.status_code == 302
     assert current(alice).amplitude == Decimal("14")
+
+
+def test_a_visit_is_in_the_audit_trail_under_the_patient(
+    alice: Patient, lee_client: Client
+) -> None:
+    from auditlog.models import LogEntry
+
+    response = lee_client.post(
+        reverse("programming:visit-new", args=[alice.pk]), visit_post(alice)
+    )
+    assert response.status_code == 302
+    visit = ProgrammingVisit.objects.get()
+    entry = LogEntry.objects.get_for_object(visit).get()
+    assert entry.additional_data == {"patient_id": alice.pk}
+    assert "note" in str(entry.changes) and "Three pairs" not in str(entry.changes)  # masked
