@@ -84,6 +84,7 @@ class VisitRow:
     sensory_threshold: float | None = None
     motor_threshold: float | None = None
     responses: tuple[str, ...] = ()  # sacral motor responses, or the areas covered
+    pulse_width_us: int | None = None  # the thresholds were found at this pulse width
 
 
 @dataclass(frozen=True)

@@ -113,11 +113,13 @@ def load_visits(patient: Patient) -> list[VisitRecord]:
         .order_by("visit__visited_at", "visit_id", "position", "id")
         .values_list(
             "visit_id", "visit__visited_at", "visit__device_id", "electrodes", "amplitude_unit",
-            "sensory_threshold", "motor_threshold", "responses",
+            "sensory_threshold", "motor_threshold", "responses", "pulse_width_us",
         )
     )
     zone = patient.tz
-    for visit_id, visited_at, device_id, electrodes, unit, sensory, motor, responses in rows:
+    for (
+        visit_id, visited_at, device_id, electrodes, unit, sensory, motor, responses, width,
+    ) in rows:
         _, _, found = visits.setdefault(
             visit_id,
             (readable_moment(visited_at).astimezone(zone).date(), device_id, []),
@@ -128,6 +130,7 @@ def load_visits(patient: Patient) -> list[VisitRecord]:
             sensory_threshold=float(sensory) if sensory is not None else None,
             motor_threshold=float(motor) if motor is not None else None,
             responses=tuple(responses or ()),
+            pulse_width_us=width,
         ))
     return [
         VisitRecord(visited_on=day, rows=tuple(found), device_id=device_id)

@@ -8,7 +8,8 @@ visits on the same electrodes are the clinic's own signs that a lead has moved
 - in sacral stimulation, a motor response that moved from the S3/S4 responses (bellows, great
   toe) to the S2 ones (whole foot or calf, leg rotation).
 The latest visit is read, each of its configurations against the last earlier visit of the
-same device that tested the same electrodes, with no lead revision in between.
+same device that tested the same electrodes, with no lead revision in between; thresholds
+only in the same unit and at the same pulse width (when both rows give one).
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def lead_migration_signs(
         if any(visit.visited_on < d <= latest.visited_on for d in lead_revisions):
             continue  # a revised lead is a new lead: its thresholds start again
         when = visit_dates_in_words(visit.visited_on, latest.visited_on)
-        if old.unit == row.unit:
+        # A threshold depends on the pulse width it is found at (a narrower pulse needs more
+        # current): thresholds found at two different pulse widths are not compared.
+        widths = {old.pulse_width_us, row.pulse_width_us} - {None}
+        if old.unit == row.unit and len(widths) <= 1:
             for name, words in (("sensory_threshold", "Sensory"), ("motor_threshold", "Motor")):
                 was, now = getattr(old, name), getattr(row, name)
                 if was is not None and now is not None and was > 0 and now >= rise_factor * was:

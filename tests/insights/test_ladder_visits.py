@@ -134,3 +134,13 @@ def test_visits_of_different_years_name_both_years():
     )
     [sign] = lead_migration_signs(visits, therapy="sacral", rise_factor=2.0, since=day(0))
     assert sign.text.endswith("between the visits of 20 Dec 2024 and 10 Jan 2025.")
+
+
+def test_thresholds_found_at_different_pulse_widths_are_not_compared():
+    narrow = VisitRow("0-3+", "mA", 0.8, 2.6, ("great_toe",), pulse_width_us=60)
+    wide = VisitRow("0-3+", "mA", 0.8, 1.2, ("great_toe",), pulse_width_us=210)
+    assert lead_flag(quiet_patient(*two_visits(wide, narrow))) is None
+    same = VisitRow("0-3+", "mA", 0.8, 2.6, ("great_toe",), pulse_width_us=210)
+    assert lead_flag(quiet_patient(*two_visits(wide, same))) is not None
+    unknown = VisitRow("0-3+", "mA", 0.8, 2.6, ("great_toe",))
+    assert lead_flag(quiet_patient(*two_visits(wide, unknown))) is not None
