@@ -201,8 +201,8 @@ def visit_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         "therapy": device.therapy, "current": latest,
     }
     rows_kwargs = {"therapy": device.therapy, "row_initial": row_initial, "prefix": "rows"}
+    adding = request.method == "POST" and "add_row" in request.POST
     if request.method == "POST":
-        adding = "add_row" in request.POST
         data = _with_one_more_row(request.POST) if adding else request.POST
         form = VisitForm(data, **visit_kwargs)
         rows = VisitConfigurationFormSet(data, **rows_kwargs)
@@ -217,6 +217,8 @@ def visit_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         rows = VisitConfigurationFormSet(**rows_kwargs)
     chosen = form.data.get("left_in_place", "") if form.is_bound else ""
     return render(request, "programming/visit_form.html", {
+        # 'Add a row' only adds one: what is half typed is not judged yet.
+        "show_errors": request.method == "POST" and not adding,
         "patient": patient, "device": device, "form": form, "rows": rows, "latest": latest,
         "chosen": chosen, "can_add": rows.total_form_count() < VISIT_MAX_ROWS,
         "responses_label": "Motor response" if device.therapy == "sacral" else "Areas covered",

@@ -166,11 +166,15 @@ def test_a_row_left_in_place_needs_a_whole_programme(alice: Patient, lee_client:
 def test_add_a_row_works_without_javascript_and_saves_nothing(
     alice: Patient, lee_client: Client
 ) -> None:
+    half_typed = [*ROWS, {"amplitude": "1.9"}]  # a fourth row begun, no electrodes yet
     response = lee_client.post(
-        reverse("programming:visit-new", args=[alice.pk]), visit_post(alice, add_row="1")
+        reverse("programming:visit-new", args=[alice.pk]),
+        visit_post(alice, half_typed, total=4, add_row="1"),
     )
     assert response.status_code == 200
-    assert len(response.context["rows"].forms) == 4
+    assert len(response.context["rows"].forms) == 5
+    assert response.context["rows"].forms[3]["amplitude"].value() == "1.9"
+    assert "Which electrodes?" not in response.content.decode()  # not judged while adding
     assert response.context["rows"].forms[0]["electrodes"].value() == "0-3+"
     assert not ProgrammingVisit.objects.exists()
 
