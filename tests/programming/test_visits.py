@@ -306,3 +306,26 @@ def test_a_visit_is_in_the_audit_trail_under_the_patient(
     entry = LogEntry.objects.get_for_object(visit).get()
     assert entry.additional_data == {"patient_id": alice.pk}
     assert "note" in str(entry.changes) and "Three pairs" not in str(entry.changes)  # masked
+
+
+def test_the_visit_page_reads_the_same_queries_for_one_row_and_for_six(
+    alice: Patient, dr_lee, lee_client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for rows in (1, 6):
+        visit = visit_record_create(
+            device=alice.devices.get(), visited_at=timezone.now() - timedelta(hours=rows),
+            clinician=dr_lee,
+            configurations=[
+                {"electrodes": f"{i}-3+", "amplitude_unit": "mA", "responses": ["bellows"]}
+                for i in range(rows)
+            ],
+        )
+        url = reverse("programming:visit", args=[alice.pk, visit.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert lee_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
