@@ -104,6 +104,28 @@ def planned_trial_at(trials: Sequence[PlannedTrial], night: date) -> PlannedTria
     return max(covering, key=lambda t: t.first_night) if covering else None
 
 
+@dataclass(frozen=True)
+class VisitRow:
+    """One electrode configuration tried at a programming visit (programming.VisitConfiguration);
+    thresholds in `unit`."""
+
+    electrodes: str
+    unit: str = "mA"
+    sensory_threshold: float | None = None
+    motor_threshold: float | None = None
+    responses: tuple[str, ...] = ()  # sacral motor responses, or the areas covered
+    pulse_width_us: int | None = None  # the thresholds were found at this pulse width
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A programming visit, on the patient's wall-clock date."""
+
+    visited_on: date
+    rows: tuple[VisitRow, ...] = ()
+    device_id: int | None = None
+
+
 @dataclass
 class PatientData:
     nights: Sequence[NightRecord]  # in date order
@@ -115,6 +137,7 @@ class PatientData:
     therapy: str = "sacral"
     joined: date | None = None  # the night the patient joined in (Patient.joined_night)
     trials: Sequence[PlannedTrial] = ()
+    visits: Sequence[VisitRecord] = ()  # programming visits, in visit order (issue 25)
 
 
 @dataclass(frozen=True)

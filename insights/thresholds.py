@@ -35,6 +35,8 @@ class Thresholds:
     association_washout_nights: int = field(
         default=3, metadata={"setting": "ASSOCIATION_WASHOUT_NIGHTS"}
     )
+    # Issue 25: the programming visits (insights.visits).
+    threshold_rise_factor: float = 2.0
 
     @classmethod
     def from_settings(cls) -> Thresholds:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.formats import date_format
 
@@ -273,3 +276,194 @@ def planned_trial_errors(
 auditlog.register(Device)
 auditlog.register(PlannedTrial, mask_fields=["note"], mask_callable="accounts.audit.redact_text")
 auditlog.register(SettingsRecord, mask_fields=["note"], mask_callable="accounts.audit.redact_text")
+
+
+# --- The programming visit (issue 25) ------------------------------------------------------
+# What moves when a sacral lead is tested, per root: S3 is bellows and great-toe flexion, S4
+# bellows only, S2 a calf or whole-foot movement or a rotation of the leg (Axonics PNE lead
+# manual, table 2, "Motor and sensory responses to sacral nerve stimulation"; the same map as
+# ../shared/seeds/README.md). A response that moves from the first two to the last two is the
+# clinic's own sign that the lead has moved toward S2 (insights.visits).
+SACRAL_RESPONSE_CHOICES = [
+    ("bellows", "Bellows"),
+    ("great_toe", "Great toe"),
+    ("foot_calf", "Whole foot / calf"),
+    ("leg_rotation", "Leg rotation"),
+    ("none", "None"),
+]
+SACRAL_S3_RESPONSES = frozenset({"bellows", "great_toe"})
+SACRAL_LEG_RESPONSES = frozenset({"foot_calf", "leg_rotation"})
+# Spinal cord and DRG stimulation: where the paresthesia covers.
+COVERAGE_CHOICES = [
+    ("low_back", "Low back"),
+    ("buttocks", "Buttocks"),
+    ("left_leg", "Left leg"),
+    ("right_leg", "Right leg"),
+    ("left_foot", "Left foot"),
+    ("right_foot", "Right foot"),
+    ("groin", "Groin"),
+    ("other", "Elsewhere"),
+]
+COMFORT_CHOICES = [
+    ("comfortable", "Comfortable"),
+    ("tolerable", "Tolerable"),
+    ("uncomfortable", "Uncomfortable"),
+]
+
+
+def response_choices_for(therapy: str) -> list[tuple[str, str]]:
+    """The motor responses (sacral) or the areas covered (the rest) a visit's rows offer."""
+    return SACRAL_RESPONSE_CHOICES if therapy == "sacral" else COVERAGE_CHOICES
+
+
+def response_labels(therapy: str, codes: list[str] | tuple[str, ...]) -> list[str]:
+    labels = dict(SACRAL_RESPONSE_CHOICES) | dict(COVERAGE_CHOICES)
+    return [labels.get(code, code) for code in codes]
+
+
+def threshold_range_errors(
+    *, amplitude_unit: str | None, sensory_threshold: Decimal | None,
+    motor_threshold: Decimal | None,
+) -> dict[str, str]:
+    """Messages for thresholds a stimulator cannot reach (negative, or above AMPLITUDE_MAX
+    in the row's unit), keyed by field: the visit form's and the bundle's one rule."""
+    errors: dict[str, str] = {}
+    top = AMPLITUDE_MAX.get(amplitude_unit or "")
+    for name, value, words in (
+        ("sensory_threshold", sensory_threshold, "sensory"),
+        ("motor_threshold", motor_threshold, "motor"),
+    ):
+        if value is not None and top is not None and not (0 <= value <= top):
+            errors[name] = (
+                f"A {words} threshold is between 0 and {top} {amplitude_unit}, the most the "
+                "device can deliver."
+            )
+    return errors
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files only the care team may read: kept under settings.PRIVATE_MEDIA_ROOT, outside
+    STATIC_ROOT and MEDIA_ROOT, with no URL; programming.views.visit_report serves them after
+    the access check. The location is read on each use, so a test can move it."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:
+        return None
+
+
+private_storage = PrivateStorage()
+
+
+def visit_report_path(instance: ProgrammingVisit, filename: str) -> str:
+    # Never the uploaded name: a random one, under the patient's folder.
+    return f"visit-reports/{instance.device.patient_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ProgrammingVisitQuerySet(models.QuerySet["ProgrammingVisit"]):
+    def for_patient(self, patient: Patient) -> ProgrammingVisitQuerySet:
+        return self.filter(device__patient=patient)
+
+
+class ProgrammingVisit(models.Model):
+    """One programming session: the lead tested configuration by configuration. The one left
+    in place is also a SettingsRecord (programming.services.visit_record), so the timeline and
+    the visit never disagree."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField()
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    settings_record = models.OneToOneField(
+        SettingsRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
+    )
+    report = models.FileField(
+        storage=private_storage, upload_to=visit_report_path, blank=True, max_length=200
+    )
+    report_uploaded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammingVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Programming visit of {self.visited_at:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.device.patient_id}
+
+
+class VisitConfiguration(models.Model):
+    """One electrode configuration tried at a visit, with what the patient felt and what moved.
+    Thresholds are in the row's amplitude unit."""
+
+    visit = models.ForeignKey(
+        ProgrammingVisit, on_delete=models.CASCADE, related_name="configurations"
+    )
+    position = models.PositiveSmallIntegerField()
+    electrodes = models.CharField(max_length=80)
+    amplitude = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amplitude_unit = models.CharField(max_length=2, choices=AMPLITUDE_UNIT_CHOICES, default="mA")
+    pulse_width_us = models.PositiveIntegerField("pulse width (µs)", null=True, blank=True)
+    frequency_hz = models.DecimalField(
+        "frequency (Hz)", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    sensory_threshold = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    motor_threshold = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    felt_at = models.CharField("felt where", max_length=120, blank=True)
+    # Motor responses (sacral) or areas covered (spinal cord, DRG): codes of
+    # response_choices_for(the device's therapy).
+    responses = models.JSONField(default=list, blank=True)
+    comfort = models.CharField(max_length=14, choices=COMFORT_CHOICES, blank=True)
+    left_in_place = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(left_in_place=True),
+                name="one_configuration_left_in_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.electrodes
+
+    def get_additional_data(self) -> dict[str, int]:
+        # Filed under the patient, as every audited row is (the staff's filter reads it).
+        return {"patient_id": self.visit.device.patient_id, "visit_id": self.visit_id}
+
+    def clean(self) -> None:
+        errors = settings_range_errors(
+            amplitude=self.amplitude, amplitude_unit=self.amplitude_unit,
+            pulse_width_us=self.pulse_width_us, frequency_hz=self.frequency_hz,
+        ) | threshold_range_errors(
+            amplitude_unit=self.amplitude_unit, sensory_threshold=self.sensory_threshold,
+            motor_threshold=self.motor_threshold,
+        )
+        if not isinstance(self.responses, list) or not all(
+            isinstance(code, str) for code in self.responses
+        ):
+            errors["responses"] = "Must be a list of response codes."
+        if errors:
+            raise ValidationError(errors)
+
+
+auditlog.register(
+    ProgrammingVisit, mask_fields=["note"], mask_callable="accounts.audit.redact_text"
+)
+auditlog.register(VisitConfiguration)

@@ -26,4 +26,8 @@ urlpatterns = [
         "patients/<int:patient_id>/settings/<int:record_id>/correct/",
         views.correct_record, name="correct",
     ),
+    path("patients/<int:patient_id>/visits/new/", views.visit_new, name="visit-new"),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/", views.visit_detail, name="visit",
+    ),
 ]

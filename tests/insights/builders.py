@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from insights.analysis import Episode, MedicationRecord, NightRecord, PatientData, PlannedTrial
+from insights.analysis import (
+    Episode,
+    MedicationRecord,
+    NightRecord,
+    PatientData,
+    PlannedTrial,
+    VisitRecord,
+)
 from programming.timeline import Settings, Timeline
 
 START = date(2025, 1, 1)
@@ -78,6 +85,7 @@ def patient(
     phase: str = "permanent",
     therapy: str = "sacral",
     trials: Sequence[PlannedTrial] = (),
+    visits: Sequence[VisitRecord] = (),
 ) -> PatientData:
     nights = sorted(nights, key=lambda n: n.date)
     if today is None:
@@ -93,6 +101,7 @@ def patient(
         phase=phase,
         therapy=therapy,
         trials=trials,
+        visits=visits,
     )
 
 
