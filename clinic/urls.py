@@ -22,5 +22,10 @@ urlpatterns = [
         views.medication_kind,
         name="medication-kind",
     ),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/report/",
+        views.visit_report,
+        name="visit-report",
+    ),
     path("welcome/<uidb64>/<token>/", views.set_password, name="set-password"),
 ]

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import get_template, render_to_string
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
+from django.views.decorators.http import require_GET
 
 from accounts.lockout import locked_addresses, login_unlock
 from clinic.audit import audit_access
@@ -39,11 +40,14 @@ from diary.access import (
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create, medication_set_kind, medication_stop
 from insights.burden import night_minutes
+from insights.data import load_visits
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
-from programming.models import PHASE_CHOICES, THERAPY_CHOICES, SettingsRecord
+from insights.visit_charts import threshold_series, visit_thresholds_alt
+from programming.models import PHASE_CHOICES, THERAPY_CHOICES, ProgrammingVisit, SettingsRecord
 from programming.services import corrected_timeline
 from programming.timeline import Settings
+from programming.views import visit_or_404
 
 COHORT_PAGE_SIZE = 25
 NIGHTS_PAGE_SIZE = 30
@@ -213,6 +217,14 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
             "episodes": episodes,
         })
     medications = list(Medication.objects.for_patient(patient))
+    visits = list(
+        ProgrammingVisit.objects.for_patient(patient).select_related("settings_record", "clinician")
+    )
+    thresholds_alt = ""
+    if visits:
+        visit_records = load_visits(patient)
+        if threshold_series(visit_records)[0]:
+            thresholds_alt = visit_thresholds_alt(visit_records)
     context: dict[str, Any] = {
         "patient": patient,
         "device": device,
@@ -223,10 +235,12 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
         "medications_kind_unknown": sum(m.kind_unknown for m in medications),
         "page": page,
         "night_rows": night_rows,
+        "visits": visits,
+        "thresholds_alt": thresholds_alt,
     }
     return {
         part: render_to_string(f"clinic/_patient_{part}.html", context)
-        for part in ("device", "current", "history", "medications", "nights")
+        for part in ("device", "current", "history", "visits", "medications", "nights")
     }
 
 
@@ -389,3 +403,24 @@ def medication_stop_view(request: HttpRequest, patient_id: int, medication_id: i
     })
 
 
+@clinician_required
+@require_GET
+def visit_report(request: HttpRequest, patient_id: int, visit_id: int) -> FileResponse:
+    """The programmer's session report attached to a visit (issue 25): to the care team only,
+    as a download never kept by a cache, and in the audit trail. Never parsed."""
+    patient = get_patient_or_404(request.user, patient_id)
+    visit = visit_or_404(request, patient, visit_id)
+    if not visit.report:
+        raise Http404("No report attached.")
+    try:
+        handle = visit.report.open("rb")
+    except FileNotFoundError:
+        raise Http404("No report attached.") from None
+    audit_access(request, patient, "visit_report", visit_id=visit.pk)
+    response = FileResponse(
+        handle, as_attachment=True, content_type="application/pdf",
+        filename=f"session-report-{visit.visited_at.astimezone(patient.tz):%Y-%m-%d}.pdf",
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -162,6 +162,12 @@ STORAGES = {
     },
 }
 
+# Files only the care team may read (a programmer's printed session report): outside
+# STATIC_ROOT, never served by whitenoise or any URL; programming.views.visit_report serves
+# each one after the access check.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+VISIT_REPORT_MAX_BYTES = int(os.environ.get("VISIT_REPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -280,6 +286,14 @@ LADDER_LUMBAR_SUPPORT_RATIO = float(os.environ.get("LADDER_LUMBAR_SUPPORT_RATIO"
 LADDER_LOW_ACTIVITY_RATIO = float(os.environ.get("LADDER_LOW_ACTIVITY_RATIO", "2.0"))
 LADDER_THERAPY_LOSS_POINTS = float(os.environ.get("LADDER_THERAPY_LOSS_POINTS", "2"))
 LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0.3"))
+# Issue 25: a threshold on the same electrodes at least this many times the previous visit's
+# (insights.visits). No source gives a number; 2.0 is StimDiary's choice, a clinic may change it.
+LADDER_THRESHOLD_RISE_FACTOR = float(os.environ.get("LADDER_THRESHOLD_RISE_FACTOR", "2.0"))
+
+# --- The association over settings periods (insights.association; docs/analysis.md) -------
+# Issue 23: the first nights after each settings change are left out of each period's share
+# of cramp nights (washout: a response may lag the change) and reported apart (carry-over).
+ASSOCIATION_WASHOUT_NIGHTS = int(os.environ.get("ASSOCIATION_WASHOUT_NIGHTS", "3"))
 
 # --- FHIR export (exchange.fhir; docs/fhir.md) ---------------------------------------------
 # The identifier system of the usernames this clinic gives its patients. Set it to a URL the

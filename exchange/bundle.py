@@ -26,7 +26,13 @@ from clinic.audit import audit_access
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import medications_bulk_create, patient_data_changed
 from diary.validators import check_moment
-from programming.models import Device, SettingsRecord
+from programming.models import (
+    Device,
+    ProgrammingVisit,
+    SettingsRecord,
+    VisitConfiguration,
+    response_choices_for,
+)
 from programming.timeline import night_of
 
 FORMAT = "stimdiary-bundle"
@@ -60,7 +66,7 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
     for device in patient.devices.order_by("implanted_on", "id"):
         records = list(device.settings_records.order_by("effective_at", "id"))
         index = {record.pk: i for i, record in enumerate(records)}
-        devices.append({
+        entry: dict[str, Any] = {
             "therapy": device.therapy,
             "phase": device.phase,
             "implanted_on": device.implanted_on.isoformat(),
@@ -81,7 +87,12 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
                 }
                 for record in records
             ],
-        })
+        }
+        # Only when there are any: bundles of devices without visits read as they always did.
+        visits = visits_export(device, index, zone)
+        if visits:
+            entry["visits"] = visits
+        devices.append(entry)
     medications = [
         {
             "name": m.name,
@@ -135,6 +146,36 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
         "medications": medications,
         "nights": nights,
     }
+
+
+def visits_export(device: Device, index: dict[int, int], zone: Any) -> list[dict[str, Any]]:
+    """A device's programming visits (issue 25); `settings` is the index, in the device's
+    settings list, of the record the visit left in place. Attached reports are not carried."""
+    return [
+        {
+            "visited_at": visit.visited_at.astimezone(zone).isoformat(),
+            "settings": index.get(visit.settings_record_id),
+            "note": visit.note,
+            "configurations": [
+                {
+                    "electrodes": row.electrodes,
+                    "amplitude": json_number(row.amplitude),
+                    "amplitude_unit": row.amplitude_unit,
+                    "pulse_width_us": row.pulse_width_us,
+                    "frequency_hz": json_number(row.frequency_hz),
+                    "sensory_threshold": json_number(row.sensory_threshold),
+                    "motor_threshold": json_number(row.motor_threshold),
+                    "felt_at": row.felt_at,
+                    "responses": list(row.responses),
+                    "comfort": row.comfort,
+                    "left_in_place": row.left_in_place,
+                }
+                for row in visit.configurations.all()
+            ],
+        }
+        for visit in device.visits.order_by("visited_at", "id")
+        .prefetch_related("configurations")
+    ]
 
 
 def bundle_dumps(bundle: dict[str, Any]) -> str:
@@ -215,6 +256,24 @@ PATIENT_KEYS = {"username": Key(STR), "timezone": Key(STR)}
 DEVICE_KEYS = {
     "therapy": Key(STR), "phase": Key(STR), "implanted_on": Key(STR), "lead_site": Key(STR),
     "settings": Key(LIST),
+    "visits": Key(LIST, required=False, default=None),
+}
+VISIT_KEYS = {
+    "visited_at": Key(STR), "configurations": Key(LIST),
+    "settings": Key(INT, required=False, nullable=True),
+    "note": Key(STR, required=False, default=""),
+}
+CONFIGURATION_KEYS = {
+    "electrodes": Key(STR), "amplitude_unit": Key(STR),
+    "amplitude": Key(NUM, required=False, nullable=True),
+    "pulse_width_us": Key(INT, required=False, nullable=True),
+    "frequency_hz": Key(NUM, required=False, nullable=True),
+    "sensory_threshold": Key(NUM, required=False, nullable=True),
+    "motor_threshold": Key(NUM, required=False, nullable=True),
+    "felt_at": Key(STR, required=False, default=""),
+    "responses": Key(LIST, required=False, default=None),
+    "comfort": Key(STR, required=False, default=""),
+    "left_in_place": Key(BOOL, required=False, default=False),
 }
 SETTINGS_KEYS = {
     "effective_at": Key(STR), "amplitude": Key(NUM), "amplitude_unit": Key(STR),
@@ -363,10 +422,18 @@ def unchecked(model: type[models.Model], fields: dict[str, Any], keys: dict[str,
 
 
 @dataclass
+class VisitPlan:
+    visit: ProgrammingVisit
+    settings: int | None  # index into the device's records: the one left in place
+    configurations: list[VisitConfiguration]
+
+
+@dataclass
 class DevicePlan:
     device: Device
     records: list[SettingsRecord]
     corrects: list[int | None]
+    visits: list[VisitPlan] = field(default_factory=list)
 
 
 @dataclass
@@ -475,6 +542,7 @@ def validate_device(value: Any, path: str, problems: Problems) -> DevicePlan | N
     if fields is None:
         return None
     settings = fields.pop("settings", None) or []
+    visits = fields.pop("visits", None) or []
     device = Device(**fields)
     check_model(device, path, ["patient", *unchecked(Device, fields, DEVICE_KEYS)], problems)
     records: list[SettingsRecord] = []
@@ -504,7 +572,65 @@ def validate_device(value: Any, path: str, problems: Problems) -> DevicePlan | N
         records.append(record)
     for i in correction_cycle(corrects):
         problems.add(f"{path}.settings[{i}].corrects", "the corrections form a loop")
-    return DevicePlan(device=device, records=records, corrects=corrects)
+    plans = [
+        validate_visit(item, f"{path}.visits[{i}]", device, len(settings), problems)
+        for i, item in enumerate(visits)
+    ]
+    return DevicePlan(
+        device=device, records=records, corrects=corrects,
+        visits=[plan for plan in plans if plan is not None],
+    )
+
+
+def validate_visit(
+    value: Any, path: str, device: Device, settings_count: int, problems: Problems
+) -> VisitPlan | None:
+    fields = read_object(value, path, VISIT_KEYS, problems)
+    if fields is None:
+        return None
+    rows = fields.pop("configurations") or []
+    target = fields.pop("settings", None)
+    if target is not None and not (0 <= target < settings_count):
+        problems.add(f"{path}.settings", "must be the index of a record of this device")
+    moment = fields.get("visited_at")
+    if moment is not None:
+        fields["visited_at"] = parse_moment(moment, f"{path}.visited_at", problems)
+    visit = ProgrammingVisit(**fields)
+    visit.device = device
+    if visit.visited_at is not None and not within_bounds(visit.visited_at):
+        problems.add(f"{path}.visited_at", "is outside the dates the diary accepts")
+    check_model(
+        visit, path,
+        ["device", "clinician", "settings_record", "report",
+         *unchecked(ProgrammingVisit, fields, VISIT_KEYS)],
+        problems,
+    )
+    vocabulary = {code for code, _ in response_choices_for(device.therapy)}
+    configurations = []
+    for i, item in enumerate(rows):
+        where = f"{path}.configurations[{i}]"
+        row_fields = read_object(item, where, CONFIGURATION_KEYS, problems)
+        if row_fields is None:
+            continue
+        responses = row_fields.get("responses") or []
+        if not all(isinstance(code, str) and code in vocabulary for code in responses):
+            problems.add(
+                f"{where}.responses", f"must be a list of: {', '.join(sorted(vocabulary))}"
+            )
+            responses = []
+        row_fields["responses"] = list(responses)
+        for name in ("amplitude", "frequency_hz", "sensory_threshold", "motor_threshold"):
+            if row_fields.get(name) is not None:
+                row_fields[name] = as_decimal(row_fields[name])
+        row = VisitConfiguration(position=i, **row_fields)
+        check_model(
+            row, where, ["visit", *unchecked(VisitConfiguration, row_fields, CONFIGURATION_KEYS)],
+            problems,
+        )
+        configurations.append(row)
+    if sum(row.left_in_place for row in configurations) > 1:
+        problems.add(f"{path}.configurations", "only one configuration can be left in place")
+    return VisitPlan(visit=visit, settings=target, configurations=configurations)
 
 
 def correction_cycle(corrects: list[int | None]) -> list[int]:
@@ -611,6 +737,20 @@ def bundle_import(plan: ImportPlan) -> Patient:
                 record.corrects = item.records[target]
                 corrected.append(record)
     SettingsRecord.objects.bulk_update(corrected, ["corrects"])
+    visits = []
+    for item in plan.devices:
+        for visit_plan in item.visits:
+            visit_plan.visit.device = item.device
+            if visit_plan.settings is not None:
+                visit_plan.visit.settings_record = item.records[visit_plan.settings]
+            visits.append(visit_plan)
+    ProgrammingVisit.objects.bulk_create([v.visit for v in visits])
+    rows = []
+    for visit_plan in visits:
+        for row in visit_plan.configurations:
+            row.visit = visit_plan.visit
+            rows.append(row)
+    VisitConfiguration.objects.bulk_create(rows)
 
     medications_bulk_create(patient=patient, medications=plan.medications)
 
@@ -653,6 +793,8 @@ def bundle_shift(bundle: dict[str, Any], days: int) -> dict[str, Any]:
         device["implanted_on"] = move_day(device["implanted_on"])
         for record in device["settings"]:
             record["effective_at"] = move_moment(record["effective_at"], patient_zone)
+        for visit in device.get("visits") or []:
+            visit["visited_at"] = move_moment(visit["visited_at"], patient_zone)
     for medication in shifted["medications"]:
         medication["started_on"] = move_day(medication["started_on"])
         medication["stopped_on"] = move_day(medication["stopped_on"])

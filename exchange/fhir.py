@@ -15,7 +15,7 @@ import json
 import uuid
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -46,12 +46,16 @@ from insights.ladder import DECISION_SUPPORT
 from insights.models import Flag
 from insights.summary import ensure_fresh
 from programming.models import (
+    COMFORT_CHOICES,
     PHASE_CHOICES,
     REASON_CHOICES,
     SOURCE_CHOICES,
     THERAPY_CHOICES,
     Device,
+    ProgrammingVisit,
     SettingsRecord,
+    VisitConfiguration,
+    response_choices_for,
 )
 from programming.services import settings_from_record
 from programming.timeline import Timeline
@@ -83,6 +87,11 @@ CS_RELIEF = f"{CS}/relief"
 CS_LEVEL = f"{CS}/intake-level"
 CS_MEDICATION_CATEGORY = f"{CS}/medication-category"
 CS_LADDER_FLAG = f"{CS}/ladder-flag"
+CS_PROCEDURE = f"{CS}/procedure"
+CS_MOTOR_RESPONSE = f"{CS}/motor-response"
+CS_AREA_COVERED = f"{CS}/area-covered"
+CS_COMFORT = f"{CS}/comfort"
+PROGRAMMING_VISIT = (CS_PROCEDURE, "programming-visit", "Neurostimulator programming visit")
 
 # HL7 FHIR Symptoms IG (R4): a reported symptom is LOINC 75325-1 "Symptom" with the symptom as
 # its value; its absence is LOINC 111551-8 "Symptom absent" with the same value.
@@ -121,6 +130,14 @@ OBSERVATION_CODES = {
     "cramp-minutes": "Minutes of cramps that night",
     "worst-severity": "Worst cramp severity that night (0-10)",
     "woken-by-cramp": "Woken by a cramp that night",
+    "lead-test": "Test of one electrode configuration at a programming visit",
+    "sensory-threshold": "Sensory threshold",
+    "motor-threshold": "Motor threshold",
+    "felt-at": "Where the stimulation was felt",
+    "motor-response": "Motor response",
+    "area-covered": "Area covered by paresthesia",
+    "comfort": "Comfort",
+    "left-in-place": "Left in place",
 }
 DEVICE_PROPERTIES = {"phase": "Therapy phase", "lead-site": "Lead site"}
 
@@ -235,6 +252,7 @@ class FhirSource:
     medications: list[Medication]
     flags: list[Flag]
     today: date
+    visits: list[ProgrammingVisit] = field(default_factory=list)  # each with `rows`
 
 
 def fhir_source(patient: Patient) -> FhirSource:
@@ -263,9 +281,22 @@ def fhir_source(patient: Patient) -> FhirSource:
     )
     medications = list(Medication.objects.for_patient(patient).order_by("started_on", "name", "id"))
     flags = list(Flag.objects.for_patient(patient).active().order_by("-step", "code"))
+    # Two queries whether or not there are visits (a prefetch skips its query when there are
+    # none, and the count must not depend on the diary).
+    visits = list(
+        ProgrammingVisit.objects.for_patient(patient).select_related("clinician")
+        .order_by("visited_at", "id")
+    )
+    rows: dict[int, list[VisitConfiguration]] = {}
+    for row in VisitConfiguration.objects.filter(visit__device__patient=patient).order_by(
+        "position", "id"
+    ):
+        rows.setdefault(row.visit_id, []).append(row)
+    for visit in visits:
+        visit.rows = rows.get(visit.pk, [])
     return FhirSource(
         patient=patient, devices=devices, records=records, nights=nights,
-        medications=medications, flags=flags,
+        medications=medications, flags=flags, visits=visits,
         today=timezone.now().astimezone(zone_named(patient.timezone)).date(),
     )
 
@@ -367,6 +398,78 @@ def settings_resource(
     if note := text(record.note):
         resource["note"] = [{"text": note}]
     return resource
+
+
+def visit_resources(
+    visit: ProgrammingVisit, ids: Ids, patient_ref: dict[str, str], zone: tzinfo,
+    therapy: str,
+) -> list[dict[str, Any]]:
+    """A programming visit (issue 25) as a Procedure on the device, and one Observation per
+    electrode configuration tested, each `partOf` the Procedure."""
+    when = local_time(visit.visited_at, zone)
+    procedure: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "id": ids("visit", visit.pk),
+        "status": "completed",
+        "code": concept(PROGRAMMING_VISIT, text=PROGRAMMING_VISIT[2]),
+        "subject": patient_ref,
+        "performedDateTime": when,
+        "focalDevice": [{"manipulated": ids.reference("device", visit.device_id)}],
+    }
+    if visit.clinician is not None:
+        procedure["performer"] = [{"actor": {"display": visit.clinician.username}}]
+    if note := text(visit.note):
+        procedure["note"] = [{"text": note}]
+    sacral = therapy == "sacral"
+    resources = [procedure]
+    for row in visit.rows:
+        components: list[dict[str, Any]] = []
+        if electrodes := text(row.electrodes):
+            components.append(
+                {"code": observation_code("electrode-configuration"), "valueString": electrodes}
+            )
+        for code, value, unit in (
+            ("amplitude", row.amplitude, row.amplitude_unit),
+            ("pulse-width", row.pulse_width_us, "us"),
+            ("frequency", row.frequency_hz, "Hz"),
+            ("sensory-threshold", row.sensory_threshold, row.amplitude_unit),
+            ("motor-threshold", row.motor_threshold, row.amplitude_unit),
+        ):
+            if value is not None:
+                components.append(
+                    {"code": observation_code(code), "valueQuantity": quantity(value, unit)}
+                )
+        if felt := text(row.felt_at):
+            components.append({"code": observation_code("felt-at"), "valueString": felt})
+        for response in row.responses or []:
+            components.append({
+                "code": observation_code("motor-response" if sacral else "area-covered"),
+                "valueCodeableConcept": local(
+                    CS_MOTOR_RESPONSE if sacral else CS_AREA_COVERED,
+                    response_choices_for(therapy), str(response),
+                ),
+            })
+        if row.comfort:
+            components.append({
+                "code": observation_code("comfort"),
+                "valueCodeableConcept": local(CS_COMFORT, COMFORT_CHOICES, row.comfort),
+            })
+        components.append(
+            {"code": observation_code("left-in-place"), "valueBoolean": row.left_in_place}
+        )
+        resources.append({
+            "resourceType": "Observation",
+            "id": ids("visit-configuration", row.pk),
+            "status": "final",
+            "category": category("procedure", "Procedure"),
+            "code": observation_code("lead-test"),
+            "subject": patient_ref,
+            "partOf": [ids.reference("visit", visit.pk)],
+            "effectiveDateTime": when,
+            "device": ids.reference("device", visit.device_id),
+            "component": components,
+        })
+    return resources
 
 
 def night_period(night: Night) -> dict[str, str]:
@@ -609,6 +712,9 @@ def bundle_resources(source: FhirSource) -> list[dict[str, Any]]:
     ]
     resources += [settings_resource(r, ids, patient_ref, zone) for r in source.records]
     devices = {d.pk: d for d in source.devices}
+    for visit in source.visits:
+        therapy = devices[visit.device_id].therapy if visit.device_id in devices else "other"
+        resources += visit_resources(visit, ids, patient_ref, zone, therapy)
     timeline = Timeline(settings_from_record(r) for r in source.records if not r.replaced)
     for night in source.nights:
         resources.append(night_resource(night, ids, patient_ref))

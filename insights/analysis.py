@@ -34,11 +34,15 @@ from programming.timeline import Settings, Timeline, night_start
 # (seeds/000_4fc11b34e07321ea.txt, "Management of Leg Cramps from Sacral Stimulation"):
 # reduce the amplitude, reprogram pulse width or frequency, turn the device off.
 RESPONSES_TO_CRAMPS = frozenset({"amplitude_down", "pulse_width", "frequency", "stimulation_off"})
+# The reasons a clinic records for a change that answers cramps (programming.models
+# REASON_CHOICES). "other", "lead_revision" and the rest name no response to cramps.
+REASONS_ANSWERING_CRAMPS = frozenset({"reduce_amplitude", "reprogram", "device_off"})
 
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 4  # 4: the cramp burden (insights.burden) on epochs and comparisons
+ANALYSIS_SCHEMA = 5  # 5: the cramp burden (insights.burden); the reactive rule reads reason and
+# source; washout; planned trials
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,50 @@ class MedicationRecord:
     kind_unknown: bool = False
 
 
+@dataclass(frozen=True)
+class PlannedTrial:
+    """A run of settings changes a clinician marked as planned in advance (an N-of-1 ABAB or
+    alternating-levels design, programming.models.PlannedTrial): the periods that begin on a
+    night from `first_night` to `last_night` are its periods."""
+
+    parameter: str  # "amplitude" | "pulse_width_us" | "frequency_hz"
+    first_night: date
+    last_night: date
+    order_randomised: bool = False
+
+    def covers(self, night: date) -> bool:
+        return self.first_night <= night <= self.last_night
+
+
+def planned_trial_at(trials: Sequence[PlannedTrial], night: date) -> PlannedTrial | None:
+    """The planned trial a change whose first night is `night` belongs to (the latest one
+    begun, if two overlap)."""
+    covering = [t for t in trials if t.covers(night)]
+    return max(covering, key=lambda t: t.first_night) if covering else None
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    """One electrode configuration tried at a programming visit (programming.VisitConfiguration);
+    thresholds in `unit`."""
+
+    electrodes: str
+    unit: str = "mA"
+    sensory_threshold: float | None = None
+    motor_threshold: float | None = None
+    responses: tuple[str, ...] = ()  # sacral motor responses, or the areas covered
+    pulse_width_us: int | None = None  # the thresholds were found at this pulse width
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A programming visit, on the patient's wall-clock date."""
+
+    visited_on: date
+    rows: tuple[VisitRow, ...] = ()
+    device_id: int | None = None
+
+
 @dataclass
 class PatientData:
     nights: Sequence[NightRecord]  # in date order
@@ -88,6 +136,8 @@ class PatientData:
     phase: str = "permanent"
     therapy: str = "sacral"
     joined: date | None = None  # the night the patient joined in (Patient.joined_night)
+    trials: Sequence[PlannedTrial] = ()
+    visits: Sequence[VisitRecord] = ()  # programming visits, in visit order (issue 25)
 
 
 @dataclass(frozen=True)
@@ -136,9 +186,16 @@ class Epoch:
     mean_severity: float | None
     mean_benefit: float | None
     benefit_nights: int = 0
-    # The change that began this epoch answered active cramps (cramps_active_before): its
+    # The change that began this epoch answered active cramps (made_because_of_cramps): its
     # nights are the test of that change, not a sample of the settings' own cramp rate.
     made_because_of_cramps: bool = False
+    # The first `washout_nights` nights of the period (Thresholds.association_washout_nights):
+    # a response may lag a change, so the association reads the period's rate without them,
+    # and they are reported apart (carry-over) instead of being dropped unseen.
+    washout_nights: int = 0
+    washout_nights_logged: int = 0
+    washout_cramp_nights: int = 0
+    planned_trial: PlannedTrial | None = None  # the planned trial the period belongs to
 
     # The cramp burden of the period's logged nights (insights.burden).
     burden: Burden = field(default_factory=Burden)
@@ -158,6 +215,19 @@ class Epoch:
     def cramp_night_interval(self, confidence: float = 0.95) -> tuple[float, float] | None:
         """Wilson interval of the cramp-night rate: honest at 0 of 7 and at 7 of 7."""
         return wilson_interval(self.cramp_nights, self.nights_logged, confidence)
+
+    @property
+    def settled_nights_logged(self) -> int:
+        """Logged nights after the washout: what the association counts."""
+        return self.nights_logged - self.washout_nights_logged
+
+    @property
+    def settled_cramp_nights(self) -> int:
+        return self.cramp_nights - self.washout_cramp_nights
+
+    @property
+    def settled_cramp_night_rate(self) -> float | None:
+        return _rate(self.settled_cramp_nights, self.settled_nights_logged)
 
 
 def _logged(nights: int) -> str:
@@ -368,14 +438,28 @@ def made_because_of_cramps(
     first_night: date,
     attributed: Sequence[AttributedNight],
     thresholds: Thresholds,
+    trial: PlannedTrial | None = None,
 ) -> bool:
-    """A change that answers cramps (lower amplitude, reprogramming, off) made while they were
-    active. Its after-period tests the change; it says nothing of the settings' own rate.
-    An increase made while cramps were active is not one: no one raises the amplitude for
-    cramps."""
+    """The one rule for a change made because of cramps. All three must hold:
+
+    - what changed answers cramps (RESPONSES_TO_CRAMPS: lower amplitude, new pulse width or
+      frequency, stimulation off); an increase never does, no one raises it for cramps;
+    - cramps were active when it was made (cramps_active_before: the timing);
+    - what was recorded says it was an answer: the patient changed it on their remote (the
+      patient feels the cramps and acts on them, whatever reason is picked), or the clinic
+      recorded a reason that names a response to cramps (REASONS_ANSWERING_CRAMPS) and the
+      change is not part of a planned trial (`trial`) the clinician marked.
+
+    So a clinic change recorded as "other", or any clinic change inside a planned trial (its
+    order was fixed before these cramps were seen), is not reactive because cramps happened
+    to be active. Its after-period is a sample of the settings' own rate."""
     if previous is None:
         return False
     if not RESPONSES_TO_CRAMPS.intersection(change_kinds(previous, change)):
+        return False
+    if change.source != "patient_remote" and (
+        trial is not None or change.reason not in REASONS_ANSWERING_CRAMPS
+    ):
         return False
     return cramps_active_before(attributed, first_night, thresholds)
 
@@ -408,6 +492,9 @@ def build_epochs(
         if end < start:  # two changes before one night began: the first never applied
             end = start
         nights = members[i]
+        washout_end = start + timedelta(days=thresholds.association_washout_nights)
+        washout = [n for n in nights if n.date < washout_end]
+        trial = planned_trial_at(data.trials, start)
         counted_from = max(start, diary_start) if diary_start else None
         elapsed = (end - counted_from).days + 1 if counted_from and end >= counted_from else 0
         episodes = [e for n in nights for e in n.episodes]
@@ -428,8 +515,12 @@ def build_epochs(
                 mean_benefit=mean(benefits) if benefits else None,
                 benefit_nights=len(benefits),
                 made_because_of_cramps=made_because_of_cramps(
-                    previous, change, start, attributed, thresholds
+                    previous, change, start, attributed, thresholds, trial
                 ),
+                washout_nights=thresholds.association_washout_nights,
+                washout_nights_logged=len(washout),
+                washout_cramp_nights=sum(1 for n in washout if n.cramps),
+                planned_trial=trial,
             )
         )
     return epochs
@@ -444,6 +535,7 @@ def compare_change(
     window_start: date | None = None,
     window_end: date | None = None,
     thresholds: Thresholds,
+    trial: PlannedTrial | None = None,
 ) -> Comparison:
     """Logged nights before the change (from window_start) against those from its first night
     (until window_end, the night before the next change)."""
@@ -480,7 +572,7 @@ def compare_change(
         after_cramp_nights=after_cramp,
         verdict=verdict,
         made_because_of_cramps=made_because_of_cramps(
-            previous, change, first_night, attributed, thresholds
+            previous, change, first_night, attributed, thresholds, trial
         ),
     )
 
@@ -500,6 +592,7 @@ def build_comparisons(
             compare_change(
                 changes[i - 1], changes[i], starts[i], attributed,
                 window_start=window_start, window_end=window_end, thresholds=thresholds,
+                trial=planned_trial_at(data.trials, starts[i]),
             )
         )
     return out

@@ -6,8 +6,11 @@ as 100 independent samples and finds links that are not there. The unit of evide
 the settings epoch (a period under one set of settings; insights.analysis.Epoch): each epoch
 gives one value of the parameter and one cramp-night rate, and the p-value comes from an exact
 permutation test over the epochs. Before any p-value is given, the rules below decide whether
-the diary can tell at all; when it cannot, the sentence says why instead. docs/analysis.md
-explains the method and its references in a clinician's words.
+the diary can tell at all; when it cannot, the sentence says why instead. Each period's
+first nights (its washout) are left out of its rate. A planned trial of the parameter (a
+crossover whose order was fixed in advance) is read over its own periods, with the p-value
+of its own randomization scheme (trial_p). docs/analysis.md explains the method and its
+references in a clinician's words.
 
 Pure functions over plain data, no database.
 """
@@ -15,15 +18,17 @@ Pure functions over plain data, no database.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
 
 if TYPE_CHECKING:
-    from insights.analysis import Epoch
+    from insights.analysis import Epoch, PlannedTrial
 
 # An epoch with fewer logged nights than this gives too rough a rate to count (the same
 # number of nights the before/after comparison needs after a change).
@@ -41,6 +46,10 @@ EXACT_MAX_EPOCHS = 7
 RANDOM_ORDERINGS = 9999
 SIGNIFICANCE = 0.05
 WEAK_RHO = 0.2
+# A planned trial's possible orders are all counted up to this many (12 periods, each of three
+# levels four times, with no level twice in a row: 1,092; 15 periods: 7,188), else
+# RANDOM_ORDERINGS seeded ones.
+EXACT_MAX_ARRANGEMENTS = 20_000
 
 METHOD_EXACT = (
     "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
@@ -50,6 +59,31 @@ METHOD_RANDOM = (
     "Spearman's rho between the parameter and the cramp-night rate over settings epochs; "
     f"permutation test over the epochs ({RANDOM_ORDERINGS:,} random orderings)"
 )
+
+
+def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None,
+               values: Sequence[float] = ()) -> str:
+    """The method in words (the JSON's `method`): which periods, which test, the washout."""
+    if trial is None:
+        text = METHOD_EXACT if n_epochs <= EXACT_MAX_EPOCHS else METHOD_RANDOM
+    else:
+        # The design's own scheme: the trial's levels reassigned to its periods in every
+        # possible order (Bulte & Onghena 2008; Edgington & Onghena 2007).
+        exact = _arrangements(tuple(sorted(values))) if values else None
+        kind = "randomization" if trial.order_randomised else "permutation"
+        orders = (f"all {len(exact):,} orders with no level twice in a row" if exact is not None
+                  else f"{RANDOM_ORDERINGS:,} random orders")
+        fixed = "" if trial.order_randomised else " (order fixed in advance, not drawn at random)"
+        text = (
+            "Spearman's rho between the parameter and the cramp-night rate over the periods of "
+            f"the planned trial{fixed}; p from a {kind} test of the straight-line link (level "
+            f"times share of cramp nights) with the trial's levels reassigned to its periods in "
+            f"{orders}"
+        )
+    if washout:
+        text += f"; each period's rate leaves out its first {washout} nights (washout)"
+    return text
+
 
 LABELS = {
     "amplitude": "amplitude",
@@ -155,12 +189,77 @@ def permutation_p(xs: Sequence[float], ys: Sequence[float]) -> float:
     return min(float(result.pvalue), 1.0)
 
 
+@lru_cache(maxsize=16)
+def _arrangements(levels: tuple[float, ...]) -> np.ndarray | None:
+    """Every order of `levels` (a sorted multiset) with no level twice in a row, one per row;
+    None when there are more than EXACT_MAX_ARRANGEMENTS."""
+    found: list[tuple[float, ...]] = []
+
+    def extend(prefix: tuple[float, ...], left: Counter[float]) -> bool:
+        if len(prefix) == len(levels):
+            found.append(prefix)
+            return len(found) <= EXACT_MAX_ARRANGEMENTS
+        for level in sorted(left):
+            if left[level] and (not prefix or prefix[-1] != level):
+                left[level] -= 1
+                whole = extend((*prefix, level), left)
+                left[level] += 1
+                if not whole:
+                    return False
+        return True
+
+    if not extend((), Counter(levels)):
+        return None
+    return np.array(found, dtype=float)
+
+
+def trial_p(values: Sequence[float], rates: Sequence[float]) -> float:
+    """Two-sided p of a planned trial: the straight-line statistic sum(level x centred share)
+    (Pearson's r up to terms no reordering changes) against its value over every order the
+    trial could have had: no level twice in a row, since two periods at one level in a row
+    are one period. The order seen is one of them, so p >= 1 / (the number of orders). Above
+    EXACT_MAX_ARRANGEMENTS orders (a trial of more than 15 periods), RANDOM_ORDERINGS seeded
+    random orders of the levels instead, repeats allowed."""
+    y = np.asarray(rates, dtype=float)
+    y = y - y.mean()
+    x = np.asarray(values, dtype=float)
+    seen = abs(float(x @ y))
+    tolerance = 1e-9 * max(seen, 1.0)
+    orders = _arrangements(tuple(sorted(values)))
+    if orders is not None:
+        hits = int(np.sum(np.abs(orders @ y) >= seen - tolerance))
+        if any(a == b for a, b in zip(values, values[1:], strict=False)):
+            # A period left out (too short, or the patient's reaction) put one level twice
+            # in a row: the order seen is not among the trial's orders, so count it too.
+            return (hits + 1) / (len(orders) + 1)
+        return hits / len(orders)
+    rng = np.random.default_rng(20261130)
+    shuffled = rng.permuted(np.tile(x, (RANDOM_ORDERINGS, 1)), axis=1)
+    hits = int(np.sum(np.abs(shuffled @ y) >= seen - tolerance))
+    return (hits + 1) / (RANDOM_ORDERINGS + 1)
+
+
 def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     """The association of one parameter with the cramp-night rate, over the epochs that can
     count, or the plain reasons the diary cannot tell."""
     label = LABELS[parameter]
     on = [e for e in epochs if e.settings.stimulation_on and e.nights_logged]
     left_out: list[str] = []
+    # A planned trial of this parameter is read on its own: its periods' order was fixed
+    # before the cramps were seen; the periods around it were chosen by people who saw them.
+    in_trial = [
+        e for e in on if e.planned_trial is not None and e.planned_trial.parameter == parameter
+    ]
+    trial = in_trial[-1].planned_trial if in_trial else None
+    if in_trial and len(in_trial) < len(on):
+        outside = len(on) - len(in_trial)
+        left_out.append(
+            f"{_periods(outside)} outside the planned trial "
+            f"{'is' if outside == 1 else 'are'} not counted."
+        )
+    if in_trial:
+        on = in_trial
+    washout = max((e.washout_nights for e in on), default=0)
     if parameter == "amplitude" and on:
         unit = on[-1].settings.amplitude_unit
         other = [e for e in on if e.settings.amplitude_unit != unit]
@@ -170,15 +269,15 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
                 f"{other[0].settings.amplitude_unit} left out (not comparable with {unit})."
             )
         on = [e for e in on if e.settings.amplitude_unit == unit]
-    method = METHOD_EXACT
+    where = "In the planned trial, the" if trial else "The"
 
     def result(headline: str, caution: str = "", counted: Sequence[Epoch] = (), *,
                rho: float | None = None, p: float | None = None) -> Correlation:
         n_nights = sum(e.nights_logged for e in counted)
         text = " ".join([caution, *left_out]).strip()
+        values = [_value(e, parameter) for e in counted]
         return Correlation(parameter, rho, p, len(counted), n_nights,
-                           METHOD_RANDOM if len(counted) > EXACT_MAX_EPOCHS else method,
-                           headline, text)
+                           method_for(len(counted), washout, trial, values), headline, text)
 
     if len({_value(e, parameter) for e in on}) < 2:
         return result(
@@ -189,10 +288,11 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
 
     # A period begun by a change made because of cramps is named as that, however short.
     reactive = [e for e in on if e.made_because_of_cramps]
-    short = [e for e in on if e.nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
+    # The washout nights do not count towards a period's rate or its length.
+    short = [e for e in on if e.settled_nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
     counted = [e for e in on if e not in short and e not in reactive]
     values = [_value(e, parameter) for e in counted]
-    rates = [e.cramp_night_rate or 0.0 for e in counted]
+    rates = [e.settled_cramp_night_rate or 0.0 for e in counted]
 
     notes: list[str] = []  # what was left out, said whatever the result
     if reactive:
@@ -203,9 +303,10 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
             "whatever is done: regression to the mean)."
         )
     if short:
+        after = f" after their first {washout} nights" if washout else ""
         notes.append(
-            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights and "
-            f"{'does' if len(short) == 1 else 'do'} not count."
+            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights{after} "
+            f"and {'does' if len(short) == 1 else 'do'} not count."
         )
     reasons: list[str] = []  # why the diary cannot tell
     levels = len(set(values))
@@ -235,22 +336,24 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     if rho is None:
         return result(
             f"{label.capitalize()} and cramps: the share of cramp nights was the same in every "
-            f"one of the {_periods(len(counted))}, so there is no link to measure.",
+            f"one of the {_periods(len(counted))}{' of the planned trial' if trial else ''}, "
+            "so there is no link to measure.",
             counted=counted,
         )
-    p = permutation_p(values, rates)
+    p = trial_p(values, rates) if trial else permutation_p(values, rates)
     nights = sum(e.nights_logged for e in counted)
     figures = (
         f"(rho {rho:.2f} over {_periods(len(counted))}, {nights} logged nights, {format_p(p)})"
     )
     if p >= SIGNIFICANCE or abs(rho) < WEAK_RHO:
         return result(
-            f"No clear link between the {label} and cramp nights {figures}.",
+            f"No clear link between the {label} and cramp nights"
+            f"{' in the planned trial' if trial else ''} {figures}.",
             "The diary may still be too short to show one.", counted, rho=rho, p=p,
         )
     more = "more" if rho > 0 else "fewer"
     return result(
-        f"The settings periods at a higher {label} had {more} cramp nights {figures}.",
+        f"{where} settings periods at a higher {label} had {more} cramp nights {figures}.",
         "This is an association between periods, not proof: anything else that changed "
         "with the settings (medicines, activity, other settings) can go with it too.",
         counted, rho=rho, p=p,

@@ -1,5 +1,6 @@
-"""The one loader from the database to insights.analysis' plain data: five queries, whatever
-the number of nights (nights, episodes, settings timeline, medications, device)."""
+"""The one loader from the database to insights.analysis' plain data: six queries, whatever
+the number of nights (nights, episodes, settings timeline, medications, device, planned
+trials, programming visits)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,14 @@ from insights.analysis import (
     MedicationRecord,
     NightRecord,
     PatientData,
+    PlannedTrial,
+    VisitRecord,
+    VisitRow,
     analyse,
 )
 from insights.thresholds import Thresholds
-from programming.models import Device
+from programming.models import Device, VisitConfiguration
+from programming.models import PlannedTrial as PlannedTrialRow
 from programming.services import timeline_for
 from programming.timeline import Timeline
 
@@ -94,6 +99,13 @@ def load_patient_data(
         .values("phase", "therapy")
         .first()
     ) or {"phase": "permanent", "therapy": "other"}
+    trials = [
+        PlannedTrial(parameter, first_night, last_night, order_randomised)
+        for parameter, first_night, last_night, order_randomised
+        in PlannedTrialRow.objects.for_patient(patient)
+        .order_by("first_night", "id")
+        .values_list("parameter", "first_night", "last_night", "order_randomised")
+    ]
     return PatientData(
         nights=nights,
         timeline=Timeline(
@@ -106,7 +118,43 @@ def load_patient_data(
         phase=device["phase"],
         therapy=device["therapy"],
         joined=patient.joined_night(),
+        trials=trials,
+        visits=load_visits(patient),
     )
+
+
+def load_visits(patient: Patient) -> list[VisitRecord]:
+    """The patient's programming visits with their rows, in one query, on the patient's
+    wall-clock dates; in visit order."""
+    visits: dict[int, tuple[date, int, list[VisitRow]]] = {}
+    rows = (
+        VisitConfiguration.objects.filter(visit__device__patient=patient)
+        .order_by("visit__visited_at", "visit_id", "position", "id")
+        .values_list(
+            "visit_id", "visit__visited_at", "visit__device_id", "electrodes", "amplitude_unit",
+            "sensory_threshold", "motor_threshold", "responses", "pulse_width_us",
+        )
+    )
+    zone = patient.tz
+    for (
+        visit_id, visited_at, device_id, electrodes, unit, sensory, motor, responses, width,
+    ) in rows:
+        _, _, found = visits.setdefault(
+            visit_id,
+            (readable_moment(visited_at).astimezone(zone).date(), device_id, []),
+        )
+        found.append(VisitRow(
+            electrodes=electrodes,
+            unit=unit,
+            sensory_threshold=float(sensory) if sensory is not None else None,
+            motor_threshold=float(motor) if motor is not None else None,
+            responses=tuple(responses or ()),
+            pulse_width_us=width,
+        ))
+    return [
+        VisitRecord(visited_on=day, rows=tuple(found), device_id=device_id)
+        for day, device_id, found in visits.values()
+    ]
 
 
 def analysis_cache_key(patient: Patient) -> str:

@@ -214,7 +214,10 @@ RULE_SOURCE_NOTES = {
                     "is no win.",
     "possible_lead_migration": "A change in where stimulation is felt, a loss of efficacy and, "
                                "in sacral stimulation, a new calf or hip movement (an S2 "
-                               "response) are the usual published signs of lead migration.",
+                               "response) are the usual published signs of lead migration. "
+                               "At a programming visit, a response that moved toward S2 reads "
+                               "the same map; a threshold that rose by the clinic's set factor "
+                               "is StimDiary's own rule (no source gives a number).",
 }
 
 

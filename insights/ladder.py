@@ -42,9 +42,14 @@ from insights.signals import (
     new_movement_nights,
 )
 from insights.thresholds import Thresholds
+from insights.visits import lead_migration_signs
 from programming.models import therapy_benefit_label
 
 DECISION_SUPPORT = "Decision support only: the clinician decides."
+# possible_lead_migration's reasons that do not rest on the cramps' onset.
+NO_ONSET_REASONS = frozenset({
+    "felt_elsewhere", "new_movement", "threshold_rise", "response_toward_s2",
+})
 
 # Each step of the ladder in a few words: the one place every reader (the cohort's ladder
 # column, the patient page, the visit summary) takes a step's name from. The source's order:
@@ -211,6 +216,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         medications=data.medications,
         phase=data.phase,
         therapy=data.therapy,
+        visits=data.visits,
     )
     nights = attribute_nights(window)
     recent = nights[-t.window_nights:]
@@ -322,6 +328,17 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     moved_reason = data.therapy == "sacral" and len(moved) >= t.new_movement_nights
     if moved_reason:
         reasons.append(("new_movement", moved_text, moved[t.new_movement_nights - 1][0]))
+    # Issue 25: what the latest programming visit found on the lead (insights.visits).
+    visit_signs = lead_migration_signs(
+        data.visits,
+        therapy=data.therapy,
+        rise_factor=t.threshold_rise_factor,
+        since=start,
+        lead_revisions=[
+            r.effective_at.date() for r in data.timeline.records if r.reason == "lead_revision"
+        ],
+    )
+    reasons += [(sign.code, sign.text, sign.visited_on) for sign in visit_signs]
     if reasons:
         lead_notes = [text for _, text, _ in reasons]
         if moved and not moved_reason:
@@ -350,17 +367,18 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 rates=recent_rates,
                 changes=tuple(lead_changes),
                 notes=tuple(lead_notes),
-                reasons=tuple(code for code, _, _ in reasons),
+                reasons=tuple(dict.fromkeys(code for code, _, _ in reasons)),
             ),
             since=min(since for _, _, since in reasons),
             fingerprint_parts=(
                 *(code for code, _, _ in reasons),
+                *(sign.text for sign in visit_signs),
                 *lead_changes,
                 *(a.night.date.isoformat() for a in different),
                 *(d.isoformat() for d in sorted(moved_dates)),
                 # The onset is evidence only for the reasons that rest on it.
                 onset.isoformat()
-                if onset and any(c not in {"felt_elsewhere", "new_movement"} for c, _, _ in reasons)
+                if onset and any(c not in NO_ONSET_REASONS for c, _, _ in reasons)
                 else "",
             ),
         ))

@@ -164,6 +164,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
             {"sentence": c.sentence, "headline": c.headline, "caution": c.caution}
             for c in analysis.correlations.values()
         ],
+        "washout_nights": max((e.washout_nights for e in analysis.epochs), default=0),
         "epochs": [
             {
                 "number": e.index + 1,
@@ -178,6 +179,10 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "mean_severity": e.mean_severity,
                 "made_because_of_cramps": e.made_because_of_cramps,
                 **burden_values(e.burden),
+                "washout_nights": e.washout_nights,
+                "washout_nights_logged": e.washout_nights_logged,
+                "washout_cramp_nights": e.washout_cramp_nights,
+                "in_planned_trial": e.planned_trial is not None,
             }
             for e in reversed(analysis.epochs)
         ],

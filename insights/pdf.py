@@ -31,6 +31,7 @@ from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_so
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
 from insights.panel import active_flags_with_acknowledgement
 from insights.summary import ladder_state
+from programming.models import ProgrammingVisit, VisitConfiguration, response_labels
 from programming.services import current_device
 
 A4 = (8.27, 11.69)
@@ -260,6 +261,7 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, colour="#444444",
                                      after=0))
         blocks.append(_gap(0.04))
+    blocks += _last_visit(patient, zone)
     blocks.append(_heading("Before and after each settings change"))
     blocks.append(_paragraph(
         "Up to 14 logged nights a side (7 after to judge). The reading uses the share of cramp "
@@ -319,6 +321,52 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         blocks.append(_paragraph(sentence, size=SMALL_PT, after=0.01))
     blocks.append(_epoch_charts(analysis))
     return blocks
+
+
+def _last_visit(patient: Patient, zone: ZoneInfo) -> list[Block]:
+    """The latest programming visit's configurations (issue 25): what the ladder's visit
+    reasons read, for the clinician to see beside them."""
+    visit = (
+        ProgrammingVisit.objects.for_patient(patient).select_related("device")
+        .prefetch_related("configurations").first()
+    )
+    if visit is None:
+        return []
+    therapy = visit.device.therapy
+
+    def programme(row: VisitConfiguration) -> str:
+        parts = [
+            f"{float(row.amplitude):g} {row.amplitude_unit}" if row.amplitude is not None
+            else "",
+            f"{row.pulse_width_us} µs" if row.pulse_width_us else "",
+            f"{float(row.frequency_hz):g} Hz" if row.frequency_hz is not None else "",
+        ]
+        return " · ".join(p for p in parts if p) or "—"
+
+    def threshold(value: Any, unit: str) -> str:
+        return f"{float(value):g} {unit}" if value is not None else "—"
+
+    rows = [
+        [
+            row.electrodes + (" (left in place)" if row.left_in_place else ""),
+            programme(row),
+            threshold(row.sensory_threshold, row.amplitude_unit),
+            threshold(row.motor_threshold, row.amplitude_unit),
+            row.felt_at or "—",
+            ", ".join(response_labels(therapy, row.responses)) or "—",
+        ]
+        for row in visit.configurations.all()
+    ]
+    what = "Motor response" if therapy == "sacral" else "Areas covered"
+    return [
+        _heading(f"Last programming visit: {_when(visit.visited_at.astimezone(zone))}"),
+        *_table(
+            [("Electrodes", 1.3), ("Programme", 1.6), ("Sensory", 0.75), ("Motor", 0.75),
+             ("Felt where", 1.35), (what, WIDTH - 5.75)],
+            rows,
+        ),
+        _gap(0.05),
+    ]
 
 
 Page = list[tuple[Block, float]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from diary.models import Patient
-from insights.analysis import Analysis, Epoch, analyse
+from insights.analysis import Analysis, Epoch, PlannedTrial, analyse
 from insights.burden import VERDICT_MEASURE, Burden
 from insights.data import load_patient_data
 from insights.summary import ladder_state
@@ -39,6 +39,25 @@ def epoch_json(epoch: Epoch) -> dict[str, Any]:
         "benefit_nights": epoch.benefit_nights,
         "made_because_of_cramps": epoch.made_because_of_cramps,
         "burden": epoch.burden.as_json(),
+        # Issue 23: the period's first nights (washout) apart, and what the association reads.
+        "washout_nights": epoch.washout_nights,
+        "washout_nights_logged": epoch.washout_nights_logged,
+        "washout_cramp_nights": epoch.washout_cramp_nights,
+        "settled_nights_logged": epoch.settled_nights_logged,
+        "settled_cramp_nights": epoch.settled_cramp_nights,
+        "settled_cramp_night_rate": _round(epoch.settled_cramp_night_rate),
+        "planned_trial": _trial(epoch.planned_trial),
+    }
+
+
+def _trial(trial: PlannedTrial | None) -> dict[str, Any] | None:
+    if trial is None:
+        return None
+    return {
+        "parameter": trial.parameter,
+        "first_night": trial.first_night.isoformat(),
+        "last_night": trial.last_night.isoformat(),
+        "order_randomised": trial.order_randomised,
     }
 
 

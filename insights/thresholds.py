@@ -1,11 +1,12 @@
 """The management ladder's thresholds: one dataclass, built from the LADDER_* settings
-(config/settings.py), read by the ladder (insights.ladder) and by the analysis the pages show
-(insights.analysis: its before/after comparisons and "made because of cramps"), so a clinic
-that changes one changes both. Pure: from_settings is the only reader of Django settings."""
+(config/settings.py; ASSOCIATION_WASHOUT_NIGHTS for the association's washout), read by the
+ladder (insights.ladder) and by the analysis the pages show (insights.analysis: its
+before/after comparisons and "made because of cramps"), so a clinic that changes one changes
+both. Pure: from_settings is the only reader of Django settings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,20 @@ class Thresholds:
     low_activity_ratio: float = 2.0
     therapy_loss_points: float = 2.0
     therapy_loss_share: float = 0.3
+    # Issue 23: nights after each change left out of the association's period rates
+    # (insights.association), read from ASSOCIATION_WASHOUT_NIGHTS.
+    association_washout_nights: int = field(
+        default=3, metadata={"setting": "ASSOCIATION_WASHOUT_NIGHTS"}
+    )
+    # Issue 25: the programming visits (insights.visits).
+    threshold_rise_factor: float = 2.0
 
     @classmethod
     def from_settings(cls) -> Thresholds:
         from django.conf import settings
 
         return cls(**{
-            f.name: getattr(settings, f"LADDER_{f.name.upper()}", f.default) for f in fields(cls)
+            f.name: getattr(settings, f.metadata.get("setting", f"LADDER_{f.name.upper()}"),
+                            f.default)
+            for f in fields(cls)
         })

@@ -12,6 +12,11 @@ urlpatterns = [
         name="chart",
     ),
     path(
+        "patients/<int:patient_id>/visit-thresholds.<str:fmt>",
+        views.visit_thresholds,
+        name="visit-thresholds",
+    ),
+    path(
         "patients/<int:patient_id>/visit-summary.pdf",
         views.visit_summary,
         name="visit-summary",

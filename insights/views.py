@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.audit import audit_access
 from diary.access import clinician_required, get_patient_or_404, patient_required
 from diary.models import Night, Patient
-from insights import charts
+from insights import charts, visit_charts
 from insights.analysis import ANALYSIS_SCHEMA, diary_start
-from insights.data import cached_analysis, today_for
+from insights.data import cached_analysis, load_visits, today_for
 from insights.evidence import (
     INFORMATION_RULES,
     OVERVIEW_PENDING_REVIEW,
@@ -69,6 +69,22 @@ def patient_chart(request: HttpRequest, patient_id: int, chart: str, fmt: str) -
     if chart not in charts.CHARTS or fmt not in charts.FORMATS:
         raise Http404("No such chart.")
     return _image(render_chart(patient, chart, fmt), fmt)
+
+
+@require_GET
+@clinician_required
+def visit_thresholds(request: HttpRequest, patient_id: int, fmt: str) -> HttpResponse:
+    """The thresholds found at the programming visits over time (issue 25), rendered once per
+    data version (a saved visit bumps it)."""
+    patient = get_patient_or_404(request.user, patient_id)
+    if fmt not in visit_charts.FORMATS:
+        raise Http404("No such format.")
+    key = patient.cache_key("insights:visit-thresholds", fmt)
+    content = cache.get(key)
+    if content is None:
+        content = visit_charts.visit_thresholds_chart(load_visits(patient), fmt)
+        cache.set(key, content)
+    return HttpResponse(content, content_type=visit_charts.FORMATS[fmt])
 
 
 def last_30_counts(patient: Patient) -> list[charts.NightCount]:

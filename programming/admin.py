@@ -14,7 +14,13 @@ from django.http import HttpRequest
 from diary.models import Patient
 from diary.services import patient_data_changed
 from diary.validators import check_date
-from programming.models import Device, SettingsRecord
+from programming.models import (
+    Device,
+    PlannedTrial,
+    ProgrammingVisit,
+    SettingsRecord,
+    VisitConfiguration,
+)
 from programming.services import settings_record_create
 
 
@@ -100,3 +106,80 @@ class SettingsRecordAdmin(admin.ModelAdmin):
             recorded_by=request.user,
         )
         obj.pk = created.pk
+
+
+@admin.register(PlannedTrial)
+class PlannedTrialAdmin(admin.ModelAdmin):
+    list_display = [
+        "device_patient", "parameter", "first_night", "last_night", "order_randomised",
+        "recorded_at",
+    ]
+    list_filter = ["parameter", "order_randomised"]
+    search_fields = ["device__patient__user__username"]
+    list_select_related = ["device__patient__user"]
+    autocomplete_fields = ["device"]
+    exclude = ["recorded_by"]
+
+    @admin.display(description="Patient", ordering="device__patient__user__username")
+    def device_patient(self, trial: PlannedTrial) -> str:
+        return trial.device.patient.user.username
+
+    def save_model(self, request: HttpRequest, obj: PlannedTrial, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        # The analysis reads trials per data version (insights.data.cached_analysis).
+        patient_data_changed(obj.device.patient)
+
+    def delete_model(self, request: HttpRequest, obj: PlannedTrial) -> None:
+        patient = obj.device.patient
+        super().delete_model(request, obj)
+        patient_data_changed(patient)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        patients = {trial.device.patient for trial in queryset.select_related("device__patient")}
+        super().delete_queryset(request, queryset)
+        for patient in patients:
+            patient_data_changed(patient)
+
+
+class VisitConfigurationInline(admin.TabularInline):
+    model = VisitConfiguration
+    extra = 0
+    can_delete = False
+    fields = [
+        "position", "electrodes", "amplitude", "amplitude_unit", "pulse_width_us",
+        "frequency_hz", "sensory_threshold", "motor_threshold", "felt_at", "responses",
+        "comfort", "left_in_place",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ProgrammingVisit)
+class ProgrammingVisitAdmin(admin.ModelAdmin):
+    """Staff read the programming visits; clinicians record them on the patient page (the
+    visit and its settings record are written together, never here). No report link: a
+    report goes to the care team only, through clinic:visit-report."""
+
+    list_display = ["device_patient", "visited_at", "clinician", "settings_record"]
+    search_fields = ["device__patient__user__username"]
+    list_select_related = ["device__patient__user", "clinician", "settings_record"]
+    fields = ["device", "visited_at", "clinician", "settings_record", "recorded_at"]
+    readonly_fields = fields
+    inlines = [VisitConfigurationInline]
+
+    @admin.display(description="patient")
+    def device_patient(self, obj: ProgrammingVisit) -> str:
+        return obj.device.patient.user.username
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -13,7 +13,16 @@ from django.utils.dateparse import parse_datetime
 
 from diary.decimals import DecimalCommaField
 from diary.validators import check_settings_moment, readable_moment
-from programming.models import AMPLITUDE_UNIT_CHOICES, REASON_CHOICES, settings_range_errors
+from programming.models import (
+    AMPLITUDE_UNIT_CHOICES,
+    COMFORT_CHOICES,
+    REASON_CHOICES,
+    TRIAL_PARAMETER_CHOICES,
+    planned_trial_errors,
+    response_choices_for,
+    settings_range_errors,
+    threshold_range_errors,
+)
 from programming.plausibility import (
     amplitude_concerns,
     confirmation_token,
@@ -262,3 +271,292 @@ def initial_from_record(record: Any, zone: tzinfo, *, keep_time: bool) -> dict[s
         "electrode_configuration": record.electrode_configuration,
         "reason": record.reason if keep_time else "",
     }
+
+
+class PlannedTrialForm(forms.Form):
+    """Mark a planned trial: the parameter tried and the nights its periods begin on."""
+
+    parameter = forms.ChoiceField(
+        label="Parameter tried", choices=[("", "Choose a parameter"), *TRIAL_PARAMETER_CHOICES]
+    )
+    first_night = forms.DateField(
+        label="First night", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The first night of the trial's first settings (its first planned change).",
+    )
+    last_night = forms.DateField(
+        label="Last night", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last night of the trial's last settings.",
+    )
+    order_randomised = forms.BooleanField(
+        label="The order of the levels was drawn at random", required=False,
+        help_text="Leave unticked if the order was fixed in advance but not drawn at random.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
+        help_text="The levels and their order as planned, for the next clinician.",
+    )
+
+    def __init__(self, *args: Any, implanted_on: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.implanted_on = implanted_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for field, message in planned_trial_errors(
+            first_night=cleaned.get("first_night"),
+            last_night=cleaned.get("last_night"),
+            implanted_on=self.implanted_on,
+        ).items():
+            self.add_error(field, message)
+        return cleaned
+
+
+# --- The programming visit (issue 25) ------------------------------------------------------
+
+VISIT_EXTRA_ROWS = 3  # rows shown for a new visit; "Add a row" adds one, without JavaScript
+VISIT_MAX_ROWS = 16
+NO_ROW = ""
+
+
+class VisitConfigurationForm(forms.Form):
+    """One electrode configuration tried. Only the row left in place needs a full programme;
+    any row that is used needs its electrodes."""
+
+    electrodes = forms.CharField(
+        max_length=80, required=False, help_text="For example 0-3+ or 1-2+.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    amplitude = DecimalCommaField(max_digits=5, decimal_places=2, required=False)
+    amplitude_unit = forms.ChoiceField(label="Unit", choices=AMPLITUDE_UNIT_CHOICES)
+    pulse_width_us = forms.IntegerField(label="Pulse width (µs)", required=False)
+    frequency_hz = DecimalCommaField(
+        label="Frequency (Hz)", max_digits=7, decimal_places=1, required=False
+    )
+    sensory_threshold = DecimalCommaField(
+        label="Sensory threshold", max_digits=5, decimal_places=2, required=False
+    )
+    motor_threshold = DecimalCommaField(
+        label="Motor threshold", max_digits=5, decimal_places=2, required=False
+    )
+    felt_at = forms.CharField(label="Felt where", max_length=120, required=False)
+    responses = forms.MultipleChoiceField(
+        label="Motor response", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comfort = forms.ChoiceField(
+        label="Comfort", required=False, choices=[("", "—"), *COMFORT_CHOICES]
+    )
+
+    def __init__(self, *args: Any, therapy: str = "sacral", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responses"].choices = response_choices_for(therapy)
+        if therapy != "sacral":
+            self.fields["responses"].label = "Areas covered"
+        for name, field in self.fields.items():
+            if name == "responses":
+                continue
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+        for name in ("amplitude", "sensory_threshold", "motor_threshold", "frequency_hz"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+        self.fields["pulse_width_us"].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        unit = cleaned.get("amplitude_unit")
+        for field, message in settings_range_errors(
+            amplitude=cleaned.get("amplitude"),
+            amplitude_unit=unit,
+            pulse_width_us=cleaned.get("pulse_width_us"),
+            frequency_hz=cleaned.get("frequency_hz"),
+        ).items():
+            self.add_error(field, message)
+        for field, message in threshold_range_errors(
+            amplitude_unit=unit,
+            sensory_threshold=cleaned.get("sensory_threshold"),
+            motor_threshold=cleaned.get("motor_threshold"),
+        ).items():
+            self.add_error(field, message)
+        if self.has_changed() and not cleaned.get("electrodes") and not self.has_error(
+            "electrodes"
+        ):
+            self.add_error("electrodes", "Which electrodes? For example 0-3+.")
+        if "none" in (cleaned.get("responses") or []) and len(cleaned["responses"]) > 1:
+            self.add_error("responses", "“None” cannot go with a movement.")
+        return cleaned
+
+    def used(self) -> bool:
+        return self.has_changed() and bool(getattr(self, "cleaned_data", {}).get("electrodes"))
+
+
+class BaseVisitConfigurationFormSet(forms.BaseFormSet):
+    def __init__(
+        self, *args: Any, therapy: str = "sacral", row_initial: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.therapy = therapy
+        self.row_initial = row_initial or {}
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # The programme in effect prefills each row's unit, pulse width and frequency; a row
+        # left as prefilled is unchanged and is not saved.
+        kwargs: dict[str, Any] = {"therapy": self.therapy}
+        if index is not None:
+            kwargs["initial"] = self.row_initial
+        return kwargs
+
+    @property
+    def empty_form(self) -> forms.Form:
+        return self.form(
+            auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True, use_required_attribute=False, renderer=self.renderer,
+            therapy=self.therapy,
+        )
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not any(form.has_changed() for form in self.forms):
+            raise ValidationError("Enter at least one configuration tried.", code="no_rows")
+
+
+VisitConfigurationFormSet = forms.formset_factory(
+    VisitConfigurationForm, formset=BaseVisitConfigurationFormSet,
+    extra=VISIT_EXTRA_ROWS, max_num=VISIT_MAX_ROWS, absolute_max=VISIT_MAX_ROWS,
+    validate_max=True,
+)
+
+
+class VisitForm(forms.Form):
+    visited_at = LocalDateTimeField(
+        label="Visit date and time", help_text="Local time where the patient lives."
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False,
+        help_text="For the next clinician.",
+    )
+    left_in_place = forms.CharField(required=False)  # a row's index, or "" for none
+
+    def __init__(
+        self, *args: Any, zone: tzinfo, implanted_on: date | None, device_unit: str | None,
+        therapy: str | None = None, current: Any = None, **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.implanted_on = implanted_on
+        self.device_unit = device_unit
+        self.therapy = therapy
+        self.current = current  # the settings record in effect, for the amplitude check
+        self.amplitude_concerns: list[str] = []
+        self.confirmation_value = ""
+        self.fields["visited_at"].widget.attrs["class"] = "form-control"
+
+    def clean_visited_at(self) -> datetime | None:
+        moment = self.cleaned_data.get("visited_at")
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        check_settings_moment(moment, implanted_on=self.implanted_on)
+        return moment
+
+    def clean_left_in_place(self) -> int | None:
+        value = self.cleaned_data.get("left_in_place", "")
+        if value in ("", None):
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            raise ValidationError("Choose a row, or none.") from None
+
+    def check_rows(self, formset: BaseVisitConfigurationFormSet) -> None:
+        """The row left in place must be a full programme in the device's unit; the error goes
+        next to the row (its fields) and next to the choice."""
+        index = self.cleaned_data.get("left_in_place")
+        if index is None:
+            return
+        if not (0 <= index < len(formset.forms)):
+            self.add_error("left_in_place", "Choose a row, or none.")
+            return
+        row = formset.forms[index]
+        if not row.has_changed():
+            self.add_error(
+                "left_in_place",
+                f"Row {index + 1}, the one left in place, is empty. Fill it in or choose "
+                "another row.",
+            )
+            return
+        if not row.is_valid():
+            return
+        data = row.cleaned_data
+        missing = False
+        for name, words in (
+            ("amplitude", "the amplitude"), ("pulse_width_us", "the pulse width"),
+            ("frequency_hz", "the frequency"),
+        ):
+            if data.get(name) is None:
+                row.add_error(name, f"The row left in place needs {words}.")
+                missing = True
+        if missing:
+            self.add_error("left_in_place", f"Row {index + 1}, the one left in place, is "
+                                            "missing part of its programme.")
+            return
+        message = unit_change_message(
+            previous_unit=self.device_unit, unit=data["amplitude_unit"], reason="reprogram"
+        )
+        if message:
+            row.add_error("amplitude_unit", message)
+            self.add_error("left_in_place", f"Row {index + 1}: {message}")
+            return
+        self.check_amplitude(index, row)
+
+    def check_amplitude(self, index: int, row: forms.Form) -> None:
+        """The settings form's confirm step for an unusual amplitude (a slipped decimal point),
+        on the row left in place: nothing is saved until it is confirmed for that value."""
+        if self.therapy is None:
+            return
+        amplitude, unit = row.cleaned_data["amplitude"], row.cleaned_data["amplitude_unit"]
+        current = self.current
+        concerns = amplitude_concerns(
+            therapy=self.therapy, unit=unit, new=amplitude,
+            current=current.amplitude if current is not None else None,
+            current_unit=current.amplitude_unit if current is not None else None,
+        )
+        token = confirmation_token(amplitude, unit)
+        if not concerns or self.data.get(AmplitudeConfirmMixin.CONFIRM_FIELD) == token:
+            return
+        self.amplitude_concerns = [c.message for c in concerns]
+        self.confirmation_value = token
+        message = (
+            f"Is {show(amplitude, unit)} right? Check the number; if it is right, tick 'Yes, "
+            "this is right' below and save again."
+        )
+        row.add_error("amplitude", message)
+        self.add_error("left_in_place", f"Row {index + 1}: {message}")
+
+
+class VisitReportForm(forms.Form):
+    """The programmer's printed session report: a PDF by its first bytes (never by its name or
+    the browser's content type), within settings.VISIT_REPORT_MAX_BYTES. Never parsed."""
+
+    report = forms.FileField(label="Session report (PDF)")
+
+    def clean_report(self) -> Any:
+        from django.conf import settings
+
+        report = self.cleaned_data["report"]
+        limit = settings.VISIT_REPORT_MAX_BYTES
+        if report.size > limit:
+            raise ValidationError(
+                f"That file is larger than {limit // (1024 * 1024)} MB. Attach the report "
+                "as the programmer printed it.", code="too_large",
+            )
+        report.seek(0)
+        head = report.read(5)
+        report.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError(
+                "That file is not a PDF. Attach the programmer's printed report as a PDF.",
+                code="not_pdf",
+            )
+        return report

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+import os
+import uuid
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.formats import date_format
 
 from diary.models import Patient, field_errors
-from diary.validators import check_date, check_settings_moment
+from diary.validators import check_date, check_settings_moment, earliest_date, latest_date
 
 THERAPY_CHOICES = [
     ("sacral", "Sacral nerve stimulation"),
@@ -175,6 +179,291 @@ def settings_range_errors(
     return errors
 
 
+TRIAL_PARAMETER_CHOICES = [
+    ("amplitude", "Amplitude"),
+    ("pulse_width_us", "Pulse width"),
+    ("frequency_hz", "Frequency"),
+]
+# A trial is marked before it begins (its order fixed in advance), so its nights may lie ahead,
+# but not further than this.
+TRIAL_DAYS_AHEAD = 366
+
+
+class PlannedTrialQuerySet(models.QuerySet["PlannedTrial"]):
+    def for_patient(self, patient: Patient) -> PlannedTrialQuerySet:
+        return self.filter(device__patient=patient)
+
+
+class PlannedTrial(models.Model):
+    """A run of settings changes a clinician planned in advance: an N-of-1 design that
+    alternates the levels of one parameter (ABAB, or three levels in turn) in an order fixed
+    before it began. The analysis reads the settings periods that begin on a night from
+    `first_night` to `last_night` as the trial's (insights.analysis.PlannedTrial): no clinic
+    change among them counts as made because of cramps, and the association of `parameter`
+    is measured over them alone. The settings themselves stay in the settings history."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="planned_trials")
+    parameter = models.CharField("parameter tried", max_length=16, choices=TRIAL_PARAMETER_CHOICES)
+    first_night = models.DateField(
+        help_text="The first night of the trial's first settings (its first planned change)."
+    )
+    last_night = models.DateField(help_text="The last night of the trial's last settings.")
+    order_randomised = models.BooleanField(
+        "order drawn at random", default=False,
+        help_text="Tick only if the order of the levels was drawn at random before the trial.",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlannedTrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_night", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_night__gte=models.F("first_night")),
+                name="planned_trial_ends_after_it_begins",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_parameter_display()} trial, {self.first_night} to {self.last_night}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.device.patient_id}
+
+    def clean(self) -> None:
+        device = getattr(self, "device", None) if self.device_id else None
+        errors = planned_trial_errors(
+            first_night=self.first_night, last_night=self.last_night,
+            implanted_on=device.implanted_on if device is not None else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def planned_trial_errors(
+    *, first_night: date | None, last_night: date | None, implanted_on: date | None
+) -> dict[str, str]:
+    """Messages for a trial's nights, keyed by field: not before the diary's earliest date or
+    the implant, at most TRIAL_DAYS_AHEAD ahead, the last night not before the first."""
+    errors: dict[str, str] = {}
+    earliest = max(earliest_date(), implanted_on) if implanted_on else earliest_date()
+    latest = latest_date() + timedelta(days=TRIAL_DAYS_AHEAD)
+    for name, day in (("first_night", first_night), ("last_night", last_night)):
+        if not isinstance(day, date):
+            continue
+        if day < earliest:
+            errors[name] = (
+                f"That night is before {date_format(earliest, 'j F Y')}, "
+                + ("the implant date." if implanted_on and earliest == implanted_on
+                   else "the earliest the diary accepts.")
+            )
+        elif day > latest:
+            errors[name] = "That night is more than a year ahead. Mark a trial you have planned."
+    if (
+        isinstance(first_night, date) and isinstance(last_night, date)
+        and last_night < first_night and "last_night" not in errors
+    ):
+        errors["last_night"] = "The last night is before the first night."
+    return errors
+
+
 # Every settings record and device change goes to the audit trail (django-auditlog).
 auditlog.register(Device)
+auditlog.register(PlannedTrial, mask_fields=["note"], mask_callable="accounts.audit.redact_text")
 auditlog.register(SettingsRecord, mask_fields=["note"], mask_callable="accounts.audit.redact_text")
+
+
+# --- The programming visit (issue 25) ------------------------------------------------------
+# What moves when a sacral lead is tested, per root: S3 is bellows and great-toe flexion, S4
+# bellows only, S2 a calf or whole-foot movement or a rotation of the leg (Axonics PNE lead
+# manual, table 2, "Motor and sensory responses to sacral nerve stimulation"; the same map as
+# ../shared/seeds/README.md). A response that moves from the first two to the last two is the
+# clinic's own sign that the lead has moved toward S2 (insights.visits).
+SACRAL_RESPONSE_CHOICES = [
+    ("bellows", "Bellows"),
+    ("great_toe", "Great toe"),
+    ("foot_calf", "Whole foot / calf"),
+    ("leg_rotation", "Leg rotation"),
+    ("none", "None"),
+]
+SACRAL_S3_RESPONSES = frozenset({"bellows", "great_toe"})
+SACRAL_LEG_RESPONSES = frozenset({"foot_calf", "leg_rotation"})
+# Spinal cord and DRG stimulation: where the paresthesia covers.
+COVERAGE_CHOICES = [
+    ("low_back", "Low back"),
+    ("buttocks", "Buttocks"),
+    ("left_leg", "Left leg"),
+    ("right_leg", "Right leg"),
+    ("left_foot", "Left foot"),
+    ("right_foot", "Right foot"),
+    ("groin", "Groin"),
+    ("other", "Elsewhere"),
+]
+COMFORT_CHOICES = [
+    ("comfortable", "Comfortable"),
+    ("tolerable", "Tolerable"),
+    ("uncomfortable", "Uncomfortable"),
+]
+
+
+def response_choices_for(therapy: str) -> list[tuple[str, str]]:
+    """The motor responses (sacral) or the areas covered (the rest) a visit's rows offer."""
+    return SACRAL_RESPONSE_CHOICES if therapy == "sacral" else COVERAGE_CHOICES
+
+
+def response_labels(therapy: str, codes: list[str] | tuple[str, ...]) -> list[str]:
+    labels = dict(SACRAL_RESPONSE_CHOICES) | dict(COVERAGE_CHOICES)
+    return [labels.get(code, code) for code in codes]
+
+
+def threshold_range_errors(
+    *, amplitude_unit: str | None, sensory_threshold: Decimal | None,
+    motor_threshold: Decimal | None,
+) -> dict[str, str]:
+    """Messages for thresholds a stimulator cannot reach (negative, or above AMPLITUDE_MAX
+    in the row's unit), keyed by field: the visit form's and the bundle's one rule."""
+    errors: dict[str, str] = {}
+    top = AMPLITUDE_MAX.get(amplitude_unit or "")
+    for name, value, words in (
+        ("sensory_threshold", sensory_threshold, "sensory"),
+        ("motor_threshold", motor_threshold, "motor"),
+    ):
+        if value is not None and top is not None and not (0 <= value <= top):
+            errors[name] = (
+                f"A {words} threshold is between 0 and {top} {amplitude_unit}, the most the "
+                "device can deliver."
+            )
+    return errors
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files only the care team may read: kept under settings.PRIVATE_MEDIA_ROOT, outside
+    STATIC_ROOT and MEDIA_ROOT, with no URL; programming.views.visit_report serves them after
+    the access check. The location is read on each use, so a test can move it."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property  # type: ignore[override]
+    def base_url(self) -> None:
+        return None
+
+
+private_storage = PrivateStorage()
+
+
+def visit_report_path(instance: ProgrammingVisit, filename: str) -> str:
+    # Never the uploaded name: a random one, under the patient's folder.
+    return f"visit-reports/{instance.device.patient_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ProgrammingVisitQuerySet(models.QuerySet["ProgrammingVisit"]):
+    def for_patient(self, patient: Patient) -> ProgrammingVisitQuerySet:
+        return self.filter(device__patient=patient)
+
+
+class ProgrammingVisit(models.Model):
+    """One programming session: the lead tested configuration by configuration. The one left
+    in place is also a SettingsRecord (programming.services.visit_record), so the timeline and
+    the visit never disagree."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="visits")
+    visited_at = models.DateTimeField()
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    settings_record = models.OneToOneField(
+        SettingsRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
+    )
+    report = models.FileField(
+        storage=private_storage, upload_to=visit_report_path, blank=True, max_length=200
+    )
+    report_uploaded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammingVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Programming visit of {self.visited_at:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.device.patient_id}
+
+
+class VisitConfiguration(models.Model):
+    """One electrode configuration tried at a visit, with what the patient felt and what moved.
+    Thresholds are in the row's amplitude unit."""
+
+    visit = models.ForeignKey(
+        ProgrammingVisit, on_delete=models.CASCADE, related_name="configurations"
+    )
+    position = models.PositiveSmallIntegerField()
+    electrodes = models.CharField(max_length=80)
+    amplitude = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amplitude_unit = models.CharField(max_length=2, choices=AMPLITUDE_UNIT_CHOICES, default="mA")
+    pulse_width_us = models.PositiveIntegerField("pulse width (µs)", null=True, blank=True)
+    frequency_hz = models.DecimalField(
+        "frequency (Hz)", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    sensory_threshold = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    motor_threshold = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    felt_at = models.CharField("felt where", max_length=120, blank=True)
+    # Motor responses (sacral) or areas covered (spinal cord, DRG): codes of
+    # response_choices_for(the device's therapy).
+    responses = models.JSONField(default=list, blank=True)
+    comfort = models.CharField(max_length=14, choices=COMFORT_CHOICES, blank=True)
+    left_in_place = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit"], condition=models.Q(left_in_place=True),
+                name="one_configuration_left_in_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.electrodes
+
+    def get_additional_data(self) -> dict[str, int]:
+        # Filed under the patient, as every audited row is (the staff's filter reads it).
+        return {"patient_id": self.visit.device.patient_id, "visit_id": self.visit_id}
+
+    def clean(self) -> None:
+        errors = settings_range_errors(
+            amplitude=self.amplitude, amplitude_unit=self.amplitude_unit,
+            pulse_width_us=self.pulse_width_us, frequency_hz=self.frequency_hz,
+        ) | threshold_range_errors(
+            amplitude_unit=self.amplitude_unit, sensory_threshold=self.sensory_threshold,
+            motor_threshold=self.motor_threshold,
+        )
+        if not isinstance(self.responses, list) or not all(
+            isinstance(code, str) for code in self.responses
+        ):
+            errors["responses"] = "Must be a list of response codes."
+        if errors:
+            raise ValidationError(errors)
+
+
+auditlog.register(
+    ProgrammingVisit, mask_fields=["note"], mask_callable="accounts.audit.redact_text"
+)
+auditlog.register(VisitConfiguration)

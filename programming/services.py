@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from diary.models import Patient
 from diary.services import patient_data_changed
-from programming.models import Device, SettingsRecord
+from programming.models import (
+    Device,
+    PlannedTrial,
+    ProgrammingVisit,
+    SettingsRecord,
+    VisitConfiguration,
+)
 from programming.timeline import Settings, Timeline
 
 
@@ -96,6 +104,29 @@ def settings_record_create(
     record.save()
     patient_data_changed(device.patient)
     return record
+
+
+@transaction.atomic
+def planned_trial_create(
+    *,
+    device: Device,
+    parameter: str,
+    first_night: date,
+    last_night: date,
+    order_randomised: bool = False,
+    note: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+) -> PlannedTrial:
+    """Mark a run of the device's settings changes as a planned trial; the analysis reads it
+    from the patient's next data version on."""
+    trial = PlannedTrial(
+        device=device, parameter=parameter, first_night=first_night, last_night=last_night,
+        order_randomised=order_randomised, note=note, recorded_by=recorded_by,
+    )
+    trial.full_clean()
+    trial.save()
+    patient_data_changed(device.patient)
+    return trial
 
 
 def record_before(record: SettingsRecord) -> SettingsRecord | None:
@@ -182,3 +213,121 @@ def remote_entry_undo(
         if SettingsRecord.objects.filter(corrects=record).exists():
             return None
         raise
+
+
+# --- The programming visit (issue 25) ------------------------------------------------------
+
+CONFIGURATION_FIELDS = (
+    "electrodes", "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz",
+    "sensory_threshold", "motor_threshold", "felt_at", "responses", "comfort",
+)
+VISIT_NOTE = "Left in place at the programming visit."
+
+
+def reason_for_change(current: SettingsRecord | None, row: dict[str, Any]) -> str:
+    """The settings record's reason, read from what the visit changed: the reasons the
+    ladder and the history read (a pulse width or frequency change is a reprogramming)."""
+    if current is None:
+        return "initial"
+    if (row["pulse_width_us"], row["frequency_hz"]) != (
+        current.pulse_width_us, current.frequency_hz
+    ):
+        return "reprogram"
+    if row["amplitude_unit"] == current.amplitude_unit and row["amplitude"] < current.amplitude:
+        return "reduce_amplitude"
+    if row["amplitude_unit"] == current.amplitude_unit and row["amplitude"] > current.amplitude:
+        return "increase_amplitude"
+    return "other"
+
+
+def same_programme(current: SettingsRecord | None, row: dict[str, Any]) -> bool:
+    return current is not None and current.stimulation_on and all(
+        row[name] == getattr(current, attr) for name, attr in (
+            ("amplitude", "amplitude"), ("amplitude_unit", "amplitude_unit"),
+            ("pulse_width_us", "pulse_width_us"), ("frequency_hz", "frequency_hz"),
+            ("electrodes", "electrode_configuration"),
+        )
+    )
+
+
+@transaction.atomic
+def visit_record_create(
+    *,
+    device: Device,
+    visited_at: datetime,
+    clinician: AbstractBaseUser | None,
+    configurations: Sequence[dict[str, Any]],
+    left_in_place: int | None = None,
+    note: str = "",
+) -> ProgrammingVisit:
+    """A visit and its rows; the row left in place (an index into `configurations`) becomes
+    the settings in effect from the visit's time, through settings_record_create, in the same
+    transaction: the visit and the timeline never disagree. Leaving the programme already in
+    effect adds no settings record."""
+    settings_record = None
+    if left_in_place is not None:
+        row = configurations[left_in_place]
+        current = (
+            SettingsRecord.objects.filter(device=device).current().timeline_order().last()
+        )
+        if not same_programme(current, row):
+            settings_record = settings_record_create(
+                device=device,
+                effective_at=visited_at,
+                amplitude=row["amplitude"],
+                amplitude_unit=row["amplitude_unit"],
+                pulse_width_us=row["pulse_width_us"],
+                frequency_hz=row["frequency_hz"],
+                stimulation_on=True,
+                electrode_configuration=row["electrodes"],
+                reason=reason_for_change(current, row),
+                source="clinic",
+                note=VISIT_NOTE,
+                recorded_by=clinician,
+            )
+    visit = ProgrammingVisit(
+        device=device, visited_at=visited_at, clinician=clinician, note=note,
+        settings_record=settings_record,
+    )
+    visit.full_clean()
+    visit.save()
+    VisitConfiguration.objects.bulk_create([
+        VisitConfiguration(
+            visit=visit, position=position, left_in_place=position == left_in_place,
+            **{name: row.get(name) if row.get(name) is not None else _blank(name)
+               for name in CONFIGURATION_FIELDS},
+        )
+        for position, row in enumerate(configurations)
+    ])
+    # The ladder reads the visits (insights.visits): the visit is a change to the patient's data
+    # even when the settings stay as they were.
+    patient_data_changed(device.patient)
+    return visit
+
+
+def _blank(name: str) -> Any:
+    if name == "responses":
+        return []
+    if name in {"electrodes", "felt_at", "comfort"}:
+        return ""
+    if name == "amplitude_unit":
+        return "mA"
+    return None
+
+
+@transaction.atomic
+def visit_report_attach(
+    *, visit: ProgrammingVisit, report: UploadedFile
+) -> ProgrammingVisit:
+    """Store the programmer's printed session report (checked by the form: a PDF by its first
+    bytes, within the size limit); a new one replaces the old, whose file is removed once the
+    row points at the new one."""
+    old = visit.report.name if visit.report else ""
+    visit.report.save("report.pdf", report, save=False)
+    visit.report_uploaded_at = timezone.now()
+    visit.save(update_fields=["report", "report_uploaded_at"])
+    if old:
+        transaction.on_commit(lambda: visit.report.storage.delete(old))
+    # The patient page lists the visits with their reports, rendered once per data version.
+    patient_data_changed(visit.device.patient)
+    return visit

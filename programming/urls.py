@@ -20,7 +20,14 @@ urlpatterns = [
         views.record_settings, {"kind": "lead_revision"}, name="lead-revision",
     ),
     path(
+        "patients/<int:patient_id>/planned-trial/", views.planned_trial, name="planned-trial",
+    ),
+    path(
         "patients/<int:patient_id>/settings/<int:record_id>/correct/",
         views.correct_record, name="correct",
+    ),
+    path("patients/<int:patient_id>/visits/new/", views.visit_new, name="visit-new"),
+    path(
+        "patients/<int:patient_id>/visits/<int:visit_id>/", views.visit_detail, name="visit",
     ),
 ]

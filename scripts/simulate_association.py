@@ -1,14 +1,26 @@
-"""How often does the association say p < 0.05 when the settings do nothing?
+"""How often does the association say p < 0.05 when the settings do nothing, and how often
+does it find a real effect? Before (the issue 12 rule) and after issue 23.
 
-Synthetic year-long diaries: cramps come in spells (quiet, 5% of nights; active, 60%; a spell
-lasts about 40 nights) whatever the settings. The amplitude moves between 1, 2 and 3 mA either
-on a schedule (every 3 to 6 weeks, up or down at random) or in reaction to the cramps (down
-when 3 of the last 14 nights had cramps, back up after 4 quiet weeks). For each diary, the old
-night-level Spearman test and the epoch method (insights.association) are run; the figures
-are in docs/analysis.md. `--effect 0.15` adds a real dose effect (15 points of cramp-night
-share per mA) to see how often the method finds one.
+Synthetic diaries; cramps come in spells whatever the settings (quiet, 5% of nights; active,
+60%; a spell lasts about 40 nights) and a tenth of the nights go unlogged. A real effect adds
+to the share of cramp nights at the middle and top levels (EFFECTS; at most 95%), from the
+third night under a level on (the first two nights still carry the level before: a lagged
+response).
 
-    DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python scripts/simulate_association.py
+- scheduled ABAB, 6, 9 or 12 periods of 14 nights: the clinic alternates three levels, each
+  the same number of times, in an order drawn at random before the trial (never the same
+  level twice in a row), and records every change with the reason "other"; after issue 23 the
+  clinician also marks the run as a planned trial with its order drawn at random.
+- reactive: a year in which the patient changes the amplitude on the remote, down when 3 of
+  the last 14 nights had cramps, back up after 4 quiet weeks; and the same changes made by a
+  clinic that records no reason ("other"), the case the rule cannot see.
+
+"before" is the issue 12 analysis: any reduction or reprogramming made while cramps were
+active is reactive whoever made it and whatever its reason, no washout, no planned trials.
+"after" is insights.analysis as it is. The figures are in docs/analysis.md.
+
+    DJANGO_SETTINGS_MODULE=config.settings MPLCONFIGDIR=/tmp/mpl \\
+        .venv/bin/python scripts/simulate_association.py
 """
 
 from __future__ import annotations
@@ -16,6 +28,11 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,71 +41,165 @@ import django  # noqa: E402
 
 django.setup()
 
-from scipy import stats  # noqa: E402
-
-from insights.analysis import Analysis, PatientData, analyse  # noqa: E402
+from insights import analysis as analysis_module  # noqa: E402
+from insights.analysis import (  # noqa: E402
+    RESPONSES_TO_CRAMPS,
+    AttributedNight,
+    PatientData,
+    PlannedTrial,
+    analyse,
+    change_kinds,
+    cramps_active_before,
+)
+from insights.thresholds import Thresholds  # noqa: E402
+from programming.timeline import Settings  # noqa: E402
 from tests.insights.builders import day, night, patient, settings  # noqa: E402
 
 LEVELS = (1.0, 2.0, 3.0)
+PERIOD_NIGHTS = 14
+LAG_NIGHTS = 2
+# What each level adds to the share of cramp nights (levels 1, 2, 3): a strong effect is the
+# issue's example (on quiet nights 5%, 45% and 90% of nights at the three levels); a moderate
+# one half of it.
+EFFECTS = {"none": (0.0, 0.0, 0.0), "moderate": (0.0, 0.2, 0.425), "strong": (0.0, 0.4, 0.85)}
 
 
-def diary(rng: random.Random, policy: str, effect: float, nights_total: int = 360) -> PatientData:
-    active, amplitude = False, 2.0
-    records = [settings(day(-1), amplitude=amplitude)]
-    nights, flags, last_change = [], [], 0
-    next_change = rng.randint(21, 42)
+class Cramps:
+    """Spells of cramps whatever the settings, plus what the level adds (`effect`), the level's
+    effect reaching the nights LAG_NIGHTS after a change."""
+
+    def __init__(self, rng: random.Random, effect: tuple[float, ...]) -> None:
+        self.rng, self.effect, self.active = rng, effect, False
+
+    def night(self, level: float) -> int:
+        if self.rng.random() < 1 / 40:
+            self.active = not self.active
+        rate = min(0.95, (0.6 if self.active else 0.05) + self.effect[LEVELS.index(level)])
+        return int(self.rng.random() < rate)
+
+
+def abab_order(rng: random.Random, periods: int) -> list[float]:
+    """Each level the same number of times, in a random order with no level twice in a row."""
+    while True:
+        order = [LEVELS[i % len(LEVELS)] for i in range(periods)]
+        rng.shuffle(order)
+        if all(a != b for a, b in zip(order, order[1:], strict=False)):
+            return order
+
+
+def scheduled(
+    rng: random.Random, effect: tuple[float, ...], periods: int
+) -> tuple[PatientData, PatientData]:
+    cramps, order = Cramps(rng, effect), abab_order(rng, periods)
+    records, nights, previous = [], [], order[0]
+    for i, level in enumerate(order):
+        records.append(settings(day(-1 if i == 0 else i * PERIOD_NIGHTS), amplitude=level,
+                                reason="initial" if i == 0 else "other"))
+        for k in range(PERIOD_NIGHTS):
+            d = i * PERIOD_NIGHTS + k
+            flag = cramps.night(previous if k < LAG_NIGHTS else level)
+            if rng.random() < 0.9:
+                nights.append(night(day(d), flag))
+        previous = level
+    data = patient(nights, records)
+    trial = PlannedTrial("amplitude", day(-1), day(periods * PERIOD_NIGHTS - 1), True)
+    return data, replace(data, trials=(trial,))
+
+
+def reactive(
+    rng: random.Random, effect: tuple[float, ...], nights_total: int = 360,
+    source: str = "patient_remote",
+) -> PatientData:
+    cramps, amplitude = Cramps(rng, effect), 2.0
+    records = [settings(day(-1), amplitude=amplitude, reason="initial")]
+    nights, flags, last_change, previous = [], [], 0, amplitude
     for d in range(nights_total):
-        if rng.random() < 1 / 40:
-            active = not active
-        rate = min(0.95, (0.6 if active else 0.05) + effect * (amplitude - 1.0))
-        cramp = 1 if rng.random() < rate else 0
-        flags.append(cramp)
-        if rng.random() < 0.9:  # a tenth of the nights go unlogged
-            nights.append(night(day(d), cramp))
+        flags.append(cramps.night(previous if d - last_change < LAG_NIGHTS else amplitude))
+        if rng.random() < 0.9:
+            nights.append(night(day(d), flags[-1]))
         since, new = d - last_change, None
-        if policy == "scheduled" and since >= next_change:
-            new = rng.choice([level for level in LEVELS if level != amplitude])
-            next_change = rng.randint(21, 42)
-        if policy == "reactive" and since >= 14:
-            if sum(flags[-14:]) >= 3 and amplitude > LEVELS[0]:
-                new = amplitude - 1.0
-            elif sum(flags[-14:]) == 0 and since >= 28 and amplitude < LEVELS[-1]:
-                new = amplitude + 1.0
+        if since >= 14 and sum(flags[-14:]) >= 3 and amplitude > LEVELS[0]:
+            new, reason = amplitude - 1.0, "reduce_amplitude"
+        elif since >= 28 and sum(flags[-14:]) == 0 and amplitude < LEVELS[-1]:
+            new, reason = amplitude + 1.0, "increase_amplitude"
         if new is not None:
-            amplitude, last_change = new, d + 1
-            records.append(settings(day(d + 1), amplitude=amplitude))
+            previous, amplitude, last_change = amplitude, new, d + 1
+            if source == "clinic":  # the clinic reacting, and recording no reason
+                reason = "other"
+            records.append(settings(day(d + 1), amplitude=amplitude, reason=reason,
+                                    source=source))
     return patient(nights, records)
 
 
-def night_level_p(analysis: Analysis) -> float | None:
-    on = [a for a in analysis.nights if a.stimulation_on]
-    xs = [a.settings.amplitude for a in on]
-    ys = [a.night.cramps for a in on]
-    if len(set(xs)) < 2 or len(set(ys)) < 2:
-        return None
-    return float(stats.spearmanr(xs, ys).pvalue)
+def issue_12_rule(
+    previous: Settings | None, change: Settings, first_night: date,
+    attributed: Sequence[AttributedNight], thresholds: Thresholds, trial: object = None,
+) -> bool:
+    """Before issue 23: a response to cramps made while they were active, whatever was
+    recorded."""
+    if previous is None:
+        return False
+    if not RESPONSES_TO_CRAMPS.intersection(change_kinds(previous, change)):
+        return False
+    return cramps_active_before(attributed, first_night, thresholds)
+
+
+@contextmanager
+def rule(old: Callable[..., bool] | None):
+    real = analysis_module.made_because_of_cramps
+    if old is not None:
+        analysis_module.made_because_of_cramps = old
+    try:
+        yield
+    finally:
+        analysis_module.made_because_of_cramps = real
+
+
+BEFORE = Thresholds(association_washout_nights=0)
+AFTER = Thresholds()
+
+
+def significant(data: PatientData, thresholds: Thresholds) -> bool:
+    p = analyse(data, thresholds).correlations["amplitude"].p
+    return p is not None and p < 0.05
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--diaries", type=int, default=200)
-    parser.add_argument("--effect", type=float, default=0.0)
+    parser.add_argument("--diaries", type=int, default=400)
     args = parser.parse_args()
-    for policy in ("scheduled", "reactive"):
-        rng = random.Random(11)
-        old = given = new = 0
-        for _ in range(args.diaries):
-            analysis = analyse(diary(rng, policy, args.effect))
-            p = night_level_p(analysis)
-            old += p is not None and p < 0.05
-            amplitude = analysis.correlations["amplitude"]
-            given += amplitude.p is not None
-            new += amplitude.p is not None and amplitude.p < 0.05
-        n = args.diaries
-        print(
-            f"{policy}: {n} diaries; night-level test p < 0.05 in {old / n:.0%}; "
-            f"epoch method gives a p in {given / n:.0%}, p < 0.05 in {new / n:.1%}"
-        )
+    n = args.diaries
+    print(f"{n} diaries per row; share of diaries with p < 0.05 for the amplitude")
+    print("| design | effect per level | before (issue 12) | after, no trial marked | "
+          "after, marked as a planned trial |")
+    print("| --- | --- | --- | --- | --- |")
+    started = time.monotonic()
+    designs: list[tuple[str, int | str]] = [
+        (f"scheduled ABAB, {k} periods", k) for k in (6, 9, 12)
+    ] + [
+        ("reactive (patient-driven), 360 nights", "patient_remote"),
+        ("reactive, but the clinic's changes recorded as 'other', 360 nights", "clinic"),
+    ]
+    for name, periods in designs:
+        for label, effect in EFFECTS.items():
+            rng = random.Random(23)
+            before = after = marked = 0
+            for _ in range(n):
+                if isinstance(periods, str):
+                    data = with_trial = reactive(rng, effect, source=periods)
+                else:
+                    data, with_trial = scheduled(rng, effect, periods)
+                with rule(issue_12_rule):
+                    before += significant(data, BEFORE)
+                after += significant(data, AFTER)
+                if not isinstance(periods, str):
+                    marked += significant(with_trial, AFTER)
+            what = "false positives" if not any(effect) else "power"
+            trial = "(no trial)" if isinstance(periods, str) else f"{marked / n:.1%}"
+            adds = ", ".join(f"{e:.0%}" for e in effect)
+            print(f"| {name} | {label} (+{adds}): {what} | {before / n:.1%} | "
+                  f"{after / n:.1%} | {trial} |", flush=True)
+    print(f"({time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":

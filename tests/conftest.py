@@ -34,6 +34,17 @@ def _tasks_run_at_once(settings) -> None:
     settings.TASKS = IMMEDIATE_TASKS
 
 
+@pytest.fixture(scope="session")
+def _private_media_dir(tmp_path_factory) -> object:
+    return tmp_path_factory.mktemp("private-media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _private_media_dir) -> None:
+    # Uploaded reports go to a temporary folder, never into the work tree.
+    settings.PRIVATE_MEDIA_ROOT = _private_media_dir
+
+
 @pytest.fixture
 def alice(db) -> Patient:
     return make_patient("alice", timezone="Europe/Amsterdam")

@@ -57,6 +57,7 @@ def test_the_clinician_pages_pass_the_accessibility_check(open_page, colour_sche
         "/clinic/",
         f"/clinic/patients/{alice.pk}/",
         f"/clinic/patients/{alice.pk}/program/",
+        f"/clinic/patients/{alice.pk}/planned-trial/",
         "/clinic/patients/new/",
         "/accounts/password/",
         "/accounts/two-factor/",

@@ -55,7 +55,7 @@ def test_a_clinician_records_a_visit_reads_the_charts_acknowledges_a_flag_and_ex
     page.get_by_role("link", name="alice").click()
     expect(page).to_have_url(re.compile(rf"/clinic/patients/{alice.pk}/$"))
 
-    page.get_by_role("link", name="Record a programming visit").click()
+    page.get_by_role("link", name="Record settings only").click()
     page.get_by_label("Reason").select_option(label="Other")
     page.get_by_label("Electrode configuration").fill("0-3+")
     page.get_by_label("Note").fill("Checked impedances; new electrode pair.")

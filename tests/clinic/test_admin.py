@@ -14,6 +14,7 @@ from clinic.models import Clinician
 from diary.models import Patient
 from diary.services import medication_create
 from programming.models import SettingsRecord
+from programming.services import visit_record_create
 from tests.factories import local, log_cramp
 
 
@@ -34,6 +35,8 @@ def staff_client(db) -> Client:
         "diary/medication",
         "programming/device",
         "programming/settingsrecord",
+        "programming/plannedtrial",
+        "programming/programmingvisit",
         "clinic/clinician",
     ],
 )
@@ -41,6 +44,11 @@ def test_every_list_opens_and_searches(
     model: str, staff_client: Client, alice: Patient, dr_lee: User
 ) -> None:
     log_cramp(alice, local(alice, date(2025, 6, 4), 2), notes="private words about my legs")
+    visit_record_create(
+        device=alice.devices.get(), visited_at=local(alice, date(2025, 6, 5), 10),
+        clinician=dr_lee, configurations=[{"electrodes": "0-3+", "amplitude_unit": "mA"}],
+        note="private words about my legs",
+    )
     medication_create(
         patient=alice, name="Magnesium", category="other", started_on=date(2025, 1, 1)
     )
@@ -87,3 +95,21 @@ def test_the_patient_admin_edits_the_care_team(
     )
     assert response.status_code == 302
     assert not alice.care_team.exists()
+
+
+def test_staff_read_a_visit_but_cannot_change_or_delete_it(
+    staff_client: Client, alice: Patient, dr_lee: User
+) -> None:
+    from programming.models import ProgrammingVisit
+
+    visit = visit_record_create(
+        device=alice.devices.get(), visited_at=local(alice, date(2025, 6, 5), 10),
+        clinician=dr_lee, configurations=[{"electrodes": "0-3+", "amplitude_unit": "mA"}],
+    )
+    page = staff_client.get(f"/admin/programming/programmingvisit/{visit.pk}/change/")
+    assert page.status_code == 200 and "0-3+" in page.content.decode()
+    delete = staff_client.post(f"/admin/programming/programmingvisit/{visit.pk}/delete/",
+                               {"post": "yes"})
+    assert delete.status_code == 403
+    assert ProgrammingVisit.objects.filter(pk=visit.pk).exists()
+    assert staff_client.get("/admin/programming/programmingvisit/add/").status_code == 403

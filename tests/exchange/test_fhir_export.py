@@ -322,6 +322,8 @@ def test_docs_list_every_local_code_the_export_writes():
         diary_models.SITE_CHOICES, diary_models.STIMULATION_FELT_CHOICES,
         diary_models.NEW_MOVEMENT_CHOICES, diary_models.RELIEF_CHOICES,
         diary_models.LEVEL_CHOICES, diary_models.MEDICATION_CATEGORY_CHOICES,
+        programming_models.SACRAL_RESPONSE_CHOICES, programming_models.COVERAGE_CHOICES,
+        programming_models.COMFORT_CHOICES,
     ]
     missing = {code for choices in lists for code, _ in choices if f"`{code}`" not in doc}
     assert not missing, f"docs/fhir.md does not list {sorted(missing)}"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from insights.analysis import Episode, MedicationRecord, NightRecord, PatientData
+from insights.analysis import (
+    Episode,
+    MedicationRecord,
+    NightRecord,
+    PatientData,
+    PlannedTrial,
+    VisitRecord,
+)
 from programming.timeline import Settings, Timeline
 
 START = date(2025, 1, 1)
@@ -20,17 +27,20 @@ def settings(
     stimulation_on: bool = True,
     *,
     reason: str = "other",
+    source: str = "clinic",
+    unit: str = "mA",
 ) -> Settings:
     """Settings effective at noon on `day`: they apply from the night of `day` on."""
     return Settings(
         record_id=None,
         effective_at=datetime.combine(day, time(12), tzinfo=UTC),
         amplitude=amplitude,
-        amplitude_unit="mA",
+        amplitude_unit=unit,
         pulse_width_us=pulse_width_us,
         frequency_hz=frequency_hz,
         stimulation_on=stimulation_on,
         reason=reason,
+        source=source,
     )
 
 
@@ -74,6 +84,8 @@ def patient(
     medications: Sequence[MedicationRecord] = (),
     phase: str = "permanent",
     therapy: str = "sacral",
+    trials: Sequence[PlannedTrial] = (),
+    visits: Sequence[VisitRecord] = (),
 ) -> PatientData:
     nights = sorted(nights, key=lambda n: n.date)
     if today is None:
@@ -88,6 +100,8 @@ def patient(
         medications=medications,
         phase=phase,
         therapy=therapy,
+        trials=trials,
+        visits=visits,
     )
 
 

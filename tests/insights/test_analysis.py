@@ -145,9 +145,10 @@ def test_each_epoch_counts_its_benefit_and_its_interval() -> None:
 def test_a_reduction_made_while_cramps_were_active_is_marked() -> None:
     records = [
         settings(day(-1), amplitude=2.0),
-        settings(day(20), amplitude=1.5),  # cramps active: made because of cramps
+        # cramps active: made because of cramps
+        settings(day(20), amplitude=1.5, reason="reduce_amplitude"),
         settings(day(40), amplitude=2.0),  # an increase is never "because of cramps"
-        settings(day(60), amplitude=1.5),  # quiet before: not marked
+        settings(day(60), amplitude=1.5, reason="reduce_amplitude"),  # quiet before: not marked
     ]
     nights = nights_from(day(0), [1] * 40 + [0] * 40)
     result = analyse(patient(nights, records))
@@ -159,7 +160,9 @@ def test_a_reduction_made_while_cramps_were_active_is_marked() -> None:
 
 def test_an_improvement_after_a_change_made_because_of_cramps_names_regression_to_the_mean(
 ) -> None:
-    records = [settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5)]
+    records = [
+        settings(day(-1), amplitude=2.0), settings(day(20), amplitude=1.5, reason="reprogram")
+    ]
     nights = nights_from(day(0), [1] * 20 + [0] * 14)
     [comparison] = analyse(patient(nights, records)).comparisons
     assert comparison.verdict == "improved" and comparison.made_because_of_cramps

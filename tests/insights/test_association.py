@@ -34,10 +34,18 @@ def cramp_flags(rate: float, nights: int, offset: float = 0.0) -> list[int]:
             for i in range(nights)]
 
 
-def dose_diary(levels: list[float], rate_at: dict[float, float], nights: int = 21):
+def dose_diary(levels: list[float], rate_at: dict[float, float], nights: int = 21, *,
+               reduction_reason: str = "reduce_amplitude"):
+    """Each reduction recorded by the clinic with `reduction_reason`, each increase as
+    "increase_amplitude"."""
     records, counts, first = [], [], 0
     for i, amplitude in enumerate(levels):
-        records.append(settings(day(first - 1 if i == 0 else first), amplitude=amplitude))
+        reason = "initial" if i == 0 else (
+            reduction_reason if amplitude < levels[i - 1] else "increase_amplitude"
+        )
+        records.append(
+            settings(day(first - 1 if i == 0 else first), amplitude=amplitude, reason=reason)
+        )
         counts += cramp_flags(rate_at[amplitude], nights, offset=0.5)
         first += nights
     return patient(nights_from(day(0), counts), records)
@@ -72,7 +80,10 @@ def test_a_parameter_stepped_one_way_many_times_is_still_a_trend() -> None:
 def test_cramps_with_a_new_steroid_and_an_amplitude_lowered_in_response() -> None:
     # Quiet for months; prednisone on day 100, cramps from day 104 on; the amplitude lowered
     # on day 120 because of them; the cramps go on.
-    records = [settings(day(-1), amplitude=2.0), settings(day(120), amplitude=1.5)]
+    records = [
+        settings(day(-1), amplitude=2.0),
+        settings(day(120), amplitude=1.5, reason="reduce_amplitude"),
+    ]
     counts = [0] * 104 + cramp_flags(0.7, 46)
     medications = [MedicationRecord("prednisone", "steroid", day(100))]
     result = analyse(patient(nights_from(day(0), counts), records, medications=medications))

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -18,7 +19,8 @@ from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import episode_create, medication_create, night_check_in
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
 from insights import charts
-from programming.models import Device, SettingsRecord
+from programming.models import Device, ProgrammingVisit, SettingsRecord
+from programming.services import visit_record_create, visit_report_attach
 from tests.factories import local
 
 # Never swept: the Django admin (staff only, its own permission system) and static files.
@@ -82,6 +84,7 @@ class AliceWorld:
     device: Device
     record: SettingsRecord
     flag: Any
+    visit: ProgrammingVisit
 
 
 def build_alice_world(alice: Patient) -> AliceWorld:
@@ -101,6 +104,16 @@ def build_alice_world(alice: Patient) -> AliceWorld:
         patient=alice, code="sweep", title="Sweep flag", explanation="For the URL sweep.",
         fingerprint="sweep", raised_at=timezone.now(),
     )
+    # A programming visit with no new settings (the world keeps one settings record), and its
+    # report, carrying a marker: the sweep checks nobody outside the team downloads it.
+    visit = visit_record_create(
+        device=device, visited_at=local(alice, date(2025, 4, 4), 10), clinician=None,
+        configurations=[{"electrodes": "0-3+", "amplitude_unit": "mA", "felt_at": "perineum"}],
+        note="ZQ night note",
+    )
+    visit_report_attach(
+        visit=visit, report=ContentFile(b"%PDF-1.4\n% ZQ night note\n%%EOF\n", name="r.pdf")
+    )
     return AliceWorld(
         patient=alice,
         night=episode.night,
@@ -110,6 +123,7 @@ def build_alice_world(alice: Patient) -> AliceWorld:
         device=device,
         record=SettingsRecord.objects.for_patient(alice).get(),
         flag=flag,
+        visit=visit,
     )
 
 
@@ -123,6 +137,7 @@ ALICE_OBJECTS: dict[str, Callable[[AliceWorld], Any]] = {
     "device_id": lambda world: world.device.pk,
     "record_id": lambda world: world.record.pk,
     "flag_id": lambda world: world.flag.pk,
+    "visit_id": lambda world: world.visit.pk,
 }
 # Arguments that choose what a page shows, not whose: one valid value each.
 SELECTORS: dict[str, str] = {
@@ -286,6 +301,7 @@ def clinician_pages(patient: Patient) -> list[str]:
     urls += [reverse("exchange:patient-csv", args=[patient.pk, k]) for k in PATIENT_KINDS]
     urls += [reverse("exchange:cohort-csv", args=[kind]) for kind in COHORT_KINDS]
     urls.append(reverse("programming:program", args=[patient.pk]))
+    urls.append(reverse("programming:planned-trial", args=[patient.pk]))
     records = SettingsRecord.objects.for_patient(patient).filter(correction__isnull=True)
     urls += [reverse("programming:correct", args=[patient.pk, r.pk]) for r in records]
     return urls

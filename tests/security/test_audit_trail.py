@@ -18,7 +18,7 @@ from django.test import Client
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import episode_delete, episode_update, medication_create, night_check_in
-from programming.models import SettingsRecord
+from programming.models import ProgrammingVisit, SettingsRecord, VisitConfiguration
 from tests.factories import change_settings, local, log_cramp
 
 
@@ -211,5 +211,8 @@ def test_only_staff_can_export_the_audit_log(
 
 
 def test_every_audited_model_files_its_entries_under_the_patient() -> None:
-    for model in (Patient, Night, CrampEpisode, Medication, SettingsRecord):
+    for model in (
+        Patient, Night, CrampEpisode, Medication, SettingsRecord, ProgrammingVisit,
+        VisitConfiguration,
+    ):
         assert callable(getattr(model, "get_additional_data", None)), model.__name__

@@ -68,6 +68,9 @@ def constructor_arguments(form_class: type[forms.BaseForm], patient: Patient) ->
         "devices": [],
         "device": patient.devices.first(),
         "user": patient.user,
+        "zone": patient.tz,
+        "implanted_on": date(2025, 3, 2),
+        "device_unit": "mA",
         "medication": medication_create(
             patient=patient, name="Simvastatin", category="statin", started_on=date(2025, 1, 1)
         ),
