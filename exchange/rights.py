@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from diary.models import Patient
 from exchange.models import ErasureRequest
-from programming.models import SettingsRecord
+from programming.models import ProgrammingVisit, SettingsRecord
 
 ERASED_REPR = "erased"
 
@@ -86,6 +86,14 @@ def patient_erase(*, patient: Patient) -> None:
     transaction: all of it, or none."""
     patient_id, user = patient.pk, patient.user
     with disable_auditlog():  # the deletions' own entries would copy every value once more
+        # Programming visits protect their device and the settings record they left in place,
+        # and may hold a session report on disk: the files go once the transaction commits.
+        visits = ProgrammingVisit.objects.filter(device__patient=patient)
+        reports = [name for name in visits.exclude(report="").values_list("report", flat=True)]
+        visits.delete()
+        if reports:
+            storage = ProgrammingVisit._meta.get_field("report").storage
+            transaction.on_commit(lambda: [storage.delete(name) for name in reports])
         # Settings records protect their device and the records they correct: unlink, then
         # delete them before the cascade reaches the devices.
         records = SettingsRecord.objects.filter(device__patient=patient)

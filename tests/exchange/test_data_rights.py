@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import medication_create
 from exchange.models import ErasureRequest
-from programming.models import Device, SettingsRecord
+from programming.models import Device, ProgrammingVisit, SettingsRecord
+from programming.services import visit_record_create, visit_report_attach
 from tests.conftest import client_for
 from tests.factories import PASSWORD, change_settings, local, log_cramp, log_nights
 
@@ -119,9 +125,22 @@ def test_staff_refuse_with_a_reason_and_the_patient_reads_it(
 
 
 def test_staff_approve_and_the_diary_is_erased_leaving_only_who_and_when(
-    alice: Patient, bob: Patient, alice_client: Client, staff: User
+    alice: Patient, bob: Patient, alice_client: Client, staff: User, dr_lee: User,
+    django_capture_on_commit_callbacks,
 ) -> None:
     _alice_diary(alice)
+    # A programming visit that left settings in place, with its session report on disk.
+    visit = visit_record_create(
+        device=alice.devices.get(), visited_at=timezone.now() - timedelta(hours=3),
+        clinician=dr_lee, left_in_place=0,
+        configurations=[{"electrodes": "0-3+", "amplitude": Decimal("1.1"),
+                         "amplitude_unit": "mA", "pulse_width_us": 210,
+                         "frequency_hz": Decimal("14"), "sensory_threshold": Decimal("0.8")}],
+    )
+    visit_report_attach(visit=visit, report=SimpleUploadedFile(
+        "report.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf"))
+    report = Path(django_settings.PRIVATE_MEDIA_ROOT) / visit.report.name
+    assert report.is_file()
     log_nights(bob, bob.last_completed_night() - timedelta(days=2), [1, 0, 1])
     alice_id, user_id = alice.pk, alice.user.pk
     alice_client.get(reverse("exchange:my-bundle"))  # an access entry from before
@@ -129,7 +148,8 @@ def test_staff_approve_and_the_diary_is_erased_leaving_only_who_and_when(
     request = ErasureRequest.objects.get()
     assert LogEntry.objects.filter(changes__icontains="Furosemide").exists()
 
-    response = _decide(staff, request, decision="approve", reason="Asked by the patient.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(staff, request, decision="approve", reason="Asked by the patient.")
     assert response.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.patient, request.patient_ref) == ("approved", None, alice_id)
@@ -140,6 +160,8 @@ def test_staff_approve_and_the_diary_is_erased_leaving_only_who_and_when(
             **{"device__patient_id" if model is SettingsRecord else (
                 "night__patient_id" if model is CrampEpisode else "patient_id"): alice_id}
         ).exists()
+    assert not ProgrammingVisit.objects.filter(pk=visit.pk).exists()
+    assert not report.exists()
     assert Night.objects.filter(patient=bob).count() == 3  # nobody else's diary
 
     user = User.objects.get(pk=user_id)
