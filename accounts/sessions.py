@@ -1,7 +1,9 @@
 """Session rules by role: clinicians and staff are logged out after CLINICIAN_IDLE_TIMEOUT
 without a request, must pass the two-factor step when they have a confirmed device, and must
-set one up first when REQUIRE_TWO_FACTOR is on. Patients keep the long SESSION_COOKIE_AGE:
-they log from a phone at night and a log-in prompt at 3 a.m. would cost an entry.
+set one up first when REQUIRE_TWO_FACTOR is on, unless they signed in with the hospital's
+account and its provider said it asked for a second factor (accounts/oidc.py). Patients keep
+the long SESSION_COOKIE_AGE: they log from a phone at night and a log-in prompt at 3 a.m. would
+cost an entry.
 
 What each session needs is decided once, at log-in, and kept in the session, so an ordinary
 request costs no extra query, except the one that keeps sessions honest: the user's session
