@@ -148,6 +148,21 @@ class HospitalAccountBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend with StimDiary's rules. It authenticates only the
     callback's code; usernames and passwords stay with ModelBackend (through axes)."""
 
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
+        # Only the callback view's call, made after it checked the state and carrying that
+        # state's nonce: a password log-in posted to a URL with ?code=...&state=... is not one.
+        if request is None or "nonce" not in kwargs:
+            return None
+        if request.path != reverse("accounts:oidc-callback"):
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id: int) -> Any:
+        # The library's get_user forgets is_active: a deactivated user's session ends here,
+        # as ModelBackend ends a password session.
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def _verify_jws(self, payload: str, key: Any) -> dict:
         try:
             return super()._verify_jws(payload, key)

@@ -65,6 +65,20 @@ def test_a_callback_is_used_once(hospital: LocalProvider, lee_at_hospital: User)
     assert_failed(client.get(callback, follow=True), client)
 
 
+def test_a_password_log_in_never_takes_a_code_from_its_url(
+    hospital: LocalProvider, lee_at_hospital: User
+) -> None:
+    client = Client()
+    query = start_sign_in(client, hospital).split("?", 1)[1]
+
+    response = client.post(
+        f"/accounts/login/?{query}", {"username": "dr.lee", "password": "not-the-password"}
+    )
+
+    assert response.status_code == 200  # the form's own error, nothing else
+    assert logged_in_user(client) is None
+
+
 @pytest.mark.parametrize(
     "claims",
     [

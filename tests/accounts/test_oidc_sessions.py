@@ -60,3 +60,11 @@ def test_log_out_ends_the_session(lee_signed_in: Client) -> None:
 
     assert response["Location"] == "/accounts/login/"
     assert lee_signed_in.get("/clinic/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request(
+    lee_signed_in: Client, dr_lee: User
+) -> None:
+    User.objects.filter(pk=dr_lee.pk).update(is_active=False)
+
+    assert lee_signed_in.get("/clinic/")["Location"].startswith("/accounts/login/")
