@@ -19,6 +19,7 @@ from django.urls import URLPattern, path
 
 from accounts.audit import csv_lines
 from accounts.lockout import login_unlock
+from accounts.models import HospitalIdentity
 from accounts.sessions import sessions_end_others
 from diary.models import Patient
 
@@ -103,3 +104,29 @@ class StimDiaryUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, StimDiaryUserAdmin)
+
+
+@admin.register(HospitalIdentity)
+class HospitalIdentityAdmin(admin.ModelAdmin):
+    """Staff link a hospital identity (its issuer and `sub`) to a clinician or staff user, or
+    remove a link; either ends the user's other sessions."""
+
+    list_display = ["user", "issuer", "linked_at", "last_sign_in_at"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["linked_at", "last_sign_in_at"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        sessions_end_others(user=obj.user, request=request)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        user = obj.user
+        super().delete_model(request, obj)
+        sessions_end_others(user=user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        users = {identity.user for identity in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            sessions_end_others(user=user, request=request)

@@ -20,3 +20,34 @@ class SessionEpoch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.epoch}"
+
+
+class HospitalIdentity(models.Model):
+    """The link between an account at the hospital's identity provider (OpenID Connect: the
+    issuer and its stable `sub`) and a StimDiary clinician or staff user. Made at the first
+    sign-in by the email address (OIDC_LINK_BY_EMAIL), or by staff in the admin; found by
+    `sub` from then on, so a changed or reused email address never moves it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, help_text="The identity provider's `sub` claim.")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "hospital identity"
+        verbose_name_plural = "hospital identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="hospital_identity_unique_subject"
+            ),
+            # One identity per user and issuer: a second hospital account cannot join the first.
+            models.UniqueConstraint(
+                fields=["issuer", "user"], name="hospital_identity_one_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.issuer}"

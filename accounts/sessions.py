@@ -1,7 +1,9 @@
 """Session rules by role: clinicians and staff are logged out after CLINICIAN_IDLE_TIMEOUT
 without a request, must pass the two-factor step when they have a confirmed device, and must
-set one up first when REQUIRE_TWO_FACTOR is on. Patients keep the long SESSION_COOKIE_AGE:
-they log from a phone at night and a log-in prompt at 3 a.m. would cost an entry.
+set one up first when REQUIRE_TWO_FACTOR is on, unless they signed in with the hospital's
+account and its provider said it asked for a second factor (accounts/oidc.py). Patients keep
+the long SESSION_COOKIE_AGE: they log from a phone at night and a log-in prompt at 3 a.m. would
+cost an entry.
 
 What each session needs is decided once, at log-in, and kept in the session, so an ordinary
 request costs no extra query, except the one that keeps sessions honest: the user's session
@@ -29,6 +31,9 @@ LAST_SEEN_KEY = "stimdiary_last_seen"
 # in it): then the code is asked for; without one, REQUIRE_TWO_FACTOR asks for the setup.
 OTP_REQUIRED_KEY = "stimdiary_otp_required"
 EPOCH_KEY = "stimdiary_session_epoch"
+# Set by a hospital sign-in whose ID token says the identity provider asked for a second factor
+# (accounts/oidc.py, provider_two_factor): it stands for StimDiary's own code in this session.
+PROVIDER_TWO_FACTOR_KEY = "stimdiary_provider_two_factor"
 # Refresh the idle clock at most this often, so a page view does not always write the session.
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -60,13 +65,18 @@ def _has_device(request: HttpRequest) -> bool:
     return bool(has_device)
 
 
+def two_factor_passed(request: HttpRequest) -> bool:
+    """This session passed a second factor: StimDiary's code, or the hospital's sign-in."""
+    return request.user.is_verified() or bool(request.session.get(PROVIDER_TWO_FACTOR_KEY))
+
+
 def otp_required(request: HttpRequest) -> bool:
     """True when the user has a confirmed two-factor device and this session has not yet
     passed it."""
     user = request.user
     if not user.is_authenticated or not uses_two_factor(user):
         return False
-    if user.is_verified():
+    if two_factor_passed(request):
         return False
     return _has_device(request)
 
@@ -77,7 +87,7 @@ def two_factor_setup_required(request: HttpRequest) -> bool:
     user = request.user
     if not settings.REQUIRE_TWO_FACTOR or not user.is_authenticated:
         return False
-    if not uses_two_factor(user) or user.is_verified():
+    if not uses_two_factor(user) or two_factor_passed(request):
         return False
     return not _has_device(request)
 
@@ -106,6 +116,8 @@ def sessions_end_others(*, user: Any, request: HttpRequest | None) -> int:
 
 def start_session(request: HttpRequest, user: Any) -> None:
     request.session[EPOCH_KEY] = current_epoch(user.pk)
+    # Every log-in starts without it; only the hospital sign-in's callback sets it, after.
+    request.session.pop(PROVIDER_TWO_FACTOR_KEY, None)
     if has_idle_timeout(user):
         request.session[LAST_SEEN_KEY] = time.time()
         # Also expire the stored session itself, so the rule holds without the middleware.

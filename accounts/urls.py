@@ -14,4 +14,7 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("two-factor/disable/", views.two_factor_disable, name="two-factor-disable"),
+    # Sign-in with the hospital's accounts (OpenID Connect): 404 unless configured.
+    path("oidc/sign-in/", views.hospital_sign_in, name="oidc-sign-in"),
+    path("oidc/callback/", views.hospital_callback, name="oidc-callback"),
 ]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import logging
 from base64 import b32encode
 from typing import Any
 
+import jwt
+import requests
 import segno
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +21,18 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from accounts.forms import TokenForm
+from accounts.oidc import (
+    REFUSAL_ATTRIBUTE,
+    SIGN_IN_FAILED,
+    TWO_FACTOR_ATTRIBUTE,
+    oidc_enabled,
+)
 from accounts.recovery import (
     LOW_WARNING_AT,
     recovery_code_used,
@@ -28,13 +42,16 @@ from accounts.recovery import (
 )
 from accounts.sessions import (
     OTP_REQUIRED_KEY,
+    PROVIDER_TWO_FACTOR_KEY,
     has_two_factor_device,
     sessions_end_others,
+    two_factor_passed,
     uses_two_factor,
 )
 from diary.access import home_url_for
 
 DEVICE_NAME = "Authenticator app"
+logger = logging.getLogger(__name__)
 
 
 def _may_use_two_factor(request: HttpRequest) -> bool:
@@ -48,6 +65,67 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return next_url
     return ""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in at /accounts/login/, offering the hospital's sign-in when configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["hospital_sign_in"] = settings.OIDC_PROVIDER_NAME if oidc_enabled() else ""
+        return context
+
+
+class HospitalCallbackView(OIDCAuthenticationCallbackView):
+    """The identity provider sends the browser back here with a code. A refused or failed
+    sign-in goes back to the log-in page with a message; logs name the reason, never a
+    token, code or claim."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return super().get(request)
+        except SuspiciousOperation as exc:
+            # A state this browser never started, a nonce, signature, issuer or audience that
+            # does not match: the answer was not for this sign-in.
+            logger.warning("Hospital sign-in refused: %s.", exc)
+            return self.login_failure()
+        except (requests.RequestException, jwt.PyJWTError, KeyError, ValueError) as exc:
+            # The provider did not answer, or not in a form the flow can read.
+            logger.warning("Hospital sign-in failed: %s.", type(exc).__name__)
+            return self.login_failure()
+
+    def login_failure(self) -> HttpResponse:
+        default = SIGN_IN_FAILED.format(provider=settings.OIDC_PROVIDER_NAME)
+        messages.error(self.request, getattr(self.request, REFUSAL_ATTRIBUTE, default))
+        return redirect(settings.LOGIN_URL)
+
+    def login_success(self) -> HttpResponse:
+        # Always a log-in of its own (the library skips it for the same user, for a session
+        # refresh StimDiary does not use): the session rules start here, as after a password.
+        next_url = self.request.session.pop("oidc_login_next", None)
+        auth.login(self.request, self.user)
+        if getattr(self.user, TWO_FACTOR_ATTRIBUTE, False):
+            self.request.session[PROVIDER_TWO_FACTOR_KEY] = True
+        return redirect(next_url or home_url_for(self.user))
+
+
+_hospital_sign_in = OIDCAuthenticationRequestView.as_view()
+_hospital_callback = HospitalCallbackView.as_view()
+
+
+def hospital_sign_in(request: HttpRequest) -> HttpResponse:
+    """To the identity provider, with a new state, nonce and PKCE challenge in the session."""
+    if not oidc_enabled():
+        raise Http404("Hospital sign-in is not configured.")
+    return _hospital_sign_in(request)
+
+
+def hospital_callback(request: HttpRequest) -> HttpResponse:
+    if not oidc_enabled():
+        raise Http404("Hospital sign-in is not configured.")
+    return _hospital_callback(request)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -182,7 +260,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The step after the password for a user with a confirmed device."""
     next_url = _safe_next(request)
     user = request.user
-    if user.is_verified() or not has_two_factor_device(user):
+    if two_factor_passed(request) or not has_two_factor_device(user):
         request.session[OTP_REQUIRED_KEY] = False
         return redirect(next_url or home_url_for(user))
     form = TokenForm(request.POST or None, devices=_login_devices(user))

@@ -351,6 +351,53 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Sign-in with the hospital's accounts (OpenID Connect; accounts/oidc.py, docs/security.md) ---
+# Off unless every variable below is set; then the log-in page offers "Sign in with
+# OIDC_PROVIDER_NAME" to clinicians and staff (never patients). Endpoints come from the identity
+# provider's /.well-known/openid-configuration (docs/deploy.md); nothing is fetched at start-up.
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+_OIDC_REQUIRED = {
+    "OIDC_PROVIDER_NAME": OIDC_PROVIDER_NAME,
+    "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+    "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+OIDC_ENABLED = all(_OIDC_REQUIRED.values())
+if any(_OIDC_REQUIRED.values()) and not OIDC_ENABLED:
+    _missing = ", ".join(name for name, value in _OIDC_REQUIRED.items() if not value)
+    raise ImproperlyConfigured(f"OpenID Connect sign-in is half configured: set {_missing}.")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+# The identity provider's own two-factor counts as StimDiary's when its ID token says so: an
+# `amr` value in this list (RFC 8176) or an `acr` value in the next. Otherwise StimDiary's TOTP
+# step asks, as after a password.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", "mfa,otp,hwk")
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
+# An identity seen for the first time is linked to the one active clinician or staff account
+# with its email address; off, staff link identities in the admin only.
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+# Fixed by StimDiary (mozilla-django-oidc's settings): no account is ever created, no token kept.
+OIDC_CREATE_USER = False
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_STORE_ID_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.HospitalAccountBackend")
+
 # django-axes: lock the pair (user name, client address) after repeated failures, so a
 # stranger's guesses never lock the user out from anywhere else. The address is the one rule
 # the audit trail reads too. A locked visitor is told when to try again (429, Retry-After);
@@ -362,6 +409,9 @@ AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The hospital sign-in's refusals are not password guesses (the identity provider throttles
+# those), and axes would store the callback's query string, an authorization code.
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_leaves_alone"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

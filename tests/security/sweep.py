@@ -164,6 +164,9 @@ PUBLIC = {
     "service-worker",
     "health-live",
     "health-ready",
+    # Sign-in with the hospital's accounts: 404 unless configured (tests/accounts/test_oidc.py).
+    "accounts:oidc-sign-in",
+    "accounts:oidc-callback",
 }
 # Views that take a POST without a CSRF token, each with the reason. Their own tests show a
 # forged request changes nothing.
