@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from scipy import stats
 
-from insights.association import Correlation, associate
+from insights.association import CRAMPS_PER_NIGHT, Correlation, associate
 from insights.burden import Burden, burden_of
 from insights.thresholds import Thresholds
 from programming.timeline import Settings, Timeline, night_start
@@ -41,8 +41,8 @@ REASONS_ANSWERING_CRAMPS = frozenset({"reduce_amplitude", "reprogram", "device_o
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 5  # 5: the cramp burden (insights.burden); the reactive rule reads reason and
-# source; washout; planned trials
+ANALYSIS_SCHEMA = 6  # 6: the association by cramps per night (burden_correlations); 5: the
+# cramp burden, the reactive rule reading reason and source, washout, planned trials
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,7 @@ class Epoch:
     washout_nights: int = 0
     washout_nights_logged: int = 0
     washout_cramp_nights: int = 0
+    washout_cramps: int = 0
     planned_trial: PlannedTrial | None = None  # the planned trial the period belongs to
 
     # The cramp burden of the period's logged nights (insights.burden).
@@ -228,6 +229,11 @@ class Epoch:
     @property
     def settled_cramp_night_rate(self) -> float | None:
         return _rate(self.settled_cramp_nights, self.settled_nights_logged)
+
+    @property
+    def settled_cramps_per_night(self) -> float | None:
+        """Cramps per logged night after the washout: the association's burden measure."""
+        return _rate(self.cramps - self.washout_cramps, self.settled_nights_logged)
 
 
 def _logged(nights: int) -> str:
@@ -326,6 +332,8 @@ class Analysis:
     changes: list[Settings]
     medications: Sequence[MedicationRecord]
     timezone: str
+    # The same association by cramps per night (the burden's count), beside the default.
+    burden_correlations: dict[str, Correlation] = field(default_factory=dict)
 
     @property
     def logged_nights(self) -> int:
@@ -520,6 +528,7 @@ def build_epochs(
                 washout_nights=thresholds.association_washout_nights,
                 washout_nights_logged=len(washout),
                 washout_cramp_nights=sum(1 for n in washout if n.cramps),
+                washout_cramps=sum(n.cramps for n in washout),
                 planned_trial=trial,
             )
         )
@@ -615,6 +624,9 @@ def analyse(data: PatientData, thresholds: Thresholds | None = None) -> Analysis
         nights=attributed,
         epochs=epochs,
         correlations={p: associate(p, epochs) for p in PARAMETERS},
+        burden_correlations={
+            p: associate(p, epochs, measure=CRAMPS_PER_NIGHT) for p in PARAMETERS
+        },
         comparisons=build_comparisons(data, attributed, t),
         adherence=adherence,
         adherence_14=adherence_14,

@@ -85,6 +85,16 @@ def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None,
     return text
 
 
+# What each period's value is: the share of logged nights with cramps (the default, as the
+# before/after verdict) or the cramps per logged night (the burden's count), both over the
+# nights after the washout.
+CRAMP_NIGHT_RATE = "cramp_night_rate"
+CRAMPS_PER_NIGHT = "cramps_per_night"
+MEASURES = {
+    CRAMP_NIGHT_RATE: "the share of cramp nights",
+    CRAMPS_PER_NIGHT: "cramps per night",
+}
+
 LABELS = {
     "amplitude": "amplitude",
     "pulse_width_us": "pulse width",
@@ -105,6 +115,7 @@ class Correlation:
     method: str
     headline: str
     caution: str = ""
+    measure: str = CRAMP_NIGHT_RATE  # what each period's value is (MEASURES)
 
     @property
     def n(self) -> int:
@@ -125,6 +136,7 @@ class Correlation:
             "n_epochs": self.n_epochs,
             "n_nights": self.n_nights,
             "caution": self.caution or None,
+            "measure": self.measure,
         }
 
 
@@ -239,9 +251,12 @@ def trial_p(values: Sequence[float], rates: Sequence[float]) -> float:
     return (hits + 1) / (RANDOM_ORDERINGS + 1)
 
 
-def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
-    """The association of one parameter with the cramp-night rate, over the epochs that can
-    count, or the plain reasons the diary cannot tell."""
+def associate(
+    parameter: str, epochs: Sequence[Epoch], measure: str = CRAMP_NIGHT_RATE
+) -> Correlation:
+    """The association of one parameter with the cramp-night rate (or, with `measure`, the
+    cramps per night), over the epochs that can count, or the plain reasons the diary cannot
+    tell."""
     label = LABELS[parameter]
     on = [e for e in epochs if e.settings.stimulation_on and e.nights_logged]
     left_out: list[str] = []
@@ -276,8 +291,12 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
         n_nights = sum(e.nights_logged for e in counted)
         text = " ".join([caution, *left_out]).strip()
         values = [_value(e, parameter) for e in counted]
-        return Correlation(parameter, rho, p, len(counted), n_nights,
-                           method_for(len(counted), washout, trial, values), headline, text)
+        method = method_for(len(counted), washout, trial, values)
+        if measure == CRAMPS_PER_NIGHT:
+            method = method.replace("cramp-night rate", "cramps per logged night").replace(
+                "share of cramp nights", "cramps per night")
+        return Correlation(parameter, rho, p, len(counted), n_nights, method, headline, text,
+                           measure=measure)
 
     if len({_value(e, parameter) for e in on}) < 2:
         return result(
@@ -292,7 +311,11 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     short = [e for e in on if e.settled_nights_logged < MIN_EPOCH_NIGHTS and e not in reactive]
     counted = [e for e in on if e not in short and e not in reactive]
     values = [_value(e, parameter) for e in counted]
-    rates = [e.settled_cramp_night_rate or 0.0 for e in counted]
+    if measure == CRAMPS_PER_NIGHT:
+        rates = [e.settled_cramps_per_night or 0.0 for e in counted]
+    else:
+        rates = [e.settled_cramp_night_rate or 0.0 for e in counted]
+    what = MEASURES[measure]
 
     notes: list[str] = []  # what was left out, said whatever the result
     if reactive:
@@ -335,7 +358,8 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     rho = spearman(values, rates)
     if rho is None:
         return result(
-            f"{label.capitalize()} and cramps: the share of cramp nights was the same in every "
+            f"{label.capitalize()} and cramps: {what} "
+            f"{'was' if measure == CRAMP_NIGHT_RATE else 'were'} the same in every "
             f"one of the {_periods(len(counted))}{' of the planned trial' if trial else ''}, "
             "so there is no link to measure.",
             counted=counted,
@@ -347,13 +371,15 @@ def associate(parameter: str, epochs: Sequence[Epoch]) -> Correlation:
     )
     if p >= SIGNIFICANCE or abs(rho) < WEAK_RHO:
         return result(
-            f"No clear link between the {label} and cramp nights"
+            f"No clear link between the {label} and "
+            f"{'cramp nights' if measure == CRAMP_NIGHT_RATE else 'cramps per night'}"
             f"{' in the planned trial' if trial else ''} {figures}.",
             "The diary may still be too short to show one.", counted, rho=rho, p=p,
         )
     more = "more" if rho > 0 else "fewer"
     return result(
-        f"{where} settings periods at a higher {label} had {more} cramp nights {figures}.",
+        f"{where} settings periods at a higher {label} had {more} "
+        f"{'cramp nights' if measure == CRAMP_NIGHT_RATE else 'cramps per night'} {figures}.",
         "This is an association between periods, not proof: anything else that changed "
         "with the settings (medicines, activity, other settings) can go with it too.",
         counted, rho=rho, p=p,

@@ -164,6 +164,10 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
             {"sentence": c.sentence, "headline": c.headline, "caution": c.caution}
             for c in analysis.correlations.values()
         ],
+        "burden_correlations": [
+            {"sentence": c.sentence, "headline": c.headline, "caution": c.caution}
+            for c in analysis.burden_correlations.values()
+        ],
         "washout_nights": max((e.washout_nights for e in analysis.epochs), default=0),
         "epochs": [
             {

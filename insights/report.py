@@ -91,6 +91,11 @@ def report(patient: Patient) -> dict[str, Any]:
             name: {"sentence": c.sentence, "headline": c.headline, "caution": c.caution or None}
             for name, c in analysis.correlations.items()
         },
+        # The same, by cramps per night (the burden's count): docs/analysis.md.
+        "correlations_cramps_per_night": {
+            name: {**c.as_json(), "sentence": c.sentence}
+            for name, c in analysis.burden_correlations.items()
+        },
         "epochs": [epoch_json(e) for e in analysis.epochs],
         "adherence": {
             "nights_logged": analysis.adherence.nights_logged,

@@ -164,7 +164,8 @@ def test_no_sentence_uses_causal_words() -> None:
 def test_json_keeps_rho_p_n_and_adds_the_method() -> None:
     result = analyse(dose_diary([1.0, 2.0, 3.0], {1.0: 0.1, 2.0: 0.2, 3.0: 0.3}))
     amplitude = result.correlations["amplitude"].as_json()
-    assert set(amplitude) == {"rho", "p", "n", "method", "n_epochs", "n_nights", "caution"}
+    assert set(amplitude) == {"rho", "p", "n", "method", "n_epochs", "n_nights", "caution",
+                              "measure"}
     assert amplitude["rho"] is None and amplitude["p"] is None
     assert amplitude["n"] == amplitude["n_epochs"] == 3
     assert amplitude["n_nights"] == 63
@@ -241,3 +242,27 @@ def test_any_diary_gives_a_sentence_and_never_a_small_p_from_few_periods(
             assert c.n_epochs >= MIN_EPOCHS
         if c.n_epochs < 5:
             assert c.p is None or c.p >= 0.05
+
+
+def test_the_burden_measure_finds_a_dose_effect_the_share_of_cramp_nights_cannot_see() -> None:
+    # A clinic-scheduled ABAB design (reason "other"): every night has cramps whatever the
+    # level, but one cramp a night at 1 mA, two at 2 mA, three at 3 mA.
+    levels = [1.0, 2.0, 3.0, 1.0, 3.0, 2.0, 1.0, 3.0, 2.0]
+    records, counts = [], []
+    for i, amplitude in enumerate(levels):
+        records.append(settings(day(12 * i - 1 if i == 0 else 12 * i), amplitude=amplitude,
+                                reason="initial" if i == 0 else "other"))
+        counts += [int(amplitude)] * 12
+    result = analyse(patient(nights_from(day(0), counts), records))
+    share = result.correlations["amplitude"]
+    assert share.rho is None and share.p is None
+    assert "the share of cramp nights was the same in every one" in share.sentence
+    burden = result.burden_correlations["amplitude"]
+    assert burden.measure == "cramps_per_night"
+    assert burden.rho is not None and burden.rho > 0.8
+    assert burden.p is not None and burden.p < 0.05
+    assert burden.sentence.startswith(
+        "The settings periods at a higher amplitude had more cramps per night")
+    assert "cramps per logged night" in burden.method
+    assert burden.as_json()["measure"] == "cramps_per_night"
+    assert share.as_json()["measure"] == "cramp_night_rate"

@@ -65,3 +65,22 @@ def test_the_pdf_prints_the_same_sentences(lee_client, alice, monkeypatch) -> No
     call_command("analyze", "alice", "--json", stdout=out)
     sentences = json.loads(out.getvalue())["correlation_sentences"]
     assert printed == [s["sentence"] for s in sentences.values()]
+
+
+def test_the_page_and_the_json_name_the_measure_and_give_the_burdens_too(
+    lee_client, alice
+) -> None:
+    cache.clear()
+    reduced_because_of_cramps(alice)
+    out = io.StringIO()
+    call_command("analyze", "alice", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["correlations"]["amplitude"]["measure"] == "cramp_night_rate"
+    by_count = result["correlations_cramps_per_night"]["amplitude"]
+    assert by_count["measure"] == "cramps_per_night"
+    response = lee_client.get(reverse("clinic:patient", args=[alice.pk]))
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Measured by the share of cramp nights" in page
+    assert 'id="association-by-burden"' in page
+    assert by_count["sentence"] in page
