@@ -22,5 +22,6 @@ urlpatterns = [
         views.medication_kind,
         name="medication-kind",
     ),
+    path("patients/<int:patient_id>/outcome/", views.outcome_settings, name="outcome-settings"),
     path("welcome/<uidb64>/<token>/", views.set_password, name="set-password"),
 ]

@@ -27,6 +27,7 @@ from clinic.forms import (
     MedicationForm,
     MedicationKindForm,
     MedicationStopForm,
+    OutcomeSettingsForm,
     PatientOnboardForm,
 )
 from clinic.services import patient_onboard, set_password_path
@@ -37,7 +38,12 @@ from diary.access import (
     visible_patients,
 )
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
-from diary.services import medication_create, medication_set_kind, medication_stop
+from diary.services import (
+    medication_create,
+    medication_set_kind,
+    medication_stop,
+    outcome_settings_update,
+)
 from insights.burden import night_minutes
 from insights.panel import patient_insights
 from insights.summary import ensure_fresh
@@ -389,3 +395,15 @@ def medication_stop_view(request: HttpRequest, patient_id: int, medication_id: i
     })
 
 
+
+
+@clinician_required
+def outcome_settings(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    form = OutcomeSettingsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        outcome_settings_update(patient=patient, **form.cleaned_data)
+        messages.success(request, "Outcome settings saved.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    return render(request, "clinic/outcome_settings.html", {"patient": patient, "form": form},
+                  status=400 if form.errors else 200)
