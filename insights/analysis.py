@@ -24,6 +24,7 @@ from scipy import stats
 
 from insights.association import Correlation, associate
 from insights.burden import Burden, burden_of
+from insights.outcomes import OutcomeDay, OutcomeSummary, summarise_outcomes
 from insights.thresholds import Thresholds
 from programming.timeline import Settings, Timeline, night_start
 
@@ -41,8 +42,8 @@ REASONS_ANSWERING_CRAMPS = frozenset({"reduce_amplitude", "reprogram", "device_o
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 5  # 5: the cramp burden (insights.burden); the reactive rule reads reason and
-# source; washout; planned trials
+ANALYSIS_SCHEMA = 6  # 5: the cramp burden (insights.burden); the reactive rule reads reason and
+# source; washout; planned trials. 6: the therapy's own outcome per period (insights.outcomes)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,10 @@ class PatientData:
     therapy: str = "sacral"
     joined: date | None = None  # the night the patient joined in (Patient.joined_night)
     trials: Sequence[PlannedTrial] = ()
+    # The therapy's own outcome (issue 24): "bladder" | "bowel" | "pain" | None, and its days.
+    outcome_kind: str | None = None
+    outcomes: Sequence[OutcomeDay] = ()
+    implanted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +308,7 @@ class Analysis:
     changes: list[Settings]
     medications: Sequence[MedicationRecord]
     timezone: str
+    outcome: OutcomeSummary | None = None
 
     @property
     def logged_nights(self) -> int:
@@ -598,4 +604,19 @@ def analyse(data: PatientData, thresholds: Thresholds | None = None) -> Analysis
         changes=data.timeline.changes(),
         medications=data.medications,
         timezone=data.timezone,
+        outcome=outcome_of(data, epochs),
+    )
+
+
+def outcome_of(data: PatientData, epochs: Sequence[Epoch]) -> OutcomeSummary | None:
+    """The outcome per settings period, when the patient has a kind of outcome to log. The
+    periods are the epochs'; the current one runs to today, whose day may be logged before
+    its night is over."""
+    if data.outcome_kind is None:
+        return None
+    periods = [(e.start, e.end) for e in epochs]
+    if periods:
+        periods[-1] = (periods[-1][0], max(periods[-1][1], data.today))
+    return summarise_outcomes(
+        data.outcome_kind, data.outcomes, periods, implanted_on=data.implanted_on
     )
