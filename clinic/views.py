@@ -99,6 +99,7 @@ COHORT_COLUMNS = [
     ("last_night", "Last logged night", ""),
     ("nights_logged", "Nights logged /14", "text-end"),
     ("cramp_nights", "Cramp nights /14", "text-end"),
+    ("outcome", "Therapy outcome", ""),
     ("therapy", "Therapy / phase", ""),
     (None, "Current settings", ""),
 ]

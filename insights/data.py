@@ -100,10 +100,12 @@ def load_patient_data(
         .first()
     ) or {"phase": "permanent", "therapy": "other", "implanted_on": None}
     kind = outcome_kind(device["therapy"], patient.sacral_indication)
+    # Read whole, whatever `since`: every period is judged against the baseline, which may be
+    # the days before the implant, years back.
     outcomes = [
         OutcomeDay(day, *values)
         for day, *values in DailyOutcome.objects.for_patient(patient)
-        .filter(date__gte=first, date__lte=today)
+        .filter(date__gte=earliest_date(), date__lte=today)
         .order_by("date")
         .values_list("date", *OUTCOME_FIELDS, "pgic")
     ] if kind else []

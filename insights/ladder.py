@@ -132,6 +132,9 @@ class LadderResult:
     cramp_nights_recent: int
     logged_recent: int
     onset: date | None
+    # The therapy's own outcome under the current settings (insights.outcomes): its status
+    # code ("" with no outcome logged) and its rank for sorting (None when not judged).
+    outcome_status: str = ""
 
     @property
     def step(self) -> int | None:
@@ -601,6 +604,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         cramp_nights_recent=len(recent_cramp),
         logged_recent=len(recent),
         onset=onset,
+        outcome_status=outcome.periods[-1].status if outcome and outcome.periods else "",
     )
 
 

@@ -83,6 +83,17 @@ STATUS_LABELS = {
     "too_few_days": "Too few days logged",
     "no_symptoms_at_baseline": "No symptoms at baseline to improve on",
 }
+# The cohort's column, in a few words.
+STATUS_SHORT = {
+    "responder": "Responder",
+    "non_responder": "Not a responder",
+    "substantial": "Substantial relief",
+    "moderate": "Moderate relief",
+    "not_improved": "Relief under 30%",
+    "no_baseline": "No baseline",
+    "too_few_days": "Too few days",
+    "no_symptoms_at_baseline": "No symptoms at baseline",
+}
 # For sorting (the cohort): the worse the outcome, the lower; unjudged statuses have none.
 STATUS_RANK = {
     "non_responder": 1, "not_improved": 1, "moderate": 2, "responder": 3, "substantial": 3,
