@@ -219,7 +219,7 @@ RULE_SOURCE_NOTES = {
                     "is no win.",
     "responder_lost": "The source gives the change but not its cost: the responder definitions "
                       "are the therapies' own (InSite for sacral bladder, 50% fewer bowel "
-                      "accidents, IMMPACT for pain); see docs/management-ladder.md.",
+                      "accidents, IMMPACT for pain), set out on the rules page.",
     "possible_lead_migration": "A change in where stimulation is felt, a loss of efficacy and, "
                                "in sacral stimulation, a new calf or hip movement (an S2 "
                                "response) are the usual published signs of lead migration.",

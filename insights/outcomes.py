@@ -357,3 +357,24 @@ def shift_words(shift: OutcomeShift | None) -> str:
     if shift is None or shift.before_value is None or shift.after_value is None:
         return ""
     return f"{shift.before_value:.1f} → {shift.after_value:.1f} {shift.measure.label}"
+
+
+SHORT_BASELINE_WORDS = {"before_implant": "before the implant",
+                        "first_settings": "under the first settings"}
+
+
+def short_sentence(summary: OutcomeSummary) -> str:
+    """The outcome in one printed line (the visit summary)."""
+    name = KIND_NAMES[summary.kind]
+    measure = summary.primary
+    latest = summary.periods[-1] if summary.periods else None
+    now = latest.values.get(measure.field) if latest is not None else None
+    base = summary.baseline.values.get(measure.field) if summary.baseline else None
+    if summary.baseline is None or base is None:
+        return f"{name}: no baseline yet."
+    if latest is None or now is None:
+        return f"{name}: nothing logged under the current settings."
+    return (
+        f"{name}: {now:.1f} {measure.label} now ({latest.days} days), {base:.1f} "
+        f"{SHORT_BASELINE_WORDS[summary.baseline_source]}: {STATUS_SHORT[latest.status]}."
+    )

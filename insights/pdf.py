@@ -29,7 +29,7 @@ from insights.burden import Burden
 from insights.data import cached_analysis
 from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
-from insights.outcomes import shift_across, shift_words, summary_sentence
+from insights.outcomes import short_sentence
 from insights.panel import active_flags_with_acknowledgement
 from insights.summary import ladder_state
 from programming.services import current_device
@@ -230,7 +230,8 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     else:
         blocks.append(_paragraph("Current settings: none recorded.", weight="bold"))
     if analysis.outcome is not None:
-        blocks.append(_paragraph(f"Therapy outcome. {summary_sentence(analysis.outcome)}"))
+        # One line: the page must stay one page for a typical diary.
+        blocks.append(_paragraph(short_sentence(analysis.outcome)))
     blocks.append(_gap(0.05))
 
     steps = [f.step for f in flags if f.step is not None]
@@ -271,8 +272,7 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     rows = [
         [
             f"{_d(c.first_night)}: {c.describe_change()}"
-            + (" (made because of cramps)" if c.made_because_of_cramps else "")
-            + (f"\nOutcome: {words}" if words else ""),
+            + (" (made because of cramps)" if c.made_because_of_cramps else ""),
             f"before {c.before_cramp_nights} of {c.before_nights}\n"
             f"after {c.after_cramp_nights} of {c.after_nights}",
             *(f"{b}\n{a}" for b, a in zip(
@@ -280,9 +280,7 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             )),
             c.verdict_label,
         ]
-        for n, c in reversed(list(enumerate(analysis.comparisons)))
-        for words in [shift_words(shift_across(analysis.outcome, n + 1))
-                      if analysis.outcome is not None else ""]
+        for c in reversed(analysis.comparisons)
     ]
     if rows:
         blocks += _table(
