@@ -599,7 +599,9 @@ class DailyOutcomeForm(forms.Form):
         return cleaned
 
     def values(self) -> dict[str, int | None]:
-        out = {n: self.cleaned_data.get(n) for n in self.outcome_fields}
+        """The answers posted: an emptied box or "Skip" clears an answer, a question not sent
+        at all (the home page's one-tap pain score sends one) keeps the stored one."""
+        out = {n: self.cleaned_data.get(n) for n in self.outcome_fields if n in self.data}
         if self.cleaned_data.get("pgic") is not None:
             out["pgic"] = self.cleaned_data["pgic"]
         return out

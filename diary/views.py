@@ -131,11 +131,17 @@ def outcome_context(patient: Patient, device: Any) -> dict[str, Any]:
     if kind is None:
         return {"outcome_kind": None}
     today = patient.local_now().date()
+    logged = DailyOutcome.objects.for_patient(patient).filter(date=today).first()
     return {
         "outcome_kind": kind,
         "outcome_label": OUTCOME_KIND_LABELS[kind],
         "outcome_diary_day": patient.outcome_diary_day(today) if kind == "bladder" else None,
-        "outcome_today": DailyOutcome.objects.for_patient(patient).filter(date=today).first(),
+        "outcome_today": logged,
+        # The pain score in one tap, as the sleep question: until today's average is given.
+        "pain_choices": (
+            range(0, 11) if kind == "pain" and (logged is None or logged.pain_average is None)
+            else None
+        ),
     }
 
 

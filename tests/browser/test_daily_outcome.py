@@ -91,3 +91,22 @@ def test_an_scs_patient_logs_pain_in_three_taps(open_page) -> None:
     expect(page).to_have_url(re.compile(r"/diary/$"))
     row = DailyOutcome.objects.get(patient=patient)
     assert (row.pain_average, row.pain_worst) == (4, 7)
+
+
+def test_an_scs_patient_gives_todays_pain_in_one_tap_on_the_home_page(open_page) -> None:
+    patient = make_patient("pat", timezone="Europe/Amsterdam", therapy="spinal_cord")
+    page = open_page()
+    assert page.viewport_size == PHONE
+    log_in(page, "pat")
+    question = page.locator("#pain-question")
+    tiles = question.locator("button")
+    expect(tiles).to_have_count(11)  # 0 ... 10
+    for box in (tiles.nth(i).bounding_box() for i in range(11)):
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert horizontal_overflow(page) <= 0
+    assert small_tap_targets(page) == []
+    question.get_by_role("button", name="Average pain 3 of 10").tap()  # the one tap
+    expect(page).to_have_url(re.compile(r"/diary/$"))
+    expect(page.get_by_role("status").first).to_contain_text("Saved: your pain diary")
+    expect(page.locator("#pain-question")).to_have_count(0)
+    assert DailyOutcome.objects.get(patient=patient).pain_average == 3

@@ -142,3 +142,22 @@ def test_the_clinician_sets_bowel_and_a_diary_and_okafor_gets_404(
     assert alice.sacral_indication == "bowel"
     bad = lee_client.post(url, {"sacral_indication": "bladder", "outcome_diary_days": "999"})
     assert bad.status_code == 400
+
+
+def test_the_home_page_asks_an_scs_patient_their_pain_in_one_tap(bob, bob_client):
+    page = bob_client.get(reverse("diary:home")).content.decode()
+    assert page.count('name="pain_average"') == 11  # 0 ... 10, each a submit button
+    response = bob_client.post(URL, {"day": "today", "pain_average": "3"})
+    assert response.status_code == 302
+    assert DailyOutcome.objects.get(patient=bob).pain_average == 3
+    assert 'name="pain_average"' not in bob_client.get(reverse("diary:home")).content.decode()
+
+
+def test_a_one_tap_answer_keeps_the_other_answers_of_the_day(bob, bob_client):
+    bob_client.post(URL, {"day": "today", "pain_worst": "7", "pain_average": "4"})
+    bob_client.post(URL, {"day": "today", "pain_average": "5"})
+    row = DailyOutcome.objects.get(patient=bob)
+    assert (row.pain_average, row.pain_worst) == (5, 7)
+    bob_client.post(URL, {"day": "today", "pain_average": "5", "pain_worst": ""})  # Skip clears
+    row.refresh_from_db()
+    assert (row.pain_average, row.pain_worst) == (5, None)
