@@ -80,6 +80,7 @@ STATUS_LABELS = {
     "moderate": "Moderate pain relief (at least 30%)",
     "not_improved": "Pain relief under 30%",
     "no_baseline": "No baseline to compare with",
+    "baseline": "Baseline (the first settings)",
     "too_few_days": "Too few days logged",
     "no_symptoms_at_baseline": "No symptoms at baseline to improve on",
 }
@@ -91,6 +92,7 @@ STATUS_SHORT = {
     "moderate": "Moderate relief",
     "not_improved": "Relief under 30%",
     "no_baseline": "No baseline",
+    "baseline": "Baseline",
     "too_few_days": "Too few days",
     "no_symptoms_at_baseline": "No symptoms at baseline",
 }
@@ -257,7 +259,7 @@ def summarise_outcomes(
     if source == "first_settings" and judged:
         # The baseline period is not judged against itself.
         head = judged[0]
-        judged = (PeriodOutcome(head.start, head.end, head.days, head.values, "no_baseline",
+        judged = (PeriodOutcome(head.start, head.end, head.days, head.values, "baseline",
                                 None, head.pgic), *judged[1:])
     return OutcomeSummary(kind=kind, baseline=baseline, baseline_source=source, periods=judged)
 

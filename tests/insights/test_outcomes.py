@@ -91,7 +91,7 @@ def test_else_the_baseline_is_the_first_settings_and_later_periods_are_judged_on
     data = days(D0, 4, pain_average=6) + days(p2[0], 4, pain_average=4)
     summary = summarise_outcomes("pain", data, [p1, p2], implanted_on=D0 - timedelta(days=90))
     assert summary.baseline_source == "first_settings"
-    assert summary.periods[0].status == "no_baseline"
+    assert summary.periods[0].status == "baseline"
     assert summary.periods[1].status == "moderate"  # 6 -> 4 is 33%
 
 
