@@ -37,6 +37,7 @@ from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient, last_completed_night
 from insights.ladder import step_label
 from insights.models import Flag, FlagAcknowledgement, PatientSummary
+from insights.outcomes import STATUS_SHORT
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, Device, SettingsRecord
 from programming.timeline import Settings
 
@@ -76,6 +77,9 @@ SORTS: dict[str, list[Any]] = {
     "nights_logged": [F("nights_logged_14").desc(), F("user__username").asc()],
     "cramp_nights": [F("cramp_nights_14").desc(), F("user__username").asc()],
     "ladder": [F("summary__ladder_step").desc(nulls_last=True), F("user__username").asc()],
+    # The therapy's own outcome, the worst first (not a responder, then moderate, then
+    # responders); patients with no judged outcome last.
+    "outcome": [F("summary__outcome_rank").asc(nulls_last=True), F("user__username").asc()],
     # Triage: a possible lead migration first, then the highest ladder step, then the
     # patients cramping most, so the patients to call are at the top.
     "triage": [
@@ -178,6 +182,7 @@ class CohortRow:
     # A settings change made with the patient's own remote since the window's first night.
     remote_change: bool = False
     current_settings: Settings | None = None
+    outcome_status: str = ""  # insights.outcomes.STATUS_LABELS' keys; "" with none logged
     settings_html: str = ""
     href: str = ""
     last_night_label: str = "—"
@@ -189,6 +194,10 @@ class CohortRow:
     @property
     def step_label(self) -> str:
         return step_label(self.ladder_step) if self.ladder_step is not None else ""
+
+    @property
+    def outcome_label(self) -> str:
+        return STATUS_SHORT.get(self.outcome_status, "")
 
     @property
     def phase_label(self) -> str:
@@ -212,7 +221,7 @@ SELECT p.id, u.username, p.display_name,
   (SELECT COUNT(*) FROM {night} n WHERE n.patient_id = p.id AND n.deleted_at IS NULL
     AND n.date >= %s AND n.date <= %s
     AND EXISTS (SELECT 1 FROM {episode} e WHERE e.night_id = n.id AND e.deleted_at IS NULL)),
-  s.ladder_step, s.lead_migration,
+  s.ladder_step, s.lead_migration, s.outcome_status,
   (SELECT COUNT(*) FROM {flag} f WHERE f.patient_id = p.id AND f.resolved_at IS NULL
     AND COALESCE((SELECT a.fingerprint FROM {acknowledgement} a WHERE a.flag_id = f.id
       ORDER BY a.acknowledged_at DESC, a.id DESC LIMIT 1), '') <> f.fingerprint),
@@ -280,12 +289,14 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
                 last_night=_as_date(last_night), nights_logged_14=logged,
                 cramp_nights_14=cramped, ladder_step=ladder_step,
                 lead_migration=bool(lead_migration), unacknowledged_flags=unacknowledged,
+                outcome_status=outcome_status or "",
                 remote_change=bool(remote_change),
                 current_settings=_settings(record) if record[0] is not None else None,
             )
             for (
                 pk, username, display_name, therapy, phase, last_night, logged, cramped,
-                ladder_step, lead_migration, unacknowledged, remote_change, *record,
+                ladder_step, lead_migration, outcome_status, unacknowledged, remote_change,
+                *record,
             ) in cursor.fetchall()
         }
     rows = [found[pk] for pk in ids if pk in found]

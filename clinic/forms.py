@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from django import forms
@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from accounts.usernames import similar_username
-from diary.models import MEDICATION_CATEGORY_CHOICES, Medication, timezone_choices
-from diary.validators import check_date
+from diary.models import MEDICATION_CATEGORY_CHOICES, Medication, Patient, timezone_choices
+from diary.validators import check_date, earliest_date, latest_date
 from programming.forms import SettingsForm, local_now
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES
 
@@ -143,3 +143,28 @@ class MedicationStopForm(forms.Form):
         return stopped_on
 
 
+
+
+class OutcomeSettingsForm(forms.ModelForm):
+    """What a sacral device is for (it decides the patient's daily outcome), and the bladder
+    diary's days: from a start day, a few consecutive days (before a visit or after a change)."""
+
+    class Meta:
+        model = Patient
+        fields = ["sacral_indication", "outcome_diary_start", "outcome_diary_days"]
+        labels = {
+            "sacral_indication": "Sacral stimulation for",
+            "outcome_diary_start": "Bladder diary: first day",
+            "outcome_diary_days": "Bladder diary: number of days",
+        }
+        help_texts = {
+            "outcome_diary_start": "Leave empty for no diary. Usually the 3 days before a visit "
+            "or after a settings change.",
+        }
+        widgets = {"outcome_diary_start": DATE_WIDGET}
+
+    def clean_outcome_diary_start(self) -> date | None:
+        day = self.cleaned_data.get("outcome_diary_start")
+        if day is not None and not (earliest_date() <= day <= latest_date() + timedelta(366)):
+            raise forms.ValidationError("Choose a first day within the diary's dates.")
+        return day

@@ -27,5 +27,6 @@ urlpatterns = [
         views.visit_report,
         name="visit-report",
     ),
+    path("patients/<int:patient_id>/outcome/", views.outcome_settings, name="outcome-settings"),
     path("welcome/<uidb64>/<token>/", views.set_password, name="set-password"),
 ]

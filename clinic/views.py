@@ -28,6 +28,7 @@ from clinic.forms import (
     MedicationForm,
     MedicationKindForm,
     MedicationStopForm,
+    OutcomeSettingsForm,
     PatientOnboardForm,
 )
 from clinic.services import patient_onboard, set_password_path
@@ -38,7 +39,12 @@ from diary.access import (
     visible_patients,
 )
 from diary.models import RELIEF_CHOICES, CrampEpisode, Medication, Night, Patient
-from diary.services import medication_create, medication_set_kind, medication_stop
+from diary.services import (
+    medication_create,
+    medication_set_kind,
+    medication_stop,
+    outcome_settings_update,
+)
 from insights.burden import night_minutes
 from insights.data import load_visits
 from insights.panel import patient_insights
@@ -97,6 +103,7 @@ COHORT_COLUMNS = [
     ("last_night", "Last logged night", ""),
     ("nights_logged", "Nights logged /14", "text-end"),
     ("cramp_nights", "Cramp nights /14", "text-end"),
+    ("outcome", "Therapy outcome", ""),
     ("therapy", "Therapy / phase", ""),
     (None, "Current settings", ""),
 ]
@@ -424,3 +431,15 @@ def visit_report(request: HttpRequest, patient_id: int, visit_id: int) -> FileRe
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@clinician_required
+def outcome_settings(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_or_404(request.user, patient_id)
+    form = OutcomeSettingsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        outcome_settings_update(patient=patient, **form.cleaned_data)
+        messages.success(request, "Outcome settings saved.")
+        return redirect("clinic:patient", patient_id=patient.pk)
+    return render(request, "clinic/outcome_settings.html", {"patient": patient, "form": form},
+                  status=400 if form.errors else 200)

@@ -16,6 +16,9 @@ from diary.models import (
     LEVEL_CHOICES,
     MEDICATION_CATEGORY_CHOICES,
     NEW_MOVEMENT_CHOICES,
+    OUTCOME_FIELDS,
+    OUTCOME_LIMITS,
+    PGIC_CHOICES,
     RELIEF_CHOICES,
     SIDE_CHOICES,
     SITE_CHOICES,
@@ -500,3 +503,105 @@ class MedicationStopForm(forms.Form):
             raise forms.ValidationError("The stop date is before the start date.")
         check_date(stopped_on)
         return stopped_on
+
+
+# How each outcome is asked, in the patient's words: (label, hint, what the number counts).
+OUTCOME_QUESTIONS = {
+    "leaks": ("Leaks", "Times urine leaked today", "how many times urine leaked"),
+    "urgency_episodes": (
+        "Sudden urges", "Strong, sudden urges to pass urine", "how many sudden urges you had"
+    ),
+    "voids": ("Toilet visits", "Times you passed urine today", "how many times you passed urine"),
+    "pads": ("Pads", "Pads you used today", "how many pads you used"),
+    "bowel_incontinence_episodes": (
+        "Bowel accidents", "Times you could not hold your bowels today", "how many bowel accidents"
+    ),
+    "bowel_urgency": (
+        "Sudden bowel urges", "Urges you had to rush for", "how many sudden bowel urges"
+    ),
+    "pain_average": ("Average pain today", "0 = no pain, 10 = worst pain imaginable",
+                     "your average pain"),
+    "pain_worst": ("Worst pain today", "0 = no pain, 10 = worst pain imaginable",
+                   "your worst pain"),
+}
+DAY_CHOICES = [("today", "Today"), ("yesterday", "Yesterday")]
+# PGIC is asked at most this often: it is an impression of change over weeks, not of a day.
+PGIC_INTERVAL_DAYS = 28
+
+
+def _count_field(name: str) -> forms.IntegerField:
+    label, hint, what = OUTCOME_QUESTIONS[name]
+    top = OUTCOME_LIMITS[name]
+    message = f"Enter a whole number from 0 to {top} for {what}, or leave it empty."
+    return forms.IntegerField(
+        label=label, help_text=hint, required=False, min_value=0, max_value=top,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*",
+                                        "class": "form-control form-control-lg"}),
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+def _score_field(name: str) -> forms.TypedChoiceField:
+    label, hint, what = OUTCOME_QUESTIONS[name]
+    message = f"Choose a number from 0 to 10 for {what}, or skip it."
+    return forms.TypedChoiceField(
+        label=f"{label} ({hint})", choices=[("", "Skip")] + SEVERITY_CHOICES, coerce=int,
+        empty_value=None, required=False, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": message},
+    )
+
+
+class DailyOutcomeForm(forms.Form):
+    """The therapy's own outcome for one day: the fields of the patient's kind
+    (diary.models.OUTCOME_FIELDS), the day (today or yesterday), and PGIC when it is due."""
+
+    day = forms.ChoiceField(
+        choices=DAY_CHOICES, widget=forms.RadioSelect, label="Which day?",
+        error_messages={"required": "Choose today or yesterday.",
+                        "invalid_choice": "Choose today or yesterday."},
+    )
+
+    def __init__(self, *args: Any, kind: str, today: date, ask_pgic: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.today = today
+        self.outcome_fields = OUTCOME_FIELDS[kind]
+        for name in self.outcome_fields:
+            self.fields[name] = (
+                _score_field(name) if name.startswith("pain_") else _count_field(name)
+            )
+        if ask_pgic:
+            self.fields["pgic"] = forms.TypedChoiceField(
+                label="Since your stimulator was first switched on, how would you describe "
+                "the change in your condition?",
+                choices=[("", "Skip")] + PGIC_CHOICES, coerce=int, empty_value=None,
+                required=False, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Choose one of the seven answers, or skip it."},
+            )
+
+    @property
+    def count_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.outcome_fields if not n.startswith("pain_")]
+
+    @property
+    def score_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.outcome_fields if n.startswith("pain_")]
+
+    def clean_day(self) -> date:
+        return self.today if self.cleaned_data["day"] == "today" else self.today - timedelta(1)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        asked = [*self.outcome_fields, *(("pgic",) if "pgic" in self.fields else ())]
+        if not self.errors and all(cleaned.get(n) is None for n in asked):
+            raise forms.ValidationError("Fill in at least one answer, or go back.")
+        return cleaned
+
+    def values(self) -> dict[str, int | None]:
+        """The answers posted: an emptied box or "Skip" clears an answer, a question not sent
+        at all (the home page's one-tap pain score sends one) keeps the stored one."""
+        out = {n: self.cleaned_data.get(n) for n in self.outcome_fields if n in self.data}
+        if self.cleaned_data.get("pgic") is not None:
+            out["pgic"] = self.cleaned_data["pgic"]
+        return out

@@ -40,6 +40,9 @@ def next_night_end(zone: zoneinfo.ZoneInfo, at: datetime | None = None) -> datet
     return datetime.combine(day, time(settings.NIGHT_END_HOUR), tzinfo=zone)
 
 
+SACRAL_INDICATION_CHOICES = [("bladder", "Bladder control"), ("bowel", "Bowel control")]
+
+
 def clinic_time_zone() -> str:
     """A new patient lives where the clinic is until someone says otherwise."""
     return settings.TIME_ZONE
@@ -71,6 +74,18 @@ class Patient(models.Model):
     # Bumped on every write to the patient's diary, settings or medications: charts and
     # summaries are cached under it, so a new entry changes them and a repeat view does not.
     data_version = models.PositiveIntegerField(default=0)
+    # For a sacral stimulator: what the clinic implanted it for, which decides the daily
+    # outcome the patient logs (DailyOutcome). Ignored for other therapies.
+    sacral_indication = models.CharField(
+        max_length=8, choices=SACRAL_INDICATION_CHOICES, default="bladder",
+        help_text="Sacral stimulation only: bladder or bowel control.",
+    )
+    # A bladder diary the clinic asked for: `outcome_diary_days` consecutive days from this
+    # day (before a visit, or after a settings change). None: no diary asked for.
+    outcome_diary_start = models.DateField(null=True, blank=True)
+    outcome_diary_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -100,6 +115,13 @@ class Patient(models.Model):
         from programming.timeline import night_of  # late import: programming builds on diary
 
         return night_of(self.created_at, self.tz)
+
+    def outcome_diary_day(self, today: date) -> tuple[int, int] | None:
+        """(day, of days) of the diary the clinic asked for, when `today` is one of its days."""
+        if self.outcome_diary_start is None:
+            return None
+        day = (today - self.outcome_diary_start).days + 1
+        return (day, self.outcome_diary_days) if 1 <= day <= self.outcome_diary_days else None
 
     def get_additional_data(self) -> dict[str, int]:
         """Files this row's audit-log entries under the patient (see accounts.admin)."""
@@ -366,9 +388,108 @@ class Medication(models.Model):
             raise ValidationError({"stopped_on": "The stop date is before the start date."})
 
 
+# The daily outcome in the clinic's own units (issue 24). Each count's upper bound is far
+# beyond any real day and only keeps typing slips and hostile values out of the analysis.
+OUTCOME_LIMITS = {
+    "voids": 60,
+    "leaks": 50,
+    "urgency_episodes": 50,
+    "pads": 30,
+    "bowel_incontinence_episodes": 30,
+    "bowel_urgency": 30,
+    "pain_worst": 10,
+    "pain_average": 10,
+}
+PGIC_CHOICES = [
+    (1, "Very much improved"),
+    (2, "Much improved"),
+    (3, "Minimally improved"),
+    (4, "No change"),
+    (5, "Minimally worse"),
+    (6, "Much worse"),
+    (7, "Very much worse"),
+]
+
+
+# Which outcome a patient logs, by therapy (and, for sacral stimulation, what the clinic set
+# it for), and the fields of DailyOutcome each kind fills in, in the order they are asked.
+OUTCOME_FIELDS = {
+    "bladder": ("leaks", "urgency_episodes", "voids", "pads"),
+    "bowel": ("bowel_incontinence_episodes", "bowel_urgency"),
+    "pain": ("pain_average", "pain_worst"),
+}
+OUTCOME_KIND_LABELS = {"bladder": "Bladder diary", "bowel": "Bowel diary", "pain": "Pain diary"}
+
+
+def outcome_kind(therapy: str | None, sacral_indication: str = "bladder") -> str | None:
+    """"bladder", "bowel", "pain", or None for a therapy with no outcome of its own here."""
+    if therapy == "sacral":
+        return "bowel" if sacral_indication == "bowel" else "bladder"
+    if therapy in {"spinal_cord", "drg"}:
+        return "pain"
+    return None
+
+
+def _count(limit: int, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(limit)],
+        help_text=help_text,
+    )
+
+
+class DailyOutcomeQuerySet(models.QuerySet["DailyOutcome"]):
+    def for_patient(self, patient: Patient) -> DailyOutcomeQuerySet:
+        return self.filter(patient=patient)
+
+
+class DailyOutcome(models.Model):
+    """One patient-day of the therapy's own outcome, in the units clinics judge it by: a
+    voiding diary (sacral, bladder), incontinence episodes (sacral, bowel), a 0-10 pain score
+    (SCS, DRG), and now and then the Patient Global Impression of Change. Every field may be
+    blank: a question not answered is None, never 0."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="outcomes")
+    date = models.DateField(help_text="The day (not the night) the outcome describes.")
+    voids = _count(OUTCOME_LIMITS["voids"], "Times the patient passed urine that day.")
+    leaks = _count(OUTCOME_LIMITS["leaks"], "Urine leaks that day.")
+    urgency_episodes = _count(OUTCOME_LIMITS["urgency_episodes"], "Sudden urges that day.")
+    pads = _count(OUTCOME_LIMITS["pads"], "Pads used that day.")
+    bowel_incontinence_episodes = _count(
+        OUTCOME_LIMITS["bowel_incontinence_episodes"], "Bowel accidents that day."
+    )
+    bowel_urgency = _count(OUTCOME_LIMITS["bowel_urgency"], "Sudden bowel urges that day.")
+    pain_worst = _count(10, "Worst pain that day, 0-10 (NRS).")
+    pain_average = _count(10, "Average pain that day, 0-10 (NRS).")
+    pgic = models.PositiveSmallIntegerField(
+        "PGIC", null=True, blank=True, choices=PGIC_CHOICES,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text="Patient Global Impression of Change since the therapy began, 1-7.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DailyOutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="one_outcome_per_patient_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"outcome of {self.date.isoformat()}"
+
+    def get_additional_data(self) -> dict[str, int]:
+        return {"patient_id": self.patient_id}
+
+    def clean(self) -> None:
+        field_errors(self, date=lambda: check_date(self.date, what="day"))
+
+
 # The audit trail of every change to a patient's diary (django-auditlog; who and from where
 # come from AuditlogMiddleware). Free text is recorded as changed, never copied.
 auditlog.register(Patient, m2m_fields={"care_team"})
 auditlog.register(Night, mask_fields=["notes"], mask_callable="accounts.audit.redact_text")
 auditlog.register(CrampEpisode, mask_fields=["notes"], mask_callable="accounts.audit.redact_text")
 auditlog.register(Medication)
+auditlog.register(DailyOutcome)

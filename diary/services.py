@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from diary import signals
 from diary.medicines import stored_kind
-from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient
 from programming.timeline import night_of
 
 
@@ -186,3 +186,42 @@ def medication_stop(*, medication: Medication, stopped_on: date) -> Medication:
     medication.save(update_fields=["stopped_on"])
     patient_data_changed(medication.patient)
     return medication
+
+
+@transaction.atomic
+def outcome_record(*, patient: Patient, day: date, **values: int | None) -> DailyOutcome:
+    """The day's outcome, created or updated: the fields given are written (None clears an
+    answer the patient emptied), the others are kept."""
+    outcome = DailyOutcome.objects.select_for_update().filter(patient=patient, date=day).first()
+    if outcome is None:
+        outcome = DailyOutcome(patient=patient, date=day)
+    for name, value in values.items():
+        setattr(outcome, name, value)
+    outcome.full_clean(exclude=["patient"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:
+        # Two first answers for the day at once: the other one created the row; write ours on it.
+        outcome = DailyOutcome.objects.get(patient=patient, date=day)
+        for name, value in values.items():
+            setattr(outcome, name, value)
+        outcome.save()
+    patient_data_changed(patient)
+    return outcome
+
+
+@transaction.atomic
+def outcome_settings_update(
+    *, patient: Patient, sacral_indication: str, outcome_diary_start: date | None,
+    outcome_diary_days: int,
+) -> Patient:
+    """The clinic's outcome settings: what a sacral device is for, and the diary's days."""
+    patient.sacral_indication = sacral_indication
+    patient.outcome_diary_start = outcome_diary_start
+    patient.outcome_diary_days = outcome_diary_days
+    names = {"sacral_indication", "outcome_diary_start", "outcome_diary_days"}
+    patient.clean_fields(exclude=[f.name for f in Patient._meta.fields if f.name not in names])
+    patient.save(update_fields=["sacral_indication", "outcome_diary_start", "outcome_diary_days"])
+    patient_data_changed(patient)
+    return patient

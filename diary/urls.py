@@ -15,6 +15,7 @@ urlpatterns = [
     path("nights/<int:night_id>/", views.night, name="night"),
     path("nights/<int:night_id>/delete/", views.night_delete, name="night-delete"),
     path("nights/<int:night_id>/sleep/", views.night_sleep, name="night-sleep"),
+    path("outcome/", views.outcome, name="outcome"),
     path("history/", views.history, name="history"),
     path("remote/", views.remote_change, name="remote-change"),
     path("remote/<int:record_id>/undo/", views.remote_undo, name="remote-undo"),

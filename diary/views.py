@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from diary import services
 from diary.access import get_scoped_or_404, home_url_for, patient_required
 from diary.forms import (
+    PGIC_INTERVAL_DAYS,
+    DailyOutcomeForm,
     EpisodeForm,
     LogCrampForm,
     MedicationForm,
@@ -28,7 +30,16 @@ from diary.forms import (
     local_input,
     night_label,
 )
-from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.models import (
+    OUTCOME_FIELDS,
+    OUTCOME_KIND_LABELS,
+    CrampEpisode,
+    DailyOutcome,
+    Medication,
+    Night,
+    Patient,
+    outcome_kind,
+)
 from diary.validators import local_moment, parse_query_date
 from programming.models import SettingsRecord
 from programming.plausibility import show
@@ -104,8 +115,69 @@ def home_context(patient: Patient, **extra: Any) -> dict[str, Any]:
         "undoable": remote_entry_undoable(patient),
         "logged_14": counts["logged"],
         "cramp_nights_14": counts["cramp_nights"],
+        **outcome_context(patient, device),
         **extra,
     }
+
+
+def patient_outcome_kind(patient: Patient, device: Any) -> str | None:
+    return outcome_kind(device.therapy if device else None, patient.sacral_indication)
+
+
+def outcome_context(patient: Patient, device: Any) -> dict[str, Any]:
+    """The home page's outcome card: which diary, the clinic's bladder diary day if one is
+    running, and whether today is already logged."""
+    kind = patient_outcome_kind(patient, device)
+    if kind is None:
+        return {"outcome_kind": None}
+    today = patient.local_now().date()
+    logged = DailyOutcome.objects.for_patient(patient).filter(date=today).first()
+    return {
+        "outcome_kind": kind,
+        "outcome_label": OUTCOME_KIND_LABELS[kind],
+        "outcome_diary_day": patient.outcome_diary_day(today) if kind == "bladder" else None,
+        "outcome_today": logged,
+        # The pain score in one tap, as the sleep question: until today's average is given.
+        "pain_choices": (
+            range(0, 11) if kind == "pain" and (logged is None or logged.pain_average is None)
+            else None
+        ),
+    }
+
+
+@patient_required
+def outcome(request: HttpRequest) -> HttpResponse:
+    """The day's outcome in the clinic's own units (issue 24): a few numbers or taps."""
+    patient: Patient = request.user.patient
+    kind = patient_outcome_kind(patient, current_device(patient))
+    if kind is None:
+        messages.info(request, "Your clinic has not set up a daily outcome for your stimulator.")
+        return redirect("diary:home")
+    today = patient.local_now().date()
+    ask_pgic = not DailyOutcome.objects.for_patient(patient).filter(
+        pgic__isnull=False, date__gt=today - timedelta(days=PGIC_INTERVAL_DAYS)
+    ).exists()
+    existing = DailyOutcome.objects.for_patient(patient).filter(date=today).first()
+    initial: dict[str, Any] = {"day": "today"}
+    if existing is not None:
+        initial.update({name: getattr(existing, name) for name in OUTCOME_FIELDS[kind]})
+    form = DailyOutcomeForm(
+        request.POST or None, kind=kind, today=today, ask_pgic=ask_pgic, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            services.outcome_record(
+                patient=patient, day=form.cleaned_data["day"], **form.values()
+            )
+            messages.success(request, f"Saved: your {OUTCOME_KIND_LABELS[kind].lower()}.")
+            return redirect("diary:home")
+        status = 400
+    else:
+        status = 200
+    diary_day = patient.outcome_diary_day(today) if kind == "bladder" else None
+    return render(request, "diary/outcome.html", {
+        "form": form, "kind": kind, "label": OUTCOME_KIND_LABELS[kind], "diary_day": diary_day,
+    }, status=status)
 
 
 @patient_required

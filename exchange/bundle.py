@@ -23,7 +23,7 @@ from django.db import models, transaction
 
 from accounts.usernames import similar_username
 from clinic.audit import audit_access
-from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient
 from diary.services import medications_bulk_create, patient_data_changed
 from diary.validators import check_moment
 from programming.models import (
@@ -138,13 +138,25 @@ def bundle_export(patient: Patient) -> dict[str, Any]:
         }
         for n in Night.objects.for_patient(patient).order_by("date")
     ]
+    outcomes = [
+        {"date": day.isoformat(), **dict(zip(OUTCOME_VALUES, values, strict=True))}
+        for day, *values in DailyOutcome.objects.for_patient(patient)
+        .order_by("date")
+        .values_list("date", *OUTCOME_VALUES)
+    ]
+    # Written only when they say something (docs/bundle-format.md, "Versions"): a diary with
+    # no outcome days and the default indication gives the bytes it always gave.
+    about = {"username": patient.user.username, "timezone": patient.timezone}
+    if patient.sacral_indication != "bladder":
+        about["sacral_indication"] = patient.sacral_indication
     return {
         "format": FORMAT,
         "version": VERSION,
-        "patient": {"username": patient.user.username, "timezone": patient.timezone},
+        "patient": about,
         "devices": devices,
         "medications": medications,
         "nights": nights,
+        **({"outcomes": outcomes} if outcomes else {}),
     }
 
 
@@ -252,7 +264,19 @@ class Key:
     default: Any = None
 
 
-PATIENT_KEYS = {"username": Key(STR), "timezone": Key(STR)}
+PATIENT_KEYS = {
+    "username": Key(STR), "timezone": Key(STR),
+    "sacral_indication": Key(STR, required=False, default="bladder"),
+}
+# The daily outcome (issue 24): every value optional, null when not answered.
+OUTCOME_VALUES = (
+    "voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
+    "bowel_urgency", "pain_worst", "pain_average", "pgic",
+)
+OUTCOME_KEYS = {
+    "date": Key(STR),
+    **{name: Key(INT, required=False, nullable=True) for name in OUTCOME_VALUES},
+}
 DEVICE_KEYS = {
     "therapy": Key(STR), "phase": Key(STR), "implanted_on": Key(STR), "lead_site": Key(STR),
     "settings": Key(LIST),
@@ -443,6 +467,8 @@ class ImportPlan:
     devices: list[DevicePlan]
     medications: list[Medication]
     nights: list[tuple[Night, list[CrampEpisode]]]
+    outcomes: list[DailyOutcome] = field(default_factory=list)
+    sacral_indication: str = "bladder"
 
 
 def bundle_validate(data: Any) -> ImportPlan:
@@ -455,6 +481,7 @@ def bundle_validate(data: Any) -> ImportPlan:
     top = read_object(data, "bundle", {
         "format": Key(STR), "version": Key(INT), "patient": Key(OBJ), "devices": Key(LIST),
         "medications": Key(LIST), "nights": Key(LIST),
+        "outcomes": Key(LIST, required=False),
     }, problems)
     if top is None:
         raise BundleInvalid(problems.items)
@@ -464,6 +491,7 @@ def bundle_validate(data: Any) -> ImportPlan:
         problems.add("version", f"must be {VERSION}")
 
     username, zone_name = validate_patient(top.get("patient"), problems)
+    indication = validate_indication(top.get("patient"), problems)
     devices = [
         validate_device(item, f"devices[{i}]", problems)
         for i, item in enumerate(top.get("devices") or [])
@@ -482,6 +510,16 @@ def bundle_validate(data: Any) -> ImportPlan:
             problems.add(f"nights[{i}].date", "a second night on the same date")
         seen_dates.add(night[0].date)
         nights.append(night)
+    outcomes = []
+    seen_days: set[date] = set()
+    for i, item in enumerate(top.get("outcomes") or []):
+        outcome = validate_outcome(item, f"outcomes[{i}]", problems)
+        if outcome is None:
+            continue
+        if outcome.date in seen_days:
+            problems.add(f"outcomes[{i}].date", "a second outcome on the same day")
+        seen_days.add(outcome.date)
+        outcomes.append(outcome)
     if problems.items:
         raise BundleInvalid(problems.items)
     return ImportPlan(
@@ -489,13 +527,38 @@ def bundle_validate(data: Any) -> ImportPlan:
         devices=[d for d in devices if d is not None],
         medications=[m for m in medications if m is not None],
         nights=nights,
+        outcomes=outcomes,
+        sacral_indication=indication,
     )
+
+
+def validate_indication(value: Any, problems: Problems) -> str:
+    """patient.sacral_indication, read apart from the account checks of validate_patient."""
+    if not isinstance(value, dict) or "sacral_indication" not in value:
+        return "bladder"
+    indication = value["sacral_indication"]
+    valid = {code for code, _ in Patient._meta.get_field("sacral_indication").choices}
+    if not isinstance(indication, str) or indication not in valid:
+        problems.add("patient.sacral_indication", "must be 'bladder' or 'bowel'")
+        return "bladder"
+    return indication
+
+
+def validate_outcome(value: Any, path: str, problems: Problems) -> DailyOutcome | None:
+    fields = read_object(value, path, OUTCOME_KEYS, problems)
+    if fields is None:
+        return None
+    outcome = DailyOutcome(**fields)
+    check_model(outcome, path, ["patient", *unchecked(DailyOutcome, fields, OUTCOME_KEYS)],
+                problems)
+    return outcome
 
 
 def validate_patient(value: Any, problems: Problems) -> tuple[str | None, str | None]:
     fields = read_object(value, "patient", PATIENT_KEYS, problems)
     if fields is None:
         return None, None
+    fields.pop("sacral_indication", None)  # validate_indication
     username, zone_name = fields.get("username"), fields.get("timezone")
     if username is not None:
         try:
@@ -534,6 +597,7 @@ def has_data(patient: Patient) -> bool:
         Night.objects.filter(patient=patient).exists()
         or Device.objects.filter(patient=patient).exists()
         or Medication.objects.filter(patient=patient).exists()
+        or DailyOutcome.objects.filter(patient=patient).exists()
     )
 
 
@@ -717,9 +781,10 @@ def bundle_import(plan: ImportPlan) -> Patient:
         user.set_unusable_password()
         user.save()
     patient, _ = Patient.objects.get_or_create(user=user, defaults={"timezone": plan.timezone})
-    if patient.timezone != plan.timezone:
+    if (patient.timezone, patient.sacral_indication) != (plan.timezone, plan.sacral_indication):
         patient.timezone = plan.timezone
-        patient.save(update_fields=["timezone"])
+        patient.sacral_indication = plan.sacral_indication
+        patient.save(update_fields=["timezone", "sacral_indication"])
 
     for item in plan.devices:
         item.device.patient = patient
@@ -764,6 +829,9 @@ def bundle_import(plan: ImportPlan) -> Patient:
             episode.night = night
             episodes.append(episode)
     CrampEpisode.objects.bulk_create(episodes, batch_size=2000)
+    for outcome in plan.outcomes:
+        outcome.patient = patient
+    DailyOutcome.objects.bulk_create(plan.outcomes, batch_size=2000)
 
     patient_data_changed(patient)
     audit_access(None, patient, "import", kind="bundle")
@@ -804,6 +872,8 @@ def bundle_shift(bundle: dict[str, Any], days: int) -> dict[str, Any]:
         night["checked_in_at"] = move_moment(night.get("checked_in_at"), zone)
         for episode in night["episodes"]:
             episode["started_at"] = move_moment(episode["started_at"], zone)
+    for outcome in shifted.get("outcomes", []):
+        outcome["date"] = move_day(outcome["date"])
     return shifted
 
 

@@ -36,15 +36,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from diary.models import CrampEpisode, Night, Patient
+from diary.models import CrampEpisode, DailyOutcome, Night, Patient, outcome_kind
 from diary.validators import local_moment
-from programming.models import SettingsRecord
+from programming.models import Device, SettingsRecord
 from programming.services import settings_from_record
 from programming.timeline import Settings, Timeline
 
 FETCH_ROWS = 1000  # rows fetched from the database at a time
 CHUNK_ROWS = 500  # rows per chunk of the response
-PATIENT_KINDS = ("episodes", "nights", "settings")
+PATIENT_KINDS = ("episodes", "nights", "settings", "outcomes")
 COHORT_KINDS = (*PATIENT_KINDS, "flags")
 
 SETTINGS_COLUMNS = [
@@ -70,6 +70,12 @@ COLUMNS: dict[str, list[str]] = {
         "patient", "record_id", "effective_at", "amplitude", "amplitude_unit", "pulse_width_us",
         "frequency_hz", "stimulation_on", "electrode_configuration", "reason", "source", "note",
         "therapy", "phase", "lead_site", "corrects_record_id", "replaced_by_correction",
+    ],
+    # The therapy's own outcome by the day (issue 24, diary.models.DailyOutcome).
+    "outcomes": [
+        "patient", "date", "therapy", "outcome_kind", "voids", "leaks", "urgency_episodes",
+        "pads", "bowel_incontinence_episodes", "bowel_urgency", "pain_worst", "pain_average",
+        "pgic", *SETTINGS_COLUMNS,
     ],
     "flags": [
         "patient", "ladder_step", "lead_migration", "active_flags", "cramp_night_rate_14",
@@ -384,6 +390,44 @@ def settings_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tupl
         )
 
 
+def outcome_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[Any, ...]]:
+    """One row per logged day, with the settings in effect on the night that began that
+    evening (the day is read under them, as insights.outcomes reads it)."""
+    zones = patient_zones(patient_ids)
+    timelines = timelines_for(patient_ids)
+    settings_cells = SettingsCells()
+    indications = dict(
+        Patient.objects.filter(pk__in=patient_ids).values_list("pk", "sacral_indication")
+    )
+    devices: dict[int, str] = {}
+    for pid, therapy in (
+        Device.objects.filter(patient_id__in=patient_ids)
+        .order_by("patient_id", "implanted_on", "id")
+        .values_list("patient_id", "therapy")
+    ):
+        devices[pid] = therapy  # the latest implant wins
+    queryset = (
+        DailyOutcome.objects.filter(patient_id__in=patient_ids, **night_date_filter("date", dates))
+        .order_by("patient__user__username", "date")
+        .values_list("patient_id", "patient__user__username", "date", *OUTCOME_VALUE_COLUMNS)
+    )
+    for pid, username, day, *values in raw_rows(queryset):
+        day = as_date(day)
+        zone = ZoneInfo(zones[pid])
+        therapy = devices.get(pid, "")
+        yield (
+            safe_text(username), day.isoformat(), therapy,
+            outcome_kind(therapy, indications.get(pid, "bladder")) or "",
+            *values, *settings_cells(timelines[pid].for_night(day, zone), zones[pid]),
+        )
+
+
+OUTCOME_VALUE_COLUMNS = (
+    "voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
+    "bowel_urgency", "pain_worst", "pain_average", "pgic",
+)
+
+
 def flag_rows(patient_ids: Sequence[int], dates: DateRange) -> Iterator[tuple[Any, ...]]:
     """One row per patient: the ladder position and active flags from the patient's summary
     (brought up to the patient's data first: insights.summary), and the cramp-night rate over
@@ -436,6 +480,7 @@ ROWS = {
     "episodes": episode_rows,
     "nights": night_rows,
     "settings": settings_rows,
+    "outcomes": outcome_rows,
     "flags": flag_rows,
 }
 

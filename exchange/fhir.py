@@ -34,6 +34,7 @@ from diary.models import (
     SITE_CHOICES,
     STIMULATION_FELT_CHOICES,
     CrampEpisode,
+    DailyOutcome,
     Medication,
     Night,
     Patient,
@@ -138,7 +139,29 @@ OBSERVATION_CODES = {
     "area-covered": "Area covered by paresthesia",
     "comfort": "Comfort",
     "left-in-place": "Left in place",
+    # The therapy's own outcome by the day (issue 24, docs/fhir.md).
+    "voids": "Voids that day",
+    "urine-leaks": "Urine leaks that day",
+    "urgency-episodes": "Urinary urgency episodes that day",
+    "pads": "Pads used that day",
+    "bowel-incontinence-episodes": "Bowel incontinence episodes that day",
+    "bowel-urgency": "Bowel urgency episodes that day",
+    "pain-average": "Average pain that day (0-10)",
+    "pain-worst": "Worst pain that day (0-10)",
+    "pgic": "Patient Global Impression of Change (1 very much improved - 7 very much worse)",
 }
+# The outcome fields (diary.models.DailyOutcome) and their local codes; pain_average also
+# carries LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported". No
+# LOINC code was verified for the others: they keep the local code alone (docs/fhir.md).
+OUTCOME_CODES = {
+    "voids": "voids", "leaks": "urine-leaks", "urgency_episodes": "urgency-episodes",
+    "pads": "pads", "bowel_incontinence_episodes": "bowel-incontinence-episodes",
+    "bowel_urgency": "bowel-urgency", "pain_average": "pain-average", "pain_worst": "pain-worst",
+    "pgic": "pgic",
+}
+PAIN_SEVERITY_NRS = (
+    LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+)
 DEVICE_PROPERTIES = {"phase": "Therapy phase", "lead-site": "Lead site"}
 
 Coding = tuple[str, str, str]
@@ -253,6 +276,7 @@ class FhirSource:
     flags: list[Flag]
     today: date
     visits: list[ProgrammingVisit] = field(default_factory=list)  # each with `rows`
+    outcomes: list[DailyOutcome] = field(default_factory=list)
 
 
 def fhir_source(patient: Patient) -> FhirSource:
@@ -294,9 +318,10 @@ def fhir_source(patient: Patient) -> FhirSource:
         rows.setdefault(row.visit_id, []).append(row)
     for visit in visits:
         visit.rows = rows.get(visit.pk, [])
+    outcomes = list(DailyOutcome.objects.for_patient(patient).order_by("date"))
     return FhirSource(
         patient=patient, devices=devices, records=records, nights=nights,
-        medications=medications, flags=flags, visits=visits,
+        medications=medications, flags=flags, visits=visits, outcomes=outcomes,
         today=timezone.now().astimezone(zone_named(patient.timezone)).date(),
     )
 
@@ -640,6 +665,36 @@ def sleep_disturbance_resource(
     }
 
 
+def outcome_resources(
+    outcome: DailyOutcome, ids: Ids, patient_ref: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One Observation per answered value of the day's outcome (issue 24), dated by the day:
+    an unanswered value has none, never a 0."""
+    out = []
+    for name, local_code in OUTCOME_CODES.items():
+        value = getattr(outcome, name)
+        if value is None:
+            continue
+        code = observation_code(local_code)
+        if name == "pain_average":
+            code = concept(PAIN_SEVERITY_NRS, (CS_OBSERVATION, local_code,
+                                              OBSERVATION_CODES[local_code]),
+                           text=OBSERVATION_CODES[local_code])
+        out.append({
+            "resourceType": "Observation",
+            "id": ids(f"outcome-{local_code}", outcome.pk),
+            "status": "final",
+            "category": category("survey", "Survey"),
+            "code": code,
+            "subject": patient_ref,
+            "effectiveDateTime": outcome.date.isoformat(),
+            "issued": instant(outcome.updated_at),
+            "performer": [patient_ref],
+            "valueInteger": value,
+        })
+    return out
+
+
 def medication_status(medication: Medication, today: date) -> str:
     if medication.started_on > today:
         return "intended"
@@ -724,6 +779,8 @@ def bundle_resources(source: FhirSource) -> list[dict[str, Any]]:
             resources.append(benefit_resource(night, ids, patient_ref, device or latest))
         if night.sleep_disturbance is not None:
             resources.append(sleep_disturbance_resource(night, ids, patient_ref))
+    for outcome in source.outcomes:
+        resources += outcome_resources(outcome, ids, patient_ref)
     resources += [
         medication_resource(m, ids, patient_ref, source.today) for m in source.medications
     ]

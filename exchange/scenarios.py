@@ -84,6 +84,14 @@ class Scenario:
     lumbar_share: float | None = None
     lumbar_effect: float = 1.0
     low_activity_effect: float = 1.0
+    # The therapy's own outcome (issue 24): the mean daily values on the 3 days before the
+    # implant, then from `ago` on (until the next entry) the mean under the settings then.
+    # Days are logged as clinics ask: a 3-day bladder diary every 14 days, bowel accidents
+    # daily, pain every other day, PGIC every 28 days.
+    sacral_indication: str = "bladder"
+    outcome_baseline: tuple[tuple[str, float], ...] = ()
+    outcome_levels: tuple[tuple[int, tuple[tuple[str, float], ...]], ...] = ()
+    pgic_levels: tuple[tuple[int, int], ...] = ()  # from `ago` on, the PGIC answered
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -107,6 +115,14 @@ SCENARIOS: tuple[Scenario, ...] = (
             Change(18, 14, "reprogram", "No better: pulse width and frequency changed.",
                    pulse_width_us=180, frequency_hz=16),
         ),
+        # Urge incontinence: 4 leaks a day before the implant, 1 with it; back to 3 after
+        # the amplitude reduction (and the reprogramming does not bring it back).
+        outcome_baseline=(("leaks", 4), ("voids", 13), ("urgency_episodes", 6)),
+        outcome_levels=(
+            (179, (("leaks", 1), ("voids", 8), ("urgency_episodes", 2))),
+            (33, (("leaks", 3), ("voids", 11), ("urgency_episodes", 5))),
+        ),
+        pgic_levels=((179, 2), (33, 4)),
     ),
     Scenario(
         username="bob", ladder_path="cramps resolved after an amplitude reduction (no flag)",
@@ -125,6 +141,10 @@ SCENARIOS: tuple[Scenario, ...] = (
             Change(125, 10, "other", "Raised for better pain relief.", amplitude=4.2),
             Change(90, 15, "reduce_amplitude", "Night cramps since the increase.", amplitude=3.4),
         ),
+        # Pain 8 of 10 before the implant, about 3 since: the reduction keeps it there.
+        outcome_baseline=(("pain_average", 8), ("pain_worst", 9)),
+        outcome_levels=((169, (("pain_average", 3), ("pain_worst", 5))),),
+        pgic_levels=((169, 2),),
     ),
     Scenario(
         username="carmen", ladder_path="medication-induced cramps (rule out other causes, step 0)",
@@ -145,6 +165,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         # 14+ quiet logged nights before the cramps begin (so they read as a new onset), but
         # fewer than 28 (which would read as a sudden onset: a lead-migration sign).
         forced_cramps=(47,), quiet=tuple(range(27, 47)),
+        outcome_baseline=(("pain_average", 7), ("pain_worst", 9)),
+        outcome_levels=((159, (("pain_average", 2), ("pain_worst", 4))),),
+        pgic_levels=((159, 1),),
     ),
     Scenario(
         username="dan", ladder_path="cramps needing reprogramming (step 2)",
@@ -160,6 +183,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         changes=(
             Change(30, 10, "reduce_amplitude", "Night cramps: amplitude lowered.", amplitude=1.9),
         ),
+        # Faecal incontinence: an accident a day before the implant, one a week since,
+        # unchanged by the reduction.
+        sacral_indication="bowel",
+        outcome_baseline=(("bowel_incontinence_episodes", 1), ("bowel_urgency", 1)),
+        outcome_levels=((149, (("bowel_incontinence_episodes", 1 / 7), ("bowel_urgency", 0))),),
+        pgic_levels=((149, 2),),
     ),
     Scenario(
         username="erin", ladder_path="trial-phase transient that resolves (no flag)",
@@ -178,6 +207,10 @@ SCENARIOS: tuple[Scenario, ...] = (
                    pulse_width_us=240),
         ),
         quiet=tuple(range(27, 37)), forced_cramps=(21,),
+        # Pain 7 before the trial, 3 on it: still 3 after the pulse width was shortened.
+        outcome_baseline=(("pain_average", 7), ("pain_worst", 8)),
+        outcome_levels=((48, (("pain_average", 3), ("pain_worst", 5))),),
+        pgic_levels=((48, 2),),
     ),
     Scenario(
         username="frank", ladder_path="no cramps (no flag)",
@@ -188,6 +221,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         lead_site="T9-T11", nights=150, implanted_ago=1200, initial=(2.8, 250, 60),
         phases=(Phase(149, 0, "none"),),
         changes=(Change(60, 11, "other", "More coverage of the left leg.", amplitude=3.1),),
+        outcome_baseline=(("pain_average", 7), ("pain_worst", 9)),
+        outcome_levels=(
+            (149, (("pain_average", 4), ("pain_worst", 6))),
+            (60, (("pain_average", 3), ("pain_worst", 5))),
+        ),
+        pgic_levels=((149, 3), (60, 2)),
     ),
     Scenario(
         username="grace",
@@ -215,6 +254,12 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
         reduction_benefit_loss=3,
         lumbar_share=0.4, lumbar_effect=0.2, low_activity_effect=4.0,
+        outcome_baseline=(("leaks", 5), ("voids", 12)),
+        outcome_levels=(
+            (99, (("leaks", 1), ("voids", 8))),
+            (28, (("leaks", 4), ("voids", 11))),
+        ),
+        pgic_levels=((99, 2), (28, 4)),
     ),
 )
 
@@ -309,10 +354,14 @@ def build_bundle(scenario: Scenario, seed: int = SEED) -> dict[str, Any]:
                                   reduced=any(night_date >= r for r in reductions),
                                   factors=factors))
     implanted = END - timedelta(days=scenario.implanted_ago)
+    patient: dict[str, Any] = {"username": scenario.username, "timezone": scenario.timezone}
+    if scenario.sacral_indication != "bladder":
+        patient["sacral_indication"] = scenario.sacral_indication
+    outcomes = build_outcomes(scenario)
     return {
         "format": "stimdiary-bundle",
         "version": 1,
-        "patient": {"username": scenario.username, "timezone": scenario.timezone},
+        "patient": patient,
         "devices": [{
             "therapy": scenario.therapy, "phase": scenario.phase,
             "implanted_on": implanted.isoformat(), "lead_site": scenario.lead_site,
@@ -328,7 +377,62 @@ def build_bundle(scenario: Scenario, seed: int = SEED) -> dict[str, Any]:
             )
         ],
         "nights": nights,
+        **({"outcomes": outcomes} if outcomes else {}),
     }
+
+
+OUTCOME_VALUES = (
+    "voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
+    "bowel_urgency", "pain_worst", "pain_average", "pgic",
+)
+# Day-to-day spread around a level, in whole counts or points, repeating every 4 days: a
+# deterministic wobble (no random draw, so the nights drawn above stay as they were).
+WOBBLE = (0, 1, 0, -1)
+
+
+def outcome_kind_of(scenario: Scenario) -> str | None:
+    if scenario.therapy == "sacral":
+        return scenario.sacral_indication
+    return "pain" if scenario.therapy in {"spinal_cord", "drg"} else None
+
+
+def logs_outcome_on(kind: str, ago: int) -> bool:
+    if kind == "bladder":
+        return ago % 14 in {0, 1, 2}  # a 3-day diary every two weeks
+    if kind == "bowel":
+        return True
+    return ago % 2 == 0
+
+
+def level_value(name: str, mean: float, ago: int) -> int:
+    if name.startswith("bowel_"):
+        # Accidents are whole events: `mean` a day, as one every 1/mean days.
+        every = round(1 / mean) if mean else 0
+        return int(bool(every) and ago % every == 3 % every)
+    top = 10 if name.startswith("pain_") else 60
+    return max(0, min(top, round(mean + (WOBBLE[ago % 4] if mean else 0))))
+
+
+def build_outcomes(scenario: Scenario) -> list[dict[str, Any]]:
+    kind = outcome_kind_of(scenario)
+    if kind is None or not scenario.outcome_levels:
+        return []
+    days: list[tuple[int, tuple[tuple[str, float], ...]]] = [
+        (scenario.implanted_ago + back, scenario.outcome_baseline) for back in (3, 2, 1)
+    ]
+    for ago in range(scenario.nights - 1, -1, -1):
+        levels = [values for since, values in scenario.outcome_levels if ago <= since]
+        if levels and logs_outcome_on(kind, ago):
+            days.append((ago, levels[-1]))
+    out = []
+    for ago, values in days:
+        day = {name: None for name in OUTCOME_VALUES}
+        day.update({name: level_value(name, mean, ago) for name, mean in values})
+        pgic = [answer for since, answer in scenario.pgic_levels if ago <= since]
+        if pgic and ago % 28 == 0:
+            day["pgic"] = pgic[-1]
+        out.append({"date": (END - timedelta(days=ago)).isoformat(), **day})
+    return out
 
 
 def draw_factors(scenario: Scenario, rng: random.Random) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from scipy import stats
 
 from insights.association import CRAMPS_PER_NIGHT, Correlation, associate
 from insights.burden import Burden, burden_of
+from insights.outcomes import OutcomeDay, OutcomeSummary, summarise_outcomes
 from insights.thresholds import Thresholds
 from programming.timeline import Settings, Timeline, night_start
 
@@ -41,8 +42,9 @@ REASONS_ANSWERING_CRAMPS = frozenset({"reduce_amplitude", "reprogram", "device_o
 PARAMETERS = ("amplitude", "pulse_width_us", "frequency_hz")
 # Part of every cache key that holds an Analysis, its panel or its charts: bump it when their
 # shape or meaning changes, so a shared cache never serves what an older release computed.
-ANALYSIS_SCHEMA = 6  # 6: the association by cramps per night (burden_correlations); 5: the
-# cramp burden, the reactive rule reading reason and source, washout, planned trials
+ANALYSIS_SCHEMA = 7  # 7: the therapy's own outcome per period (insights.outcomes); 6: the
+# association by cramps per night; 5: the cramp burden, the reactive rule reading reason and
+# source, washout, planned trials
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ class PatientData:
     joined: date | None = None  # the night the patient joined in (Patient.joined_night)
     trials: Sequence[PlannedTrial] = ()
     visits: Sequence[VisitRecord] = ()  # programming visits, in visit order (issue 25)
+    # The therapy's own outcome (issue 24): "bladder" | "bowel" | "pain" | None, and its days.
+    outcome_kind: str | None = None
+    outcomes: Sequence[OutcomeDay] = ()
+    implanted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -334,6 +340,7 @@ class Analysis:
     timezone: str
     # The same association by cramps per night (the burden's count), beside the default.
     burden_correlations: dict[str, Correlation] = field(default_factory=dict)
+    outcome: OutcomeSummary | None = None
 
     @property
     def logged_nights(self) -> int:
@@ -633,4 +640,19 @@ def analyse(data: PatientData, thresholds: Thresholds | None = None) -> Analysis
         changes=data.timeline.changes(),
         medications=data.medications,
         timezone=data.timezone,
+        outcome=outcome_of(data, epochs),
+    )
+
+
+def outcome_of(data: PatientData, epochs: Sequence[Epoch]) -> OutcomeSummary | None:
+    """The outcome per settings period, when the patient has a kind of outcome to log. The
+    periods are the epochs'; the current one runs to today, whose day may be logged before
+    its night is over."""
+    if data.outcome_kind is None:
+        return None
+    periods = [(e.start, e.end) for e in epochs]
+    if periods:
+        periods[-1] = (periods[-1][0], max(periods[-1][1], data.today))
+    return summarise_outcomes(
+        data.outcome_kind, data.outcomes, periods, implanted_on=data.implanted_on
     )

@@ -1,6 +1,6 @@
-"""The one loader from the database to insights.analysis' plain data: six queries, whatever
+"""The one loader from the database to insights.analysis' plain data: seven queries, whatever
 the number of nights (nights, episodes, settings timeline, medications, device, planned
-trials, programming visits)."""
+trials, programming visits, daily outcomes)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 
 from diary.medicines import kind_unknown
-from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient, outcome_kind
 from diary.validators import earliest_date, readable_date, readable_moment
 from insights.analysis import (
     ANALYSIS_SCHEMA,
@@ -24,6 +24,8 @@ from insights.analysis import (
     VisitRow,
     analyse,
 )
+from insights.outcomes import FIELDS as OUTCOME_FIELDS
+from insights.outcomes import OutcomeDay
 from insights.thresholds import Thresholds
 from programming.models import Device, VisitConfiguration
 from programming.models import PlannedTrial as PlannedTrialRow
@@ -96,9 +98,19 @@ def load_patient_data(
     device = (
         Device.objects.filter(patient=patient)
         .order_by("-implanted_on", "-id")
-        .values("phase", "therapy")
+        .values("phase", "therapy", "implanted_on")
         .first()
-    ) or {"phase": "permanent", "therapy": "other"}
+    ) or {"phase": "permanent", "therapy": "other", "implanted_on": None}
+    kind = outcome_kind(device["therapy"], patient.sacral_indication)
+    # Read whole, whatever `since`: every period is judged against the baseline, which may be
+    # the days before the implant, years back.
+    outcomes = [
+        OutcomeDay(day, *values)
+        for day, *values in DailyOutcome.objects.for_patient(patient)
+        .filter(date__gte=earliest_date(), date__lte=today)
+        .order_by("date")
+        .values_list("date", *OUTCOME_FIELDS, "pgic")
+    ] if kind else []
     trials = [
         PlannedTrial(parameter, first_night, last_night, order_randomised)
         for parameter, first_night, last_night, order_randomised
@@ -120,6 +132,9 @@ def load_patient_data(
         joined=patient.joined_night(),
         trials=trials,
         visits=load_visits(patient),
+        outcome_kind=kind,
+        outcomes=outcomes,
+        implanted_on=device["implanted_on"] and readable_date(device["implanted_on"]),
     )
 
 

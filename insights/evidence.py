@@ -202,16 +202,24 @@ RULE_SOURCES: dict[str, tuple[Quote, ...]] = {
         Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
               "leg cramps", "overview", _MANAGEMENT),
     ),
+    "responder_lost": (
+        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
+              "leg cramps", "overview", _MANAGEMENT),
+    ),
 }
 INFORMATION_RULES = {
     "trial_phase": "cramps in the trial phase",
     "therapy_loss": "therapy weaker since the amplitude was reduced",
+    "responder_lost": "cramps better, but the therapy lost its responder status",
 }
 # Said beside the quote where the source does not carry the whole rule.
 RULE_SOURCE_NOTES = {
     "therapy_loss": "The source gives the reduction but not its cost: this flag is StimDiary's "
                     "own clinical reasoning, that a reduction which takes the therapy with it "
                     "is no win.",
+    "responder_lost": "The source gives the change but not its cost: the responder definitions "
+                      "are the therapies' own (InSite for sacral bladder, 50% fewer bowel "
+                      "accidents, IMMPACT for pain), set out on the rules page.",
     "possible_lead_migration": "A change in where stimulation is felt, a loss of efficacy and, "
                                "in sacral stimulation, a new calf or hip movement (an S2 "
                                "response) are the usual published signs of lead migration. "

@@ -29,8 +29,11 @@ from insights.analysis import (
     PatientData,
     attribute_nights,
     build_comparisons,
+    build_epochs,
     describe_change,
+    outcome_of,
 )
+from insights.outcomes import OutcomeShift, loss_fraction, shift_across
 from insights.signals import (
     FACTORS_BY_CODE,
     benefit_change,
@@ -134,6 +137,9 @@ class LadderResult:
     cramp_nights_recent: int
     logged_recent: int
     onset: date | None
+    # The therapy's own outcome under the current settings (insights.outcomes): its status
+    # code ("" with no outcome logged) and its rank for sorting (None when not judged).
+    outcome_status: str = ""
 
     @property
     def step(self) -> int | None:
@@ -217,6 +223,9 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         phase=data.phase,
         therapy=data.therapy,
         visits=data.visits,
+        outcome_kind=data.outcome_kind,
+        outcomes=data.outcomes,
+        implanted_on=data.implanted_on,
     )
     nights = attribute_nights(window)
     recent = nights[-t.window_nights:]
@@ -511,33 +520,85 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     # therapy_loss: a reduction that ends the cramps but takes the therapy with it is no win.
     # Each amplitude reduction is read against the therapy as it is now, so the flag resolves
     # when the benefit recovers (also after a later change) and holds through a second
-    # reduction; the earliest reduction with a loss is the one the flag dates from.
+    # reduction; the earliest reduction with a loss is the one the flag dates from. Where the
+    # patient logs the therapy's own outcome (issue 24) on enough days each side, the loss is
+    # read in those units (insights.outcomes); otherwise from the 0-10 benefit score.
+    outcome = outcome_of(window, build_epochs(window, nights, t)) if data.outcomes else None
+    shifts = {
+        k: shift for k in range(len(changes))
+        for shift in [shift_across(outcome, k + 1) if outcome else None]
+        if shift is not None and shift.enough
+    }
     scored = [a.night for a in nights]
-    losses = [
-        (c, b) for c in changes if c.reduces_amplitude
-        for b in [benefit_change(scored, c.first_night, nights_each_side=t.comparison_nights)]
-        if b.is_loss(
-            min_after=t.min_nights_after, points=t.therapy_loss_points,
-            share=t.therapy_loss_share,
-        )
-    ]
+    losses: list[tuple[Change, str]] = []
+    in_units = False  # at least one loss read in the outcome's own units
+    for k, c in enumerate(changes):
+        if not c.reduces_amplitude:
+            continue
+        shift = shifts.get(k)
+        if shift is not None:
+            if outcome_lost(shift, outcome.kind):
+                when = f"reduction on {c.first_night:%-d %b}"
+                words = shift.sentence(when)
+                losses.append((c, f"{words[:1].upper()}{words[1:]}: now "
+                                  f"{shift.after.status_label.lower()}."))
+                in_units = True
+            continue
+        b = benefit_change(scored, c.first_night, nights_each_side=t.comparison_nights)
+        if b.is_loss(min_after=t.min_nights_after, points=t.therapy_loss_points,
+                     share=t.therapy_loss_share):
+            losses.append((c, b.sentence()))
     if losses:
+        loss_words = (
+            f"the therapy's own outcome ({outcome.primary.label}) is worse than before the "
+            "reduction." if in_units and outcome is not None else
+            f"the daily therapy score ({therapy_benefit_label(data.therapy)}) is at least "
+            f"{t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below what it "
+            "was before the reduction."
+        )
         flags.append(Flag(
             code="therapy_loss",
             step=None,
             title="Therapy weaker since the amplitude was reduced",
             explanation=_therapy_loss_explanation(
-                [c.comparison for c, _ in losses],
-                f"the daily therapy score ({therapy_benefit_label(data.therapy)}) is at least "
-                f"{t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below what it "
-                "was before the reduction.",
+                [c.comparison for c, _ in losses], loss_words,
             ),
             evidence=Evidence(
                 changes=tuple(c.describe() for c, _ in losses),
-                notes=tuple(b.sentence() for _, b in losses),
+                notes=tuple(note for _, note in losses),
             ),
             since=losses[0][0].first_night,
             fingerprint_parts=tuple(c.describe() for c, _ in losses),
+        ))
+
+    # responder_lost: a change that cured the cramps (its before/after verdict is
+    # "improved") but whose period no longer meets the therapy's responder definition, which
+    # the period before it met (insights.outcomes). Information: the clinician weighs both.
+    cured_but_lost = [
+        (c, shifts[k]) for k, c in enumerate(changes)
+        if k in shifts and c.comparison.verdict == "improved" and shifts[k].lost_responder
+    ]
+    if cured_but_lost:
+        flags.append(Flag(
+            code="responder_lost",
+            step=None,
+            title="Cramps better, but the therapy lost its responder status",
+            explanation=(
+                "A settings change ended or eased the cramps, but the therapy's own outcome "
+                "under the new settings no longer meets its responder definition "
+                f"({RESPONDER_RULES[outcome.kind]}), which the settings before it met."
+            ),
+            evidence=Evidence(
+                changes=tuple(c.describe() for c, _ in cured_but_lost),
+                notes=tuple(
+                    f"{shift.sentence(f'change on {c.first_night:%-d %b}')}: "
+                    f"{shift.before.status_label.lower()} before, "
+                    f"{shift.after.status_label.lower()} after."
+                    for c, shift in cured_but_lost
+                ),
+            ),
+            since=cured_but_lost[0][0].first_night,
+            fingerprint_parts=tuple(c.describe() for c, _ in cured_but_lost),
         ))
 
     if data.phase == "trial" and active:
@@ -561,7 +622,22 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         cramp_nights_recent=len(recent_cramp),
         logged_recent=len(recent),
         onset=onset,
+        outcome_status=outcome.periods[-1].status if outcome and outcome.periods else "",
     )
+
+
+RESPONDER_RULES = {
+    "bladder": "at least 50% fewer leaks or voids a day than at baseline, or fewer than 8 voids "
+               "a day",
+    "bowel": "at least 50% fewer bowel accidents a week than at baseline",
+    "pain": "pain at least 30% lower than at baseline on the 0-10 scale",
+}
+
+
+def outcome_lost(shift: OutcomeShift, kind: str) -> bool:
+    """The outcome across a reduction is a loss of the therapy: its primary measure worse by
+    the responder fraction (pain: IMMPACT's moderate 30%), or the responder status lost."""
+    return shift.worsened(loss_fraction(kind)) or shift.lost_responder
 
 
 def _after_starting(verb: str, days: int) -> str:

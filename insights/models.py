@@ -19,6 +19,10 @@ class PatientSummary(models.Model):
     cramp_night_rate_14 = models.FloatField(null=True, blank=True)
     # Active cramps (insights.ladder): the patient's home shows the safe self-help while true.
     active_cramps = models.BooleanField(default=False)
+    # The therapy's own outcome under the current settings (insights.outcomes.STATUS_LABELS)
+    # and its rank for the cohort's sort (STATUS_RANK: the worse, the lower; None unjudged).
+    outcome_status = models.CharField(max_length=24, blank=True, default="")
+    outcome_rank = models.SmallIntegerField(null=True, blank=True)
     data_version = models.PositiveIntegerField(default=0)
     # Until when the state holds with no new data: the patient's next NIGHT_END_HOUR, when
     # another night is over and the ladder's windows move (insights.summary.stale).

@@ -30,6 +30,13 @@ from insights.evidence import (
 )
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES, Thresholds, ladder_order, step_label
 from insights.models import Flag, FlagAcknowledgement
+from insights.outcomes import (
+    OutcomeSummary,
+    PeriodOutcome,
+    shift_across,
+    shift_words,
+    summary_sentence,
+)
 from insights.signals import compare_factors
 from insights.summary import LadderState, ladder_state
 
@@ -155,7 +162,11 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
             key=lambda item: CHART_ORDER.index(item[0]) if item[0] in CHART_ORDER else 99,
         )
     ]
+    outcome = analysis.outcome
+    periods = outcome.periods if outcome is not None else ()
     return {
+        "outcome_sentence": summary_sentence(outcome) if outcome is not None else "",
+        "outcome_label": outcome.primary.label if outcome is not None else "",
         "factors": factor_table(analysis, Thresholds.from_settings()),
         "adherence": analysis.adherence.describe(),
         "adherence_14": analysis.adherence_14.describe(),
@@ -187,6 +198,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 "washout_nights_logged": e.washout_nights_logged,
                 "washout_cramp_nights": e.washout_cramp_nights,
                 "in_planned_trial": e.planned_trial is not None,
+                **period_values(outcome, periods[e.index] if e.index < len(periods) else None),
             }
             for e in reversed(analysis.epochs)
         ],
@@ -203,10 +215,24 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
                 # The first line of each side is the cramp-night share, shown above them.
                 "before_burden": side_in_words(c.before_burden)[1:],
                 "after_burden": side_in_words(c.after_burden)[1:],
+                "outcome": shift_words(shift_across(outcome, n + 1)) if outcome else "",
             }
-            for c in reversed(analysis.comparisons)
+            for n, c in reversed(list(enumerate(analysis.comparisons)))
         ],
         "verdict_measure": VERDICT_MEASURE_WORDS,
+    }
+
+
+def period_values(
+    outcome: OutcomeSummary | None, period: PeriodOutcome | None
+) -> dict[str, object]:
+    """A settings period's outcome: the primary measure and its responder status."""
+    if outcome is None or period is None:
+        return {"outcome_value": None, "outcome_status": "", "outcome_days": 0}
+    return {
+        "outcome_value": period.values.get(outcome.primary.field),
+        "outcome_status": period.status_label,
+        "outcome_days": period.days,
     }
 
 

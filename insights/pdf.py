@@ -29,6 +29,7 @@ from insights.burden import Burden
 from insights.data import cached_analysis
 from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
+from insights.outcomes import short_sentence
 from insights.panel import active_flags_with_acknowledgement
 from insights.summary import ladder_state
 from programming.models import ProgrammingVisit, VisitConfiguration, response_labels
@@ -229,6 +230,9 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         ))
     else:
         blocks.append(_paragraph("Current settings: none recorded.", weight="bold"))
+    if analysis.outcome is not None:
+        # One line: the page must stay one page for a typical diary.
+        blocks.append(_paragraph(short_sentence(analysis.outcome)))
     blocks.append(_gap(0.05))
 
     steps = [f.step for f in flags if f.step is not None]

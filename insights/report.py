@@ -9,6 +9,7 @@ from diary.models import Patient
 from insights.analysis import Analysis, Epoch, PlannedTrial, analyse
 from insights.burden import VERDICT_MEASURE, Burden
 from insights.data import load_patient_data
+from insights.outcomes import OutcomeSummary, PeriodOutcome, summary_sentence
 from insights.summary import ladder_state
 from insights.thresholds import Thresholds
 
@@ -122,4 +123,27 @@ def report(patient: Patient) -> dict[str, Any]:
             for c in analysis.comparisons
         ],
         "active_cramps": ladder.active_cramps,
+        "outcome": outcome_json(analysis.outcome),
+    }
+
+
+def outcome_json(outcome: OutcomeSummary | None) -> dict[str, Any] | None:
+    """The therapy's own outcome per settings period (insights.outcomes); None without one."""
+    if outcome is None:
+        return None
+
+    def period(p: PeriodOutcome) -> dict[str, Any]:
+        return {
+            "start": p.start.isoformat(), "end": p.end.isoformat(), "days": p.days,
+            "values": {k: _round(v) for k, v in p.values.items()},
+            "status": p.status, "gain": _round(p.gain), "pgic": p.pgic,
+        }
+
+    return {
+        "kind": outcome.kind,
+        "measure": outcome.primary.label,
+        "baseline_source": outcome.baseline_source or None,
+        "baseline": period(outcome.baseline) if outcome.baseline else None,
+        "periods": [period(p) for p in outcome.periods],
+        "sentence": summary_sentence(outcome),
     }

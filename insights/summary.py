@@ -45,6 +45,7 @@ from django.utils import timezone
 from diary.models import Patient, next_night_end
 from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate
 from insights.models import Flag, PatientSummary
+from insights.outcomes import STATUS_RANK
 from insights.thresholds import Thresholds
 
 # Sent inside the refreshing transaction with patient_id and fresh_until (a datetime) when a
@@ -219,6 +220,8 @@ def _write(
         "flag_codes": result.codes,
         "cramp_night_rate_14": result.cramp_night_rate,
         "active_cramps": result.active_cramps,
+        "outcome_status": result.outcome_status,
+        "outcome_rank": STATUS_RANK.get(result.outcome_status),
         "data_version": patient.data_version,
         "fresh_until": next_night_end(patient.tz, now),
     }

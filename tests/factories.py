@@ -108,3 +108,11 @@ def log_nights(patient: Patient, first: date, cramps_per_night: list[int], hour:
 # The production task backend: a write queues its refresh as a row, and nothing runs it
 # unless a test runs the worker (`manage.py db_worker --batch`).
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def log_outcomes(patient: Patient, first: date, n: int, **values: int) -> None:
+    """One daily outcome per day from `first`, through the service (data version, refresh)."""
+    from diary.services import outcome_record
+
+    for offset in range(n):
+        outcome_record(patient=patient, day=first + timedelta(days=offset), **values)

@@ -204,3 +204,21 @@ def test_a_clinician_cannot_open_the_requests_in_the_admin(
     response = lee_client.post(url, {"decision": "approve", "reason": "x"})
     assert response.status_code == 302 and "/admin/login/" in response.url
     assert ErasureRequest.objects.get().status == "pending"
+
+
+def test_an_erasure_takes_the_daily_outcomes_and_their_audit_values(
+    alice: Patient, alice_client: Client, staff: User
+) -> None:
+    from diary.models import DailyOutcome
+    from diary.services import outcome_record
+
+    outcome_record(patient=alice, day=alice.local_now().date(), leaks=37, voids=41)
+    alice_id = alice.pk
+    assert LogEntry.objects.filter(additional_data__patient_id=alice_id,
+                                   changes__icontains="41").exists()
+    alice_client.post(reverse(MY_DATA), {"confirm": "on"})
+    _decide(staff, ErasureRequest.objects.get(), decision="approve", reason="Asked.")
+    assert not DailyOutcome.objects.filter(patient_id=alice_id).exists()
+    about_alice = LogEntry.objects.filter(additional_data__patient_id=alice_id).exclude(
+        additional_data__what__startswith="erasure")
+    assert not [e for e in about_alice if "41" in json.dumps(e.changes)]

@@ -88,3 +88,38 @@ def test_bobs_increase_then_reduction_reads_clearly_in_the_before_after_table(se
     assert reduction["verdict"] == "improved" and reduction["made_because_of_cramps"]
     assert reduction["sentence"].startswith("Improved:")
     assert "regression to the mean" in reduction["sentence"]
+
+
+# Issue 24: each demo patient's own outcome, per their story.
+OUTCOMES = {
+    "alice": ("bladder", "non_responder"),  # leaks back up after the reduction
+    "bob": ("pain", "substantial"),
+    "carmen": ("pain", "substantial"),
+    "dan": ("bowel", "responder"),
+    "erin": ("pain", "substantial"),  # still controlled after the pulse width change
+    "frank": ("pain", "substantial"),
+    "grace": ("bladder", "non_responder"),
+}
+
+
+@pytest.mark.parametrize("username", list(OUTCOMES))
+def test_each_demo_patient_has_the_outcome_of_their_story(seeded, username):
+    outcome = analyze_json(username)["outcome"]
+    kind, status = OUTCOMES[username]
+    assert outcome["kind"] == kind
+    assert outcome["baseline_source"] == "before_implant"
+    assert outcome["periods"][-1]["status"] == status
+
+
+def test_alices_therapy_loss_is_told_in_leaks_per_day(seeded):
+    flags = {flag["code"]: flag for flag in analyze_json("alice")["flags"]}
+    note = flags["therapy_loss"]["evidence"]["notes"][0]
+    assert note.startswith("Leaks per day rose from 1.") and "after the reduction on" in note
+    assert "own outcome (leaks per day)" in flags["therapy_loss"]["explanation"]
+
+
+def test_erins_pain_stays_controlled_after_the_pulse_width_change(seeded):
+    outcome = analyze_json("erin")["outcome"]
+    before, after = outcome["periods"][-2:]
+    assert before["status"] == after["status"] == "substantial"
+    assert after["values"]["pain_average"] <= before["values"]["pain_average"] + 0.5

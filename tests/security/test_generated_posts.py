@@ -35,7 +35,13 @@ POSTED = [
     route for route in all_routes()
     if not route.is_public and not any(word in route.name for word in NOT_POSTED)
 ]
-FIELDS = sorted({name for form in FORMS for name in form.base_fields} | {"had_cramps", "note"})
+# DailyOutcomeForm adds the outcome's fields for the patient's kind: all of them are posted.
+OUTCOME_FIELDS = {"voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
+                  "bowel_urgency", "pain_worst", "pain_average", "pgic"}
+FIELDS = sorted(
+    {name for form in FORMS for name in form.base_fields} | {"had_cramps", "note"}
+    | OUTCOME_FIELDS
+)
 
 
 def valid_post(patient: Patient) -> dict[str, str]:
@@ -75,6 +81,12 @@ def valid_post(patient: Patient) -> dict[str, str]:
         "implanted_on": "2025-03-02",
         "lead_site": "left S3",
         "token": "123456",
+        "day": "today",
+        "leaks": "2",
+        "voids": "9",
+        "pain_average": "4",
+        "sacral_indication": "bladder",
+        "outcome_diary_days": "3",
     }
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.models import CrampEpisode, Medication, Night, Patient
+from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient
 from exchange.csv_reports import COHORT_KINDS, PATIENT_KINDS
 from insights import charts
 from programming.models import SettingsRecord
@@ -80,6 +80,10 @@ def extreme_rows(patient: Patient, moments: list[datetime]) -> dict[str, int]:
         medication = Medication.objects.create(
             patient=patient, name="Prednisone", category="steroid",
             started_on=moment.date(), stopped_on=moment.date(),
+        )
+        DailyOutcome.objects.create(
+            patient=patient, date=moment.date(), voids=32767, leaks=32767, pads=0,
+            pain_average=32767, pain_worst=32767, bowel_incontinence_episodes=32767, pgic=32767,
         )
         ids.update(
             record_id=remote.pk, night_id=night.pk, episode_id=episode.pk,
@@ -162,6 +166,14 @@ def extreme_burden(patient: Patient) -> dict[str, int]:
     ids["medication_id"] = Medication.objects.create(
         patient=patient, name="Prednisone", category="steroid", started_on=first
     ).pk
+    # The daily outcome (issue 24) at the column's edges, on both sides of the change.
+    for offset in range(20):
+        extreme = values[offset % len(values)]
+        DailyOutcome.objects.create(
+            patient=patient, date=first + timedelta(days=offset), leaks=extreme,
+            voids=extreme, urgency_episodes=32767, pads=extreme, pain_average=extreme,
+            pain_worst=extreme, bowel_incontinence_episodes=extreme, pgic=extreme,
+        )
     return ids
 
 
@@ -182,3 +194,27 @@ def test_a_stored_extreme_sleep_disturbance_breaks_no_page(db) -> None:
     # are averaged on the clinician's page.
     page = clients["clinician"].get(reverse("clinic:patient", args=[patient.pk]))
     assert page.content.decode().count("sleep disturbance 8197.0 (8 answered)") == 2
+
+
+@pytest.mark.parametrize("therapy, indication", [
+    ("sacral", "bladder"), ("sacral", "bowel"), ("spinal_cord", "bladder"),
+])
+def test_a_stored_extreme_daily_outcome_breaks_no_page(db, therapy: str, indication: str) -> None:
+    patient = make_patient("outcomes", timezone="Pacific/Kiritimati", therapy=therapy)
+    patient.sacral_indication = indication
+    patient.save(update_fields=["sacral_indication"])
+    clinician: User = make_clinician("dr.outcomes", patients=(patient,))
+    ids = extreme_burden(patient)
+    extreme_rows(patient, [YEAR_1, YEAR_9999])
+    clients = {"patient": client_for(patient.user), "clinician": client_for(clinician)}
+    clients["account"] = clients["patient"]
+    failures = []
+    for audience, url in every_get_url(ids):
+        response = clients[audience].get(url)
+        body(response)
+        if response.status_code >= 500:
+            failures.append((url, response.status_code))
+    assert not failures
+    # The extremes were read: the page states the outcome, not an error.
+    page = clients["clinician"].get(reverse("clinic:patient", args=[patient.pk]))
+    assert "The therapy" in page.content.decode()

@@ -1,0 +1,382 @@
+"""The therapy's own outcome per settings period, in the units clinics judge it by (issue 24).
+
+Pure functions over plain data (no database here); insights.data loads `OutcomeDay`s.
+
+- Sacral neuromodulation for bladder control: a voiding diary. Success is a >= 50%
+  improvement against baseline in leaks per day or in voids per day, or a return to normal
+  voiding (fewer than 8 voids a day): the therapeutic-success definition of the InSite trial
+  (Siegel et al. 2015, Neurourol Urodyn 34:224-230; Noblett et al. 2016, Neurourol Urodyn
+  35:246-251).
+- Sacral neuromodulation for bowel control: >= 50% fewer incontinence episodes per week
+  (Rasmussen et al. 2004, Dis Colon Rectum, PMID 15216409; Wong et al. 2011, Dis Colon Rectum
+  54:425-432).
+- SCS and DRG: the 0-10 pain score (NRS). A >= 30% reduction is moderately and a >= 50%
+  reduction substantially important (IMMPACT: Dworkin et al. 2008, J Pain 9:105-121).
+
+Honesty rules, as for the cramps: a day with no answer is missing, never a day without
+symptoms; a period with fewer than OUTCOME_MIN_DAYS answered days is not judged; a change
+against a baseline of 0 (no leaks to halve) is not a percentage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import mean
+
+OUTCOME_RESPONDER_FRACTION = 0.5  # InSite (bladder); Rasmussen 2004, Wong 2011 (bowel)
+PAIN_MODERATE_FRACTION = 0.3  # IMMPACT, Dworkin et al. 2008
+PAIN_SUBSTANTIAL_FRACTION = 0.5  # IMMPACT, Dworkin et al. 2008
+NORMAL_VOIDS_PER_DAY = 8  # InSite: "return to normal voiding frequency (< 8 voids/day)"
+# A 3-day voiding diary is the clinics' unit; fewer answered days are not judged.
+OUTCOME_MIN_DAYS = 3
+
+FIELDS = (
+    "voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
+    "bowel_urgency", "pain_worst", "pain_average",
+)
+
+
+@dataclass(frozen=True)
+class OutcomeDay:
+    date: date
+    voids: int | None = None
+    leaks: int | None = None
+    urgency_episodes: int | None = None
+    pads: int | None = None
+    bowel_incontinence_episodes: int | None = None
+    bowel_urgency: int | None = None
+    pain_worst: int | None = None
+    pain_average: int | None = None
+    pgic: int | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    field: str
+    label: str  # "leaks per day"
+    per: int = 1  # days the rate is over: 1 (per day), 7 (per week); pain is a mean score
+
+    def value_words(self, value: float) -> str:
+        return f"{value:.1f} {self.label}"
+
+
+# Each kind's measures; the first is the primary one, the one a change is told in.
+MEASURES: dict[str, tuple[Measure, ...]] = {
+    "bladder": (Measure("leaks", "leaks per day"), Measure("voids", "voids per day"),
+                Measure("urgency_episodes", "urgency episodes per day"),
+                Measure("pads", "pads per day")),
+    "bowel": (Measure("bowel_incontinence_episodes", "bowel accidents per week", per=7),
+              Measure("bowel_urgency", "bowel urgency episodes per week", per=7)),
+    "pain": (Measure("pain_average", "average pain (0-10)"),
+             Measure("pain_worst", "worst pain (0-10)")),
+}
+
+STATUS_LABELS = {
+    "responder": "Responder (at least 50% better than baseline)",
+    "non_responder": "Not a responder (less than 50% better than baseline)",
+    "substantial": "Substantial pain relief (at least 50%)",
+    "moderate": "Moderate pain relief (at least 30%)",
+    "not_improved": "Pain relief under 30%",
+    "no_baseline": "No baseline to compare with",
+    "baseline": "Baseline (the first settings)",
+    "too_few_days": "Too few days logged",
+    "no_symptoms_at_baseline": "No symptoms at baseline to improve on",
+}
+# The cohort's column, in a few words.
+STATUS_SHORT = {
+    "responder": "Responder",
+    "non_responder": "Not a responder",
+    "substantial": "Substantial relief",
+    "moderate": "Moderate relief",
+    "not_improved": "Relief under 30%",
+    "no_baseline": "No baseline",
+    "baseline": "Baseline",
+    "too_few_days": "Too few days",
+    "no_symptoms_at_baseline": "No symptoms at baseline",
+}
+# For sorting (the cohort): the worse the outcome, the lower; unjudged statuses have none.
+STATUS_RANK = {
+    "non_responder": 1, "not_improved": 1, "moderate": 2, "responder": 3, "substantial": 3,
+}
+RESPONDING = frozenset({"responder", "substantial", "moderate"})
+
+
+def improvement(baseline: float | None, value: float | None) -> float | None:
+    """The share by which `value` is below `baseline` (0.5: halved; negative: worse); None
+    when either is missing or the baseline is 0 (nothing to improve on)."""
+    if baseline is None or value is None or baseline <= 0:
+        return None
+    return (baseline - value) / baseline
+
+
+def sacral_status(
+    kind: str, baseline: dict[str, float | None], period: dict[str, float | None]
+) -> str:
+    """InSite's success rule (bladder) or >= 50% fewer accidents a week (bowel)."""
+    if kind == "bladder":
+        gains = [improvement(baseline.get(f), period.get(f)) for f in ("leaks", "voids")]
+        voids_before, voids_now = baseline.get("voids"), period.get("voids")
+        normal_again = (
+            voids_before is not None and voids_now is not None
+            and voids_before >= NORMAL_VOIDS_PER_DAY and voids_now < NORMAL_VOIDS_PER_DAY
+        )
+    else:
+        field_name = "bowel_incontinence_episodes"
+        gains = [improvement(baseline.get(field_name), period.get(field_name))]
+        normal_again = False
+    known = [g for g in gains if g is not None]
+    if any(g >= OUTCOME_RESPONDER_FRACTION for g in known) or normal_again:
+        return "responder"
+    if not known:
+        return "no_symptoms_at_baseline"
+    return "non_responder"
+
+
+def pain_status(baseline: float | None, value: float | None) -> str:
+    """IMMPACT's tiers for a 0-10 pain score."""
+    gain = improvement(baseline, value)
+    if gain is None:
+        return "no_symptoms_at_baseline"
+    if gain >= PAIN_SUBSTANTIAL_FRACTION:
+        return "substantial"
+    if gain >= PAIN_MODERATE_FRACTION:
+        return "moderate"
+    return "not_improved"
+
+
+def responder_status(
+    kind: str, baseline: dict[str, float | None] | None, period: dict[str, float | None]
+) -> str:
+    if baseline is None:
+        return "no_baseline"
+    if kind == "pain":
+        return pain_status(baseline.get("pain_average"), period.get("pain_average"))
+    return sacral_status(kind, baseline, period)
+
+
+@dataclass(frozen=True)
+class PeriodOutcome:
+    start: date
+    end: date
+    days: int  # days with at least one answer of the kind
+    values: dict[str, float | None] = field(default_factory=dict)
+    status: str = "too_few_days"
+    gain: float | None = None  # the primary measure's improvement on the baseline
+    pgic: int | None = None  # the latest PGIC answered in the period
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def rank(self) -> int | None:
+        return STATUS_RANK.get(self.status)
+
+    @property
+    def judged(self) -> bool:
+        return self.status in STATUS_RANK
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    kind: str
+    baseline: PeriodOutcome | None
+    baseline_source: str  # "before_implant" | "first_settings" | ""
+    periods: tuple[PeriodOutcome, ...]  # one per settings period, in time order
+
+    @property
+    def primary(self) -> Measure:
+        return MEASURES[self.kind][0]
+
+    @property
+    def current(self) -> PeriodOutcome | None:
+        """The latest period that could be judged."""
+        judged = [p for p in self.periods if p.judged]
+        return judged[-1] if judged else None
+
+
+
+def period_values(kind: str, days: Sequence[OutcomeDay]) -> dict[str, float | None]:
+    """Each measure's mean over the days that answered it, as a rate per day or per week."""
+    out: dict[str, float | None] = {}
+    for measure in MEASURES[kind]:
+        answered = [getattr(d, measure.field) for d in days]
+        answered = [v for v in answered if v is not None]
+        out[measure.field] = mean(answered) * measure.per if answered else None
+    return out
+
+
+def answered(kind: str, day: OutcomeDay) -> bool:
+    return any(getattr(day, m.field) is not None for m in MEASURES[kind])
+
+
+def period_outcome(
+    kind: str, days: Sequence[OutcomeDay], start: date, end: date,
+    baseline: dict[str, float | None] | None,
+) -> PeriodOutcome:
+    inside = [d for d in days if start <= d.date <= end and answered(kind, d)]
+    values = period_values(kind, inside)
+    pgics = [d.pgic for d in days if start <= d.date <= end and d.pgic is not None]
+    if len(inside) < OUTCOME_MIN_DAYS:
+        status = "too_few_days"
+    else:
+        status = responder_status(kind, baseline, values)
+    primary = MEASURES[kind][0].field
+    return PeriodOutcome(
+        start=start, end=end, days=len(inside), values=values, status=status,
+        gain=improvement((baseline or {}).get(primary), values.get(primary)),
+        pgic=pgics[-1] if pgics else None,
+    )
+
+
+def summarise_outcomes(
+    kind: str,
+    days: Sequence[OutcomeDay],
+    periods: Sequence[tuple[date, date]],
+    *,
+    implanted_on: date | None = None,
+) -> OutcomeSummary:
+    """The baseline is the days logged before the implant when there are enough of them,
+    else the days under the first settings (before the first settings change); every
+    settings period is judged against it. Under the first settings the baseline is itself."""
+    days = sorted(days, key=lambda d: d.date)
+    baseline: PeriodOutcome | None = None
+    source = ""
+    if implanted_on is not None:
+        before = [d for d in days if d.date < implanted_on and answered(kind, d)]
+        if len(before) >= OUTCOME_MIN_DAYS:
+            baseline = period_outcome(kind, before, before[0].date, before[-1].date, None)
+            source = "before_implant"
+    if baseline is None and periods:
+        first = period_outcome(kind, days, *periods[0], None)
+        if first.days >= OUTCOME_MIN_DAYS:
+            baseline = first
+            source = "first_settings"
+    values = baseline.values if baseline is not None else None
+    judged = tuple(period_outcome(kind, days, start, end, values) for start, end in periods)
+    if source == "first_settings" and judged:
+        # The baseline period is not judged against itself.
+        head = judged[0]
+        judged = (PeriodOutcome(head.start, head.end, head.days, head.values, "baseline",
+                                None, head.pgic), *judged[1:])
+    return OutcomeSummary(kind=kind, baseline=baseline, baseline_source=source, periods=judged)
+
+
+@dataclass(frozen=True)
+class OutcomeShift:
+    """The primary measure across one settings change: the period before it against the
+    period after it."""
+
+    measure: Measure
+    before: PeriodOutcome
+    after: PeriodOutcome
+
+    @property
+    def enough(self) -> bool:
+        return self.before.days >= OUTCOME_MIN_DAYS and self.after.days >= OUTCOME_MIN_DAYS
+
+    @property
+    def before_value(self) -> float | None:
+        return self.before.values.get(self.measure.field)
+
+    @property
+    def after_value(self) -> float | None:
+        return self.after.values.get(self.measure.field)
+
+    def worsened(self, fraction: float) -> bool:
+        """The measure rose by at least `fraction` of its value before (from 0: by at least
+        1 a day, a week, or a point)."""
+        if not self.enough or self.before_value is None or self.after_value is None:
+            return False
+        if self.before_value <= 0:
+            return self.after_value >= 1
+        return (self.after_value - self.before_value) / self.before_value >= fraction
+
+    @property
+    def lost_responder(self) -> bool:
+        return self.before.status in RESPONDING and self.after.status not in RESPONDING \
+            and self.after.judged
+
+    def sentence(self, when: str) -> str:
+        """'leaks per day rose from 1.2 to 3.4 after the reduction on 3 Oct'."""
+        before, after = self.before_value, self.after_value
+        if before is None or after is None:
+            return ""
+        verb = "rose" if after > before else "fell" if after < before else "stayed"
+        if verb == "stayed":
+            return f"{self.measure.label} stayed at {after:.1f} after the {when}"
+        return f"{self.measure.label} {verb} from {before:.1f} to {after:.1f} after the {when}"
+
+
+def loss_fraction(kind: str) -> float:
+    """How much worse the primary measure must get to count as a loss of the therapy: the
+    responder fraction for sacral outcomes, IMMPACT's moderate change for pain."""
+    return PAIN_MODERATE_FRACTION if kind == "pain" else OUTCOME_RESPONDER_FRACTION
+
+
+def shift_across(summary: OutcomeSummary, index: int) -> OutcomeShift | None:
+    """The shift across the change that began settings period `index` (1 or later)."""
+    if not 1 <= index < len(summary.periods):
+        return None
+    return OutcomeShift(summary.primary, summary.periods[index - 1], summary.periods[index])
+
+
+KIND_NAMES = {"bladder": "Bladder diary", "bowel": "Bowel diary", "pain": "Pain score"}
+BASELINE_WORDS = {
+    "before_implant": "the days before the implant",
+    "first_settings": "the first settings",
+}
+
+
+def summary_sentence(summary: OutcomeSummary) -> str:
+    """The outcome in one sentence, the same on the page, the PDF and the exports."""
+    name = KIND_NAMES[summary.kind]
+    measure = summary.primary
+    if summary.baseline is None:
+        return (
+            f"{name}: no baseline yet (at least {OUTCOME_MIN_DAYS} days logged before the "
+            "implant or under the first settings)."
+        )
+    base = summary.baseline.values.get(measure.field)
+    base_words = f"{base:.1f}" if base is not None else "none logged"
+    baseline = f"baseline {base_words} {measure.label} ({BASELINE_WORDS[summary.baseline_source]})"
+    latest = summary.periods[-1] if summary.periods else None
+    if latest is None or latest.days == 0:
+        return f"{name}: {baseline}; nothing logged under the current settings."
+    value = latest.values.get(measure.field)
+    now = f"{value:.1f}" if value is not None else "none logged"
+    pgic = f" Latest PGIC: {latest.pgic} of 7." if latest.pgic is not None else ""
+    return (
+        f"{name}: {now} {measure.label} under the current settings ({latest.days} days), "
+        f"{baseline}: {latest.status_label}.{pgic}"
+    )
+
+
+def shift_words(shift: OutcomeShift | None) -> str:
+    """A before/after cell: '3.0 → 1.0 leaks per day', or ''."""
+    if shift is None or shift.before_value is None or shift.after_value is None:
+        return ""
+    return f"{shift.before_value:.1f} → {shift.after_value:.1f} {shift.measure.label}"
+
+
+SHORT_BASELINE_WORDS = {"before_implant": "before the implant",
+                        "first_settings": "under the first settings"}
+
+
+def short_sentence(summary: OutcomeSummary) -> str:
+    """The outcome in one printed line (the visit summary)."""
+    name = KIND_NAMES[summary.kind]
+    measure = summary.primary
+    latest = summary.periods[-1] if summary.periods else None
+    now = latest.values.get(measure.field) if latest is not None else None
+    base = summary.baseline.values.get(measure.field) if summary.baseline else None
+    if summary.baseline is None or base is None:
+        return f"{name}: no baseline yet."
+    if latest is None or now is None:
+        return f"{name}: nothing logged under the current settings."
+    return (
+        f"{name}: {now:.1f} {measure.label} now ({latest.days} days), {base:.1f} "
+        f"{SHORT_BASELINE_WORDS[summary.baseline_source]}: {STATUS_SHORT[latest.status]}."
+    )
