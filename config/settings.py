@@ -290,6 +290,17 @@ LADDER_THERAPY_LOSS_SHARE = float(os.environ.get("LADDER_THERAPY_LOSS_SHARE", "0
 # (insights.visits). No source gives a number; 2.0 is StimDiary's choice, a clinic may change it.
 LADDER_THRESHOLD_RISE_FACTOR = float(os.environ.get("LADDER_THRESHOLD_RISE_FACTOR", "2.0"))
 
+# --- The therapy's own outcome (insights.outcomes; docs/management-ladder.md) -------------
+# Issue 24. A sacral responder improves by at least this share against baseline (InSite:
+# leaks or voids a day, bladder; Rasmussen 2004, Wong 2011: accidents a week, bowel); a pain
+# score by 30% is a moderate and by 50% a substantial improvement (IMMPACT, Dworkin et al.
+# 2008); fewer than 8 voids a day is normal again (InSite); a period needs 3 answered days.
+OUTCOME_RESPONDER_FRACTION = float(os.environ.get("OUTCOME_RESPONDER_FRACTION", "0.5"))
+PAIN_MODERATE_FRACTION = float(os.environ.get("PAIN_MODERATE_FRACTION", "0.3"))
+PAIN_SUBSTANTIAL_FRACTION = float(os.environ.get("PAIN_SUBSTANTIAL_FRACTION", "0.5"))
+NORMAL_VOIDS_PER_DAY = float(os.environ.get("NORMAL_VOIDS_PER_DAY", "8"))
+OUTCOME_MIN_DAYS = int(os.environ.get("OUTCOME_MIN_DAYS", "3"))
+
 # --- The association over settings periods (insights.association; docs/analysis.md) -------
 # Issue 23: the first nights after each settings change are left out of each period's share
 # of cramp nights (washout: a response may lag the change) and reported apart (carry-over).

@@ -640,11 +640,13 @@ def analyse(data: PatientData, thresholds: Thresholds | None = None) -> Analysis
         changes=data.timeline.changes(),
         medications=data.medications,
         timezone=data.timezone,
-        outcome=outcome_of(data, epochs),
+        outcome=outcome_of(data, epochs, t),
     )
 
 
-def outcome_of(data: PatientData, epochs: Sequence[Epoch]) -> OutcomeSummary | None:
+def outcome_of(
+    data: PatientData, epochs: Sequence[Epoch], thresholds: Thresholds | None = None
+) -> OutcomeSummary | None:
     """The outcome per settings period, when the patient has a kind of outcome to log. The
     periods are the epochs'; the current one runs to today, whose day may be logged before
     its night is over."""
@@ -654,5 +656,6 @@ def outcome_of(data: PatientData, epochs: Sequence[Epoch]) -> OutcomeSummary | N
     if periods:
         periods[-1] = (periods[-1][0], max(periods[-1][1], data.today))
     return summarise_outcomes(
-        data.outcome_kind, data.outcomes, periods, implanted_on=data.implanted_on
+        data.outcome_kind, data.outcomes, periods, implanted_on=data.implanted_on,
+        t=thresholds or Thresholds(),
     )

@@ -33,7 +33,7 @@ from insights.analysis import (
     describe_change,
     outcome_of,
 )
-from insights.outcomes import OutcomeShift, loss_fraction, shift_across
+from insights.outcomes import OutcomeShift, loss_fraction, responder_rule, shift_across
 from insights.signals import (
     FACTORS_BY_CODE,
     benefit_change,
@@ -523,7 +523,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     # reduction; the earliest reduction with a loss is the one the flag dates from. Where the
     # patient logs the therapy's own outcome (issue 24) on enough days each side, the loss is
     # read in those units (insights.outcomes); otherwise from the 0-10 benefit score.
-    outcome = outcome_of(window, build_epochs(window, nights, t)) if data.outcomes else None
+    outcome = outcome_of(window, build_epochs(window, nights, t), t) if data.outcomes else None
     shifts = {
         k: shift for k in range(len(changes))
         for shift in [shift_across(outcome, k + 1) if outcome else None]
@@ -537,7 +537,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             continue
         shift = shifts.get(k)
         if shift is not None:
-            if outcome_lost(shift, outcome.kind):
+            if outcome_lost(shift, outcome.kind, t):
                 when = f"reduction on {c.first_night:%-d %b}"
                 words = shift.sentence(when)
                 losses.append((c, f"{words[:1].upper()}{words[1:]}: now "
@@ -586,7 +586,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             explanation=(
                 "A settings change ended or eased the cramps, but the therapy's own outcome "
                 "under the new settings no longer meets its responder definition "
-                f"({RESPONDER_RULES[outcome.kind]}), which the settings before it met."
+                f"({responder_rule(outcome.kind, t)}), which the settings before it met."
             ),
             evidence=Evidence(
                 changes=tuple(c.describe() for c, _ in cured_but_lost),
@@ -626,18 +626,10 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     )
 
 
-RESPONDER_RULES = {
-    "bladder": "at least 50% fewer leaks or voids a day than at baseline, or fewer than 8 voids "
-               "a day",
-    "bowel": "at least 50% fewer bowel accidents a week than at baseline",
-    "pain": "pain at least 30% lower than at baseline on the 0-10 scale",
-}
-
-
-def outcome_lost(shift: OutcomeShift, kind: str) -> bool:
+def outcome_lost(shift: OutcomeShift, kind: str, t: Thresholds) -> bool:
     """The outcome across a reduction is a loss of the therapy: its primary measure worse by
     the responder fraction (pain: IMMPACT's moderate 30%), or the responder status lost."""
-    return shift.worsened(loss_fraction(kind)) or shift.lost_responder
+    return shift.worsened(loss_fraction(kind, t)) or shift.lost_responder
 
 
 def _after_starting(verb: str, days: int) -> str:

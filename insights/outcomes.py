@@ -25,12 +25,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 
-OUTCOME_RESPONDER_FRACTION = 0.5  # InSite (bladder); Rasmussen 2004, Wong 2011 (bowel)
-PAIN_MODERATE_FRACTION = 0.3  # IMMPACT, Dworkin et al. 2008
-PAIN_SUBSTANTIAL_FRACTION = 0.5  # IMMPACT, Dworkin et al. 2008
-NORMAL_VOIDS_PER_DAY = 8  # InSite: "return to normal voiding frequency (< 8 voids/day)"
-# A 3-day voiding diary is the clinics' unit; fewer answered days are not judged.
-OUTCOME_MIN_DAYS = 3
+from insights.thresholds import Thresholds
+
+# The clinic's thresholds are named settings (insights.thresholds.Thresholds, read from
+# OUTCOME_RESPONDER_FRACTION, PAIN_MODERATE_FRACTION, PAIN_SUBSTANTIAL_FRACTION,
+# NORMAL_VOIDS_PER_DAY and OUTCOME_MIN_DAYS); the functions take them, with these defaults:
+# InSite (bladder) and Rasmussen 2004, Wong 2011 (bowel): 50%; IMMPACT, Dworkin et al. 2008:
+# 30% moderate, 50% substantial; InSite: "return to normal voiding frequency (< 8 voids/day)";
+# the 3-day voiding diary clinics use.
+DEFAULT = Thresholds()
+OUTCOME_RESPONDER_FRACTION = DEFAULT.outcome_responder_fraction
+PAIN_MODERATE_FRACTION = DEFAULT.pain_moderate_fraction
+PAIN_SUBSTANTIAL_FRACTION = DEFAULT.pain_substantial_fraction
+NORMAL_VOIDS_PER_DAY = DEFAULT.normal_voids_per_day
+OUTCOME_MIN_DAYS = DEFAULT.outcome_min_days
 
 FIELDS = (
     "voids", "leaks", "urgency_episodes", "pads", "bowel_incontinence_episodes",
@@ -112,7 +120,8 @@ def improvement(baseline: float | None, value: float | None) -> float | None:
 
 
 def sacral_status(
-    kind: str, baseline: dict[str, float | None], period: dict[str, float | None]
+    kind: str, baseline: dict[str, float | None], period: dict[str, float | None],
+    t: Thresholds = DEFAULT,
 ) -> str:
     """InSite's success rule (bladder) or >= 50% fewer accidents a week (bowel)."""
     if kind == "bladder":
@@ -120,40 +129,41 @@ def sacral_status(
         voids_before, voids_now = baseline.get("voids"), period.get("voids")
         normal_again = (
             voids_before is not None and voids_now is not None
-            and voids_before >= NORMAL_VOIDS_PER_DAY and voids_now < NORMAL_VOIDS_PER_DAY
+            and voids_before >= t.normal_voids_per_day and voids_now < t.normal_voids_per_day
         )
     else:
         field_name = "bowel_incontinence_episodes"
         gains = [improvement(baseline.get(field_name), period.get(field_name))]
         normal_again = False
     known = [g for g in gains if g is not None]
-    if any(g >= OUTCOME_RESPONDER_FRACTION for g in known) or normal_again:
+    if any(g >= t.outcome_responder_fraction for g in known) or normal_again:
         return "responder"
     if not known:
         return "no_symptoms_at_baseline"
     return "non_responder"
 
 
-def pain_status(baseline: float | None, value: float | None) -> str:
+def pain_status(baseline: float | None, value: float | None, t: Thresholds = DEFAULT) -> str:
     """IMMPACT's tiers for a 0-10 pain score."""
     gain = improvement(baseline, value)
     if gain is None:
         return "no_symptoms_at_baseline"
-    if gain >= PAIN_SUBSTANTIAL_FRACTION:
+    if gain >= t.pain_substantial_fraction:
         return "substantial"
-    if gain >= PAIN_MODERATE_FRACTION:
+    if gain >= t.pain_moderate_fraction:
         return "moderate"
     return "not_improved"
 
 
 def responder_status(
-    kind: str, baseline: dict[str, float | None] | None, period: dict[str, float | None]
+    kind: str, baseline: dict[str, float | None] | None, period: dict[str, float | None],
+    t: Thresholds = DEFAULT,
 ) -> str:
     if baseline is None:
         return "no_baseline"
     if kind == "pain":
-        return pain_status(baseline.get("pain_average"), period.get("pain_average"))
-    return sacral_status(kind, baseline, period)
+        return pain_status(baseline.get("pain_average"), period.get("pain_average"), t)
+    return sacral_status(kind, baseline, period, t)
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,7 @@ class OutcomeSummary:
     baseline: PeriodOutcome | None
     baseline_source: str  # "before_implant" | "first_settings" | ""
     periods: tuple[PeriodOutcome, ...]  # one per settings period, in time order
+    min_days: int = DEFAULT.outcome_min_days  # the days a period needs to be judged
 
     @property
     def primary(self) -> Measure:
@@ -214,15 +225,15 @@ def answered(kind: str, day: OutcomeDay) -> bool:
 
 def period_outcome(
     kind: str, days: Sequence[OutcomeDay], start: date, end: date,
-    baseline: dict[str, float | None] | None,
+    baseline: dict[str, float | None] | None, t: Thresholds = DEFAULT,
 ) -> PeriodOutcome:
     inside = [d for d in days if start <= d.date <= end and answered(kind, d)]
     values = period_values(kind, inside)
     pgics = [d.pgic for d in days if start <= d.date <= end and d.pgic is not None]
-    if len(inside) < OUTCOME_MIN_DAYS:
+    if len(inside) < t.outcome_min_days:
         status = "too_few_days"
     else:
-        status = responder_status(kind, baseline, values)
+        status = responder_status(kind, baseline, values, t)
     primary = MEASURES[kind][0].field
     return PeriodOutcome(
         start=start, end=end, days=len(inside), values=values, status=status,
@@ -237,6 +248,7 @@ def summarise_outcomes(
     periods: Sequence[tuple[date, date]],
     *,
     implanted_on: date | None = None,
+    t: Thresholds = DEFAULT,
 ) -> OutcomeSummary:
     """The baseline is the days logged before the implant when there are enough of them,
     else the days under the first settings (before the first settings change); every
@@ -246,22 +258,23 @@ def summarise_outcomes(
     source = ""
     if implanted_on is not None:
         before = [d for d in days if d.date < implanted_on and answered(kind, d)]
-        if len(before) >= OUTCOME_MIN_DAYS:
-            baseline = period_outcome(kind, before, before[0].date, before[-1].date, None)
+        if len(before) >= t.outcome_min_days:
+            baseline = period_outcome(kind, before, before[0].date, before[-1].date, None, t)
             source = "before_implant"
     if baseline is None and periods:
-        first = period_outcome(kind, days, *periods[0], None)
-        if first.days >= OUTCOME_MIN_DAYS:
+        first = period_outcome(kind, days, *periods[0], None, t)
+        if first.days >= t.outcome_min_days:
             baseline = first
             source = "first_settings"
     values = baseline.values if baseline is not None else None
-    judged = tuple(period_outcome(kind, days, start, end, values) for start, end in periods)
+    judged = tuple(period_outcome(kind, days, start, end, values, t) for start, end in periods)
     if source == "first_settings" and judged:
         # The baseline period is not judged against itself.
         head = judged[0]
         judged = (PeriodOutcome(head.start, head.end, head.days, head.values, "baseline",
                                 None, head.pgic), *judged[1:])
-    return OutcomeSummary(kind=kind, baseline=baseline, baseline_source=source, periods=judged)
+    return OutcomeSummary(kind=kind, baseline=baseline, baseline_source=source, periods=judged,
+                          min_days=t.outcome_min_days)
 
 
 @dataclass(frozen=True)
@@ -272,10 +285,11 @@ class OutcomeShift:
     measure: Measure
     before: PeriodOutcome
     after: PeriodOutcome
+    min_days: int = DEFAULT.outcome_min_days
 
     @property
     def enough(self) -> bool:
-        return self.before.days >= OUTCOME_MIN_DAYS and self.after.days >= OUTCOME_MIN_DAYS
+        return self.before.days >= self.min_days and self.after.days >= self.min_days
 
     @property
     def before_value(self) -> float | None:
@@ -310,17 +324,29 @@ class OutcomeShift:
         return f"{self.measure.label} {verb} from {before:.1f} to {after:.1f} after the {when}"
 
 
-def loss_fraction(kind: str) -> float:
+def loss_fraction(kind: str, t: Thresholds = DEFAULT) -> float:
     """How much worse the primary measure must get to count as a loss of the therapy: the
     responder fraction for sacral outcomes, IMMPACT's moderate change for pain."""
-    return PAIN_MODERATE_FRACTION if kind == "pain" else OUTCOME_RESPONDER_FRACTION
+    return t.pain_moderate_fraction if kind == "pain" else t.outcome_responder_fraction
+
+
+def responder_rule(kind: str, t: Thresholds = DEFAULT) -> str:
+    """The responder rule in words, with the clinic's thresholds."""
+    if kind == "bladder":
+        return (f"at least {t.outcome_responder_fraction:.0%} fewer leaks or voids a day than "
+                f"at baseline, or fewer than {t.normal_voids_per_day:g} voids a day")
+    if kind == "bowel":
+        return (f"at least {t.outcome_responder_fraction:.0%} fewer bowel accidents a week than "
+                "at baseline")
+    return f"pain at least {t.pain_moderate_fraction:.0%} lower than at baseline on the 0-10 scale"
 
 
 def shift_across(summary: OutcomeSummary, index: int) -> OutcomeShift | None:
     """The shift across the change that began settings period `index` (1 or later)."""
     if not 1 <= index < len(summary.periods):
         return None
-    return OutcomeShift(summary.primary, summary.periods[index - 1], summary.periods[index])
+    return OutcomeShift(summary.primary, summary.periods[index - 1], summary.periods[index],
+                        summary.min_days)
 
 
 KIND_NAMES = {"bladder": "Bladder diary", "bowel": "Bowel diary", "pain": "Pain score"}
@@ -336,7 +362,7 @@ def summary_sentence(summary: OutcomeSummary) -> str:
     measure = summary.primary
     if summary.baseline is None:
         return (
-            f"{name}: no baseline yet (at least {OUTCOME_MIN_DAYS} days logged before the "
+            f"{name}: no baseline yet (at least {summary.min_days} days logged before the "
             "implant or under the first settings)."
         )
     base = summary.baseline.values.get(measure.field)

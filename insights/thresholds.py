@@ -37,6 +37,19 @@ class Thresholds:
     )
     # Issue 25: the programming visits (insights.visits).
     threshold_rise_factor: float = 2.0
+    # Issue 24: the therapy's own outcome (insights.outcomes), each its own named setting
+    # (sources in docs/management-ladder.md, "The therapy's own outcome").
+    outcome_responder_fraction: float = field(
+        default=0.5, metadata={"setting": "OUTCOME_RESPONDER_FRACTION"}
+    )
+    pain_moderate_fraction: float = field(
+        default=0.3, metadata={"setting": "PAIN_MODERATE_FRACTION"}
+    )
+    pain_substantial_fraction: float = field(
+        default=0.5, metadata={"setting": "PAIN_SUBSTANTIAL_FRACTION"}
+    )
+    normal_voids_per_day: float = field(default=8, metadata={"setting": "NORMAL_VOIDS_PER_DAY"})
+    outcome_min_days: int = field(default=3, metadata={"setting": "OUTCOME_MIN_DAYS"})
 
     @classmethod
     def from_settings(cls) -> Thresholds:

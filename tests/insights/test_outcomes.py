@@ -17,6 +17,7 @@ from insights.outcomes import (
     sacral_status,
     shift_across,
     summarise_outcomes,
+    summary_sentence,
 )
 
 D0 = date(2026, 3, 1)
@@ -122,3 +123,34 @@ def test_a_shift_across_a_reduction_reads_in_its_own_units():
     assert shift.sentence("reduction on 11 Mar") == (
         "leaks per day rose from 1.0 to 3.0 after the reduction on 11 Mar"
     )
+
+
+# --- the thresholds are the clinic's named settings -----------------------------------------
+
+def test_the_responder_fraction_and_the_pain_tiers_are_the_clinics_settings(settings):
+    from insights.thresholds import Thresholds
+
+    settings.OUTCOME_RESPONDER_FRACTION = 0.6
+    settings.PAIN_MODERATE_FRACTION = 0.2
+    settings.NORMAL_VOIDS_PER_DAY = 7
+    t = Thresholds.from_settings()
+    assert (t.outcome_responder_fraction, t.pain_moderate_fraction) == (0.6, 0.2)
+    # 55% fewer leaks: a responder by the default 50%, not by the clinic's 60%.
+    assert sacral_status("bladder", {"leaks": 2.0}, {"leaks": 0.9}) == "responder"
+    assert sacral_status("bladder", {"leaks": 2.0}, {"leaks": 0.9}, t) == "non_responder"
+    assert sacral_status("bladder", {"voids": 9.0}, {"voids": 7.5}, t) == "non_responder"
+    assert pain_status(5.0, 3.9, t) == "moderate"
+    assert pain_status(5.0, 3.9) == "not_improved"
+
+
+def test_a_clinic_that_asks_for_more_days_leaves_a_short_period_unjudged():
+    from insights.thresholds import Thresholds
+
+    days = [OutcomeDay(D0 + timedelta(days=i), leaks=4) for i in range(4)]
+    days += [OutcomeDay(D0 + timedelta(days=10 + i), leaks=0) for i in range(4)]
+    periods = [(D0, D0 + timedelta(days=9)), (D0 + timedelta(days=10), D0 + timedelta(days=20))]
+    default = summarise_outcomes("bladder", days, periods)
+    assert default.periods[-1].status == "responder"
+    strict = summarise_outcomes("bladder", days, periods, t=Thresholds(outcome_min_days=5))
+    assert strict.baseline is None
+    assert "at least 5 days logged" in summary_sentence(strict)
