@@ -288,20 +288,35 @@ class EpisodeForm(PatientFormMixin, forms.Form):
         }
 
 
+SLEEP_DISTURBANCE_LABEL = (
+    "How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)"
+)
+SLEEP_DISTURBANCE_INVALID = (
+    "Choose a number from 0 to 10 for how much cramps disturbed your sleep"
+)
+
+
+def sleep_disturbance_field(*, skippable: bool) -> forms.TypedChoiceField:
+    """The sleep question, the same on the morning entry (with Skip) and as the home page's
+    one tap (an answer, or no post at all)."""
+    return forms.TypedChoiceField(
+        choices=([("", "Skip")] if skippable else []) + SEVERITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=not skippable,
+        widget=forms.RadioSelect,
+        label=SLEEP_DISTURBANCE_LABEL,
+        error_messages={
+            "required": f"{SLEEP_DISTURBANCE_INVALID}.",
+            "invalid_choice": f"{SLEEP_DISTURBANCE_INVALID}{', or Skip' if skippable else ''}.",
+        },
+    )
+
+
 class SleepDisturbanceForm(forms.Form):
     """The sleep question alone, answered with one tap on the home page."""
 
-    sleep_disturbance = forms.TypedChoiceField(
-        choices=SEVERITY_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)",
-        error_messages={
-            "required": "Choose a number from 0 to 10 for how much cramps disturbed your sleep.",
-            "invalid_choice": "Choose a number from 0 to 10 for how much cramps disturbed "
-            "your sleep.",
-        },
-    )
+    sleep_disturbance = sleep_disturbance_field(skippable=False)
 
 
 class NightForm(forms.ModelForm):
@@ -322,18 +337,7 @@ class NightForm(forms.ModelForm):
         widget=forms.RadioSelect,
         label="How well did you sleep? (0 = not at all, 10 = very well)",
     )
-    sleep_disturbance = forms.TypedChoiceField(
-        choices=[("", "Skip")] + SEVERITY_CHOICES,
-        coerce=int,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-        label="How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)",
-        error_messages={
-            "invalid_choice": "Choose a number from 0 to 10 for how much cramps disturbed "
-            "your sleep, or Skip.",
-        },
-    )
+    sleep_disturbance = sleep_disturbance_field(skippable=True)
     fluids = forms.ChoiceField(
         choices=[("", "Skip")] + LEVEL_CHOICES,
         required=False,

@@ -25,14 +25,18 @@ def reduced_because_of_cramps(patient) -> None:
                     reason="reduce_amplitude")
 
 
+def analyze_json(username: str) -> dict:
+    out = io.StringIO()
+    call_command("analyze", username, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
 def test_the_page_leads_with_before_after_and_says_what_the_json_says(
     lee_client, alice
 ) -> None:
     cache.clear()
     reduced_because_of_cramps(alice)
-    out = io.StringIO()
-    call_command("analyze", "alice", "--json", stdout=out)
-    result = json.loads(out.getvalue())
+    result = analyze_json("alice")
     sentence = result["correlation_sentences"]["amplitude"]["sentence"]
     assert "made because of cramps" in sentence and result["correlations"]["amplitude"]["p"] is None
     [change] = result["before_after"]
@@ -61,9 +65,7 @@ def test_the_pdf_prints_the_same_sentences(lee_client, alice, monkeypatch) -> No
     monkeypatch.setattr(pdf, "association_sentences", spy)
     response = lee_client.get(reverse("insights:visit-summary", args=[alice.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    out = io.StringIO()
-    call_command("analyze", "alice", "--json", stdout=out)
-    sentences = json.loads(out.getvalue())["correlation_sentences"]
+    sentences = analyze_json("alice")["correlation_sentences"]
     assert printed == [s["sentence"] for s in sentences.values()]
 
 
@@ -72,9 +74,7 @@ def test_the_page_and_the_json_name_the_measure_and_give_the_burdens_too(
 ) -> None:
     cache.clear()
     reduced_because_of_cramps(alice)
-    out = io.StringIO()
-    call_command("analyze", "alice", "--json", stdout=out)
-    result = json.loads(out.getvalue())
+    result = analyze_json("alice")
     assert result["correlations"]["amplitude"]["measure"] == "cramp_night_rate"
     by_count = result["correlations_cramps_per_night"]["amplitude"]
     assert by_count["measure"] == "cramps_per_night"
