@@ -12,6 +12,7 @@ copy and fails on any message left untranslated or fuzzy.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,13 +29,56 @@ DOMAINS = ("django", "djangojs")
 
 def extract(root: Path = ROOT) -> None:
     """Every catalogue under root/locale brought up to the code under root."""
+    from django.conf import settings
+
     ignored = [argument for pattern in IGNORED for argument in ("-i", pattern)]
+    languages = [
+        argument
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE  # English is the code's own
+        for argument in ("-l", code)
+    ]
     for domain in DOMAINS:
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-d", domain, "-a", "--no-obsolete",
+            [sys.executable, "manage.py", "makemessages", "-d", domain, *languages, "--no-obsolete",
              "--add-location=file", "--verbosity=0", *ignored],
             cwd=root, check=True,
         )
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{\{ *(\w+) *\}\}")
+
+
+def placeholders(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
+
+
+def problems(catalogue: polib.POFile) -> list[str]:
+    """What stops a catalogue from being complete: a message untranslated or fuzzy, or a
+    translation whose placeholders differ from the original's (which would fail, or say
+    the wrong number, when the page is drawn)."""
+    found = []
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        label = entry.msgid[:60]
+        if "fuzzy" in entry.flags:
+            found.append(f"fuzzy: {label!r}")
+            continue
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [
+            entry.msgstr
+        ]
+        if not translations or any(not t.strip() for t in translations):
+            found.append(f"untranslated: {label!r}")
+            continue
+        expected = placeholders(entry.msgid) | placeholders(entry.msgid_plural or "")
+        for translation in translations:
+            extra = placeholders(translation) - expected
+            # A plural form may leave the count out ("un nuit"), never add a name.
+            missing = placeholders(entry.msgid) - placeholders(translation) - {"counter", "n"}
+            if extra or missing:
+                found.append(f"placeholders {sorted(extra | missing)} differ: {label!r}")
+    return found
 
 
 def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
@@ -56,6 +100,12 @@ def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
 
 if __name__ == "__main__":
     if "--extract" in sys.argv[1:]:
+        import os
+
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
         extract()
     written = compile_catalogues()
     print(f"translation catalogues: {len(written)} compiled" if written else
