@@ -166,6 +166,7 @@ PUBLIC = {
     "health-live",
     "health-ready",
     "set_language",
+    "javascript-catalog",
     # Sign-in with the hospital's accounts: 404 unless configured (tests/accounts/test_oidc.py).
     "accounts:oidc-sign-in",
     "accounts:oidc-callback",
