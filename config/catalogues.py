@@ -72,10 +72,12 @@ def problems(catalogue: polib.POFile) -> list[str]:
             found.append(f"untranslated: {label!r}")
             continue
         expected = placeholders(entry.msgid) | placeholders(entry.msgid_plural or "")
-        for translation in translations:
+        for index, translation in enumerate(translations):
             extra = placeholders(translation) - expected
-            # A plural form may leave the count out ("un nuit"), never add a name.
-            missing = placeholders(entry.msgid) - placeholders(translation) - {"counter", "n"}
+            # The forms for one, two or few may say the number in words ("une nuit"); the
+            # last, general form keeps every value.
+            last = index == len(translations) - 1
+            missing = expected - placeholders(translation) if last else set()
             if extra or missing:
                 found.append(f"placeholders {sorted(extra | missing)} differ: {label!r}")
     return found
