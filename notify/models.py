@@ -8,6 +8,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CHANNEL_CHOICES = [("email", _("Email")), ("push", _("A notification on my phone"))]
 
@@ -24,14 +25,17 @@ class Preference(models.Model):
     )
     # Patients: a reminder to log last night, at a time on their own clock.
     evening_enabled = models.BooleanField(_("Remind me to log last night"), default=True)
-    evening_time = models.TimeField(_("At"), default=time(21, 0))
-    channel = models.CharField(_("By"), max_length=8, choices=CHANNEL_CHOICES, default="email")
+    evening_time = models.TimeField(pgettext_lazy("time of day", "At"), default=time(21, 0))
+    channel = models.CharField(
+        pgettext_lazy("how a reminder is sent, email or phone", "By"),
+        max_length=8, choices=CHANNEL_CHOICES, default="email",
+    )
     nudge_enabled = models.BooleanField(
         _("One gentle message after two nights in a row not logged"), default=True
     )
     # Clinicians: a daily list of patients whose flags are new or carry new evidence.
     digest_enabled = models.BooleanField(_("Send me a daily digest of new flags"), default=True)
-    digest_time = models.TimeField(_("At"), default=time(7, 30))
+    digest_time = models.TimeField(pgettext_lazy("time of day", "At"), default=time(7, 30))
 
     def __str__(self) -> str:
         return f"notification preferences of {self.user}"

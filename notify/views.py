@@ -137,4 +137,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the site's root so its scope covers every page. Like
     every response it is sent with no-store (accounts.middleware), so a new version is
     picked up at once."""
-    return render(request, "notify/sw.js", content_type="application/javascript")
+    # The offline page's words live here, not in the script, so makemessages finds them.
+    words = {
+        "offline_title": _("Offline · StimDiary"),
+        "offline_text": _("You are offline and this page is not on your phone yet."),
+        "offline_open": _("Open your diary"),
+    }
+    return render(request, "notify/sw.js", words, content_type="application/javascript")

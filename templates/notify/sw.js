@@ -28,9 +28,9 @@ self.addEventListener("activate", function (event) {
 });
 
 {% get_current_language as LANGUAGE_CODE %}{% get_current_language_bidi as LANGUAGE_BIDI %}
-{% translate "Offline · StimDiary" as offline_title %}{% translate "You are offline and this page is not on your phone yet." as offline_text %}{% translate "Open your diary" as offline_open %}
-// The offline page's words are in the language the worker was fetched in; escapejs keeps
-// them inside the script's strings, and they are put into the page as text, never markup.
+// The offline page's words (notify.views.service_worker) are in the language the worker was
+// fetched in; escapejs keeps them inside the script's strings, and they go into the page as
+// text, never markup.
 function offlinePage() {
   var esc = function (text) {
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
