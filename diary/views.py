@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -45,7 +46,6 @@ from diary.models import (
 )
 from diary.validators import local_moment, parse_query_date
 from programming.models import SettingsRecord
-from programming.plausibility import show
 from programming.services import (
     current_device,
     remote_entry_undo,
@@ -505,7 +505,7 @@ def remote_change(request: HttpRequest) -> HttpResponse:
             current.amplitude, current.stimulation_on
         )
         if unchanged and not duplicate:
-            now = show(current.amplitude, current.amplitude_unit)
+            now = amplitude_words(current.amplitude, current.amplitude_unit)
             # Translators: %(amplitude)s is an amplitude with its unit, for example "1.5 mA".
             if current.stimulation_on:
                 unchanged_words = _(
@@ -541,8 +541,14 @@ def remote_change(request: HttpRequest) -> HttpResponse:
     })
 
 
+def amplitude_words(amount: Decimal, unit: str) -> str:
+    """1.50 mA as "1.5 mA" in English, "1,5 mA" in German: the reader's decimal mark, no
+    trailing zeros (as programming.plausibility.show)."""
+    return f"{number_format(Decimal(format(amount.normalize(), 'f')))} {unit}"
+
+
 def _settings_words(record: SettingsRecord) -> str:
-    amplitude = show(record.amplitude, record.amplitude_unit)
+    amplitude = amplitude_words(record.amplitude, record.amplitude_unit)
     # Translators: a stimulator's setting; %(amplitude)s is, for example, "1.5 mA".
     if record.stimulation_on:
         return _("%(amplitude)s, on") % {"amplitude": amplitude}
