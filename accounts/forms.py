@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +95,8 @@ class TokenForm(forms.Form):
         if candidates and len(waits) == len(candidates):
             raise forms.ValidationError(too_many_tries(min(waits)))
         raise forms.ValidationError(wrong)
+
+
+class LanguageForm(forms.Form):
+    # Each language named in itself (settings.LANGUAGES), so a reader finds their own.
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
