@@ -476,7 +476,9 @@ class DailyOutcome(models.Model):
     pain_worst = _count(10, _("Worst pain that day, 0-10 (NRS)."))
     pain_average = _count(10, _("Average pain that day, 0-10 (NRS)."))
     pgic = models.PositiveSmallIntegerField(
-        "PGIC", null=True, blank=True, choices=PGIC_CHOICES,
+        # Translators: the Patient Global Impression of Change; keep the acronym your
+        # language's clinicians use.
+        _("PGIC"), null=True, blank=True, choices=PGIC_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
         help_text=_("Patient Global Impression of Change since the therapy began, 1-7."),
     )
