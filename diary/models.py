@@ -258,6 +258,40 @@ SITE_CHOICES = [
     ("groin", pgettext_lazy("body site", "Groin")),
     ("other", pgettext_lazy("body site", "Other")),
 ]
+# Where a cramp was felt, said as one phrase: in many languages the word for "left" agrees
+# with the body site ("linke Wade", "linker Fuß"), or follows it ("mollet gauche").
+_FELT = "where a cramp was felt"
+WHERE_FELT = {
+    ("left", "calf"): pgettext_lazy(_FELT, "left calf"),
+    ("left", "foot"): pgettext_lazy(_FELT, "left foot"),
+    ("left", "thigh"): pgettext_lazy(_FELT, "left thigh"),
+    ("left", "hamstring"): pgettext_lazy(_FELT, "left hamstring"),
+    ("left", "groin"): pgettext_lazy(_FELT, "left groin"),
+    ("left", "other"): pgettext_lazy(_FELT, "left leg, elsewhere"),
+    ("left", ""): pgettext_lazy(_FELT, "left leg"),
+    ("right", "calf"): pgettext_lazy(_FELT, "right calf"),
+    ("right", "foot"): pgettext_lazy(_FELT, "right foot"),
+    ("right", "thigh"): pgettext_lazy(_FELT, "right thigh"),
+    ("right", "hamstring"): pgettext_lazy(_FELT, "right hamstring"),
+    ("right", "groin"): pgettext_lazy(_FELT, "right groin"),
+    ("right", "other"): pgettext_lazy(_FELT, "right leg, elsewhere"),
+    ("right", ""): pgettext_lazy(_FELT, "right leg"),
+    ("both", "calf"): pgettext_lazy(_FELT, "both calves"),
+    ("both", "foot"): pgettext_lazy(_FELT, "both feet"),
+    ("both", "thigh"): pgettext_lazy(_FELT, "both thighs"),
+    ("both", "hamstring"): pgettext_lazy(_FELT, "both hamstrings"),
+    ("both", "groin"): pgettext_lazy(_FELT, "both sides of the groin"),
+    ("both", "other"): pgettext_lazy(_FELT, "both legs, elsewhere"),
+    ("both", ""): pgettext_lazy(_FELT, "both legs"),
+    ("", "calf"): pgettext_lazy(_FELT, "calf"),
+    ("", "foot"): pgettext_lazy(_FELT, "foot"),
+    ("", "thigh"): pgettext_lazy(_FELT, "thigh"),
+    ("", "hamstring"): pgettext_lazy(_FELT, "hamstring"),
+    ("", "groin"): pgettext_lazy(_FELT, "groin"),
+    ("", "other"): pgettext_lazy(_FELT, "elsewhere in the leg"),
+}
+
+
 STIMULATION_FELT_CHOICES = [
     ("usual", _("In the usual place")),
     ("different_location", _("In a different place")),
@@ -330,6 +364,11 @@ class CrampEpisode(models.Model):
     class Meta:
         ordering = ["started_at", "id"]
         indexes = [models.Index(fields=["night", "started_at"])]
+
+    @property
+    def where_felt(self) -> str:
+        """The side and body site as one phrase ("left calf"), or "" when neither is known."""
+        return str(WHERE_FELT.get((self.side, self.site), ""))
 
     def __str__(self) -> str:
         return f"cramp at {self.started_at.isoformat()}"
