@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -55,14 +56,21 @@ CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
 # TrueType text: a PDF reader (and a test) can search and copy it.
 matplotlib.rcParams["pdf.fonttype"] = 42
 
+# The text's share of its usual size: a summary that would spill onto a second page by a little
+# (German runs about 30% longer than English) is set a little smaller to stay on one; beyond
+# the smallest, the history itself needs the second page. A context variable, so that two
+# summaries printed at once in two threads never share it.
+TEXT_SCALES = (1.0, 0.95, 0.9, 0.85)
+_text_scale: ContextVar[float] = ContextVar("visit_summary_text_scale", default=1.0)
+
 
 def _line_height(size: float) -> float:
     return size * 1.3 / 72
 
 
-def _wrap(text: str, width_in: float, size: float) -> list[str]:
+def _wrap(text: str, width_in: float, size: float, minimum: int = 12) -> list[str]:
     # DejaVu Sans averages under 0.54 em a character: lines that fit, with a little to spare.
-    chars = max(int(width_in / (0.54 * size / 72)), 12)
+    chars = max(int(width_in / (0.54 * size / 72)), minimum)
     return textwrap.wrap(text, chars, break_long_words=True) or [""]
 
 
@@ -78,6 +86,7 @@ class Block:
 
 def _paragraph(text: str, *, size: float = BODY_PT, weight: str = "normal", indent: float = 0,
                colour: str = "#111111", after: float = 0.02) -> Block:
+    size *= _text_scale.get()
     lines = _wrap(text, WIDTH - indent, size)
     step = _line_height(size)
 
@@ -112,14 +121,18 @@ def _gap(inches: float) -> Block:
 def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
            size: float = SMALL_PT) -> list[Block]:
     """A header block and one block per row; each cell wraps within its column."""
+    size *= _text_scale.get()
     step = _line_height(size)
     widths = [w for _, w in columns]
     lefts = [MARGIN + sum(widths[:k]) for k in range(len(widths))]
 
-    def row_block(cells: Sequence[str], weight: str) -> Block:
+    def row_block(cells: Sequence[str], weight: str, minimum: int = 12) -> Block:
         # A cell's own line breaks are kept (a before/after pair), each part wrapped to fit.
         wrapped = [
-            [line for part in str(c).split("\n") for line in _wrap(part, w - 0.08, size)]
+            [
+                line for part in str(c).split("\n")
+                for line in _wrap(part, w - 0.08, size, minimum)
+            ]
             for c, w in zip(cells, widths, strict=True)
         ]
         height = max(len(w) for w in wrapped) * step + 0.05
@@ -136,7 +149,9 @@ def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
 
         return Block(height, draw)
 
-    header = row_block([name for name, _ in columns], "bold")
+    # A heading's long word (German's "Schlafstörung") is broken within its narrow column
+    # rather than written over the next one.
+    header = row_block([name for name, _ in columns], "bold", minimum=4)
     header.keep_with_next = True
     return [header] + [
         row_block(row, "normal") for row in rows
@@ -489,23 +504,44 @@ def patient_name(patient: Patient) -> str:
     return patient.display_name or patient.user.username
 
 
+def _fitted_pages(patient: Patient, analysis: Analysis, flags: Sequence[Any],
+                  printed_at: datetime) -> list[Page]:
+    """The pages at the largest text size that keeps the summary on one page, else at the
+    usual size over as many pages as the history needs."""
+    for scale in TEXT_SCALES:
+        token = _text_scale.set(scale)
+        try:
+            pages = paginate(summary_blocks(patient, analysis, flags, printed_at))
+        finally:
+            _text_scale.reset(token)
+        if len(pages) == 1:
+            return pages
+        if scale == TEXT_SCALES[0]:
+            usual = pages
+    return usual
+
+
 def visit_summary_pages(patient: Patient, *, now: datetime | None = None) -> list[Figure]:
     """The summary's pages as figures: printed to PDF, or drawn as PNG to look at."""
     state = ladder_state(patient)  # never a ladder older than the diary printed beside it
     analysis = cached_analysis(patient)
     flags = active_flags_with_acknowledgement(state)
-    pages = paginate(summary_blocks(patient, analysis, flags, now or timezone.now()))
+    pages = _fitted_pages(patient, analysis, flags, now or timezone.now())
     figures = []
     for page_number, page in enumerate(pages, start=1):
         fig = Figure(figsize=A4, facecolor="white")
         for block, top in page:
             block.draw(fig, top)
         # On every page, in bold: the summary informs, the clinician decides.
-        _text(fig, MARGIN, A4[1] - MARGIN - 0.1, str(DECISION_SUPPORT), size=9, weight="bold")
-        _text(fig, MARGIN + 3.3, A4[1] - MARGIN - 0.08, _(
-            "StimDiary visit summary: %(name)s · page %(page)s of %(pages)s"
-        ) % {"name": patient_name(patient), "page": page_number, "pages": len(pages)},
-              size=8, colour="#444444")
+        decision = str(DECISION_SUPPORT)
+        _text(fig, MARGIN, A4[1] - MARGIN - 0.1, decision, size=9, weight="bold")
+        # Beside it, or under it where the words run longer than in English.
+        beside = len(decision) * 0.56 * 9 / 72 < 3.2
+        footer = _("StimDiary visit summary: %(name)s · page %(page)s of %(pages)s") % {
+            "name": patient_name(patient), "page": page_number, "pages": len(pages),
+        }
+        _text(fig, MARGIN + 3.3 if beside else MARGIN,
+              A4[1] - MARGIN - (0.08 if beside else -0.08), footer, size=8, colour="#444444")
         figures.append(fig)
     return figures
 
