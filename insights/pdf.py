@@ -365,10 +365,11 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
         for c in reversed(analysis.comparisons)
     ]
     if rows:
-        # Translators: the before/after table's column headings, each on up to two short
-        # lines; "Reading" is the verdict on the change (better, worse, too early).
         blocks += _table(
+            # Translators: the before/after table's column headings, each on up to two short
+            # lines; "Reading" is the verdict on the change (better, worse, too early).
             [(_("First night: change"), WIDTH - 4.6), (_("Cramp nights"), 1.0),
+             # Translators: column headings of a narrow column, on two short lines.
              (_("Cramps\na night"), 0.55), (_("Minutes\na night"), 0.55),
              (_("Worst\nseverity"), 0.55), (_("Sleep\ndisturbance"), 0.75),
              (_("Nights\nwoken"), 0.5), (_("Reading"), 0.7)],
@@ -387,8 +388,8 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     medications = sorted(analysis.medications, key=lambda m: m.started_on, reverse=True)
     if medications:
         blocks.append(_heading(_("Medicines")))
-        # Translators: the medicines table's column headings.
         blocks += _table(
+            # Translators: the medicines table's column headings.
             [(_("Medicine"), 2.4), (_("Kind"), 1.6), (_("Started"), 1.2),
              (_("Stopped"), WIDTH - 5.2)],
             [
@@ -463,10 +464,10 @@ def _last_visit(patient: Patient, zone: ZoneInfo) -> list[Block]:
         _heading(_("Last programming visit: %(when)s") % {
             "when": _when(visit.visited_at.astimezone(zone)),
         }),
-        # Translators: the programming visit table's column headings: the electrodes, the
-        # programme (amplitude, pulse width, frequency), the sensory and motor thresholds and
-        # where the patient felt the stimulation.
         *_table(
+            # Translators: the programming visit table's column headings: the electrodes, the
+            # programme (amplitude, pulse width, frequency), the sensory and motor thresholds
+            # and where the patient felt the stimulation.
             [(_("Electrodes"), 1.3), (_("Programme"), 1.6),
              (pgettext("threshold", "Sensory"), 0.75), (pgettext("threshold", "Motor"), 0.75),
              (_("Felt where"), 1.35), (what, WIDTH - 5.75)],
