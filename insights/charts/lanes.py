@@ -91,9 +91,14 @@ def _draw_lane(ax, analysis: Analysis, attribute: str, colour: str, name: str,  
     for value, y in ticks:
         ax.text(-0.007, y, number(value), transform=ax.transAxes, ha="right", va="center",
                 fontsize=TEXT_PT)
-    # The lane's name sits clear of its scale's numbers: 0.35 in left of the axis.
-    ax.text(-0.35 / width_in, lane.base + lane.height / 2, f"{name}\n{unit}",
-            transform=ax.transAxes, ha="right", va="center", fontsize=TEXT_PT, color=colour,
+    # The lane's name sits clear of its scale's numbers: 0.35 in left of the axis, in the
+    # 0.9 in left of that in the timeline's margin (1.3 in); a longer name than English's
+    # (bold runs about a tenth wider than the estimate) is set smaller rather than cut off.
+    label = f"{name}\n{unit}"
+    widest = max(_text_inches(line) for line in label.split("\n")) * 1.1
+    size = TEXT_PT if widest <= 0.9 else max(TEXT_PT * 0.9 / widest, 6.5)
+    ax.text(-0.35 / width_in, lane.base + lane.height / 2, label,
+            transform=ax.transAxes, ha="right", va="center", fontsize=size, color=colour,
             fontweight="bold", linespacing=1.0)
     ax.plot([start, np.datetime64(last + timedelta(days=1), "D")], [lane.base, lane.base],
             color="#dddddd", linewidth=0.6, transform=lanes)
