@@ -4,6 +4,11 @@ matplotlib's PDF backend, no extra dependency: text is laid out top to bottom in
 timeline reuses the chart's draw function on a sub-figure. A second page is added only when
 the history does not fit (many flags, changes or medicines): a block never splits a table row
 or a flag, and a block that does not fit starts the next page.
+
+In the reader's language: the words through gettext, dates and numbers through
+insights.charts.text; in a right-to-left language every line is mirrored (set from the right
+margin, right-aligned), tables' columns too, while the timeline keeps time running left to
+right as charts do.
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import matplotlib
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -26,6 +34,7 @@ from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
 from insights.burden import Burden
+from insights.charts.text import day, number, right_to_left
 from insights.data import cached_analysis
 from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
@@ -47,14 +56,21 @@ CATEGORIES = dict(MEDICATION_CATEGORY_CHOICES)
 # TrueType text: a PDF reader (and a test) can search and copy it.
 matplotlib.rcParams["pdf.fonttype"] = 42
 
+# The text's share of its usual size: a summary that would spill onto a second page by a little
+# (German runs about 30% longer than English) is set a little smaller to stay on one; beyond
+# the smallest, the history itself needs the second page. A context variable, so that two
+# summaries printed at once in two threads never share it.
+TEXT_SCALES = (1.0, 0.95, 0.9, 0.85)
+_text_scale: ContextVar[float] = ContextVar("visit_summary_text_scale", default=1.0)
+
 
 def _line_height(size: float) -> float:
     return size * 1.3 / 72
 
 
-def _wrap(text: str, width_in: float, size: float) -> list[str]:
+def _wrap(text: str, width_in: float, size: float, minimum: int = 12) -> list[str]:
     # DejaVu Sans averages under 0.54 em a character: lines that fit, with a little to spare.
-    chars = max(int(width_in / (0.54 * size / 72)), 12)
+    chars = max(int(width_in / (0.54 * size / 72)), minimum)
     return textwrap.wrap(text, chars, break_long_words=True) or [""]
 
 
@@ -70,6 +86,7 @@ class Block:
 
 def _paragraph(text: str, *, size: float = BODY_PT, weight: str = "normal", indent: float = 0,
                colour: str = "#111111", after: float = 0.02) -> Block:
+    size *= _text_scale.get()
     lines = _wrap(text, WIDTH - indent, size)
     step = _line_height(size)
 
@@ -83,8 +100,12 @@ def _paragraph(text: str, *, size: float = BODY_PT, weight: str = "normal", inde
 
 def _text(fig: Figure, x_in: float, y_in: float, text: str, *, size: float = BODY_PT,
           weight: str = "normal", colour: str = "#111111") -> None:
-    fig.text(x_in / A4[0], 1 - y_in / A4[1], text, fontsize=size, fontweight=weight,
-             color=colour, va="top", ha="left")
+    """A line whose start is `x_in` from the left margin's edge, or from the right one in a
+    right-to-left language."""
+    rtl = right_to_left()
+    x = (A4[0] - x_in if rtl else x_in) / A4[0]
+    fig.text(x, 1 - y_in / A4[1], text, fontsize=size, fontweight=weight, color=colour,
+             va="top", ha="right" if rtl else "left")
 
 
 def _heading(text: str) -> Block:
@@ -100,14 +121,18 @@ def _gap(inches: float) -> Block:
 def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
            size: float = SMALL_PT) -> list[Block]:
     """A header block and one block per row; each cell wraps within its column."""
+    size *= _text_scale.get()
     step = _line_height(size)
     widths = [w for _, w in columns]
     lefts = [MARGIN + sum(widths[:k]) for k in range(len(widths))]
 
-    def row_block(cells: Sequence[str], weight: str) -> Block:
+    def row_block(cells: Sequence[str], weight: str, minimum: int = 12) -> Block:
         # A cell's own line breaks are kept (a before/after pair), each part wrapped to fit.
         wrapped = [
-            [line for part in str(c).split("\n") for line in _wrap(part, w - 0.08, size)]
+            [
+                line for part in str(c).split("\n")
+                for line in _wrap(part, w - 0.08, size, minimum)
+            ]
             for c, w in zip(cells, widths, strict=True)
         ]
         height = max(len(w) for w in wrapped) * step + 0.05
@@ -124,7 +149,9 @@ def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
 
         return Block(height, draw)
 
-    header = row_block([name for name, _ in columns], "bold")
+    # A heading's long word (German's "Schlafstörung") is broken within its narrow column
+    # rather than written over the next one.
+    header = row_block([name for name, _ in columns], "bold", minimum=4)
     header.keep_with_next = True
     return [header] + [
         row_block(row, "normal") for row in rows
@@ -169,7 +196,7 @@ def _burden_cells(burden: Burden) -> list[str]:
     """Cramps a night, minutes a night, worst severity, sleep disturbance (answered nights),
     nights woken: '—' where a figure cannot be computed."""
     def one(value: float | None, digits: int) -> str:
-        return "—" if value is None else f"{value:.{digits}f}"
+        return "—" if value is None else number(value, f".{digits}f")
 
     sleep = one(burden.mean_sleep_disturbance, 1)
     if burden.disturbance_nights:
@@ -177,16 +204,18 @@ def _burden_cells(burden: Burden) -> list[str]:
     return [
         one(burden.cramps_per_night, 2), one(burden.mean_minutes, 1),
         one(burden.mean_worst_severity, 1), sleep,
-        f"{burden.woken_nights} of {burden.nights}" if burden.nights else "—",
+        # Translators: a table cell: nights the patient was woken by cramps, of nights logged.
+        _("%(woken)s of %(nights)s") % {"woken": burden.woken_nights, "nights": burden.nights}
+        if burden.nights else "—",
     ]
 
 
-def _d(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "—"
+def _d(value: date | None) -> str:
+    return day(value) if value else "—"
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y %H:%M}"
+    return formats.date_format(moment, "j M Y H:i")
 
 
 def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
@@ -197,39 +226,70 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     # identifiers and the zone every time is in.
     user = patient.user
     zone = ZoneInfo(patient.timezone)
-    who = [f"Username {user.username}" if patient.display_name else "",
-           f"Record {patient.record_number}" if patient.record_number else "",
-           f"printed {_when(printed_at.astimezone(zone))}",
-           f"times in {patient.timezone}, the patient's clock"]
+    who = [
+        # Translators: the patient's login name, printed under their display name.
+        _("Username %(username)s") % {"username": user.username} if patient.display_name
+        else "",
+        # Translators: the clinic's record number of the patient.
+        _("Record %(number)s") % {"number": patient.record_number} if patient.record_number
+        else "",
+        # Translators: when the summary was printed, a date and time.
+        _("printed %(when)s") % {"when": _when(printed_at.astimezone(zone))},
+        # Translators: zone is a time zone name ("Europe/London"); every time on the page is
+        # on the patient's clock.
+        _("times in %(zone)s, the patient's clock") % {"zone": patient.timezone},
+    ]
     blocks = [
-        _paragraph(f"Visit summary: {patient_name(patient)}", size=13, weight="bold",
-                   after=0.02),
+        _paragraph(_("Visit summary: %(name)s") % {"name": patient_name(patient)}, size=13,
+                   weight="bold", after=0.02),
         _paragraph(" · ".join(w for w in who if w), size=SMALL_PT),
     ]
     device = current_device(patient)
     if device is not None:
-        blocks.append(_paragraph(
-            f"Device: {device.get_therapy_display()}, {device.get_phase_display().lower()}, "
-            f"implanted {_d(device.implanted_on)}, lead {device.lead_site or 'not recorded'}."
-        ))
+        # Translators: therapy is the kind of stimulator ("Sacral neuromodulation"), phase
+        # its stage ("permanent implant"), lead where its lead is placed.
+        blocks.append(_paragraph(_(
+            "Device: %(therapy)s, %(phase)s, implanted %(implanted)s, lead %(lead)s."
+        ) % {
+            "therapy": device.get_therapy_display(),
+            "phase": device.get_phase_display().lower(),
+            "implanted": _d(device.implanted_on),
+            # Translators: where the lead sits was not recorded.
+            "lead": device.lead_site or _("not recorded"),
+        }))
     first, last = charts.timeline_window(analysis, charts.TIMELINE_NIGHTS)
     coverage = adherence_between([a.night for a in analysis.nights], first, last)
-    since = f"; diary since {_d(analysis.nights[0].night.date)}" if analysis.nights else ""
-    blocks += [
-        _paragraph(
-            f"Period: the nights of {_d(first)} to {_d(last)}{since}. Data coverage: "
-            f"{coverage.describe()}; last 14 nights: {analysis.adherence_14.describe()}. "
-            "Unlogged nights are missing, never counted as cramp-free."
-        ),
-    ]
+    period = {
+        "first": _d(first), "last": _d(last), "coverage": coverage.describe(),
+        "recent": analysis.adherence_14.describe(),
+    }
+    if analysis.nights:
+        # Translators: coverage and recent say how many nights were logged ("60 of 90
+        # nights (67%)").
+        text = _(
+            "Period: the nights of %(first)s to %(last)s; diary since %(since)s. Data "
+            "coverage: %(coverage)s; last 14 nights: %(recent)s. Unlogged nights are missing, "
+            "never counted as cramp-free."
+        ) % {**period, "since": _d(analysis.nights[0].night.date)}
+    else:
+        # Translators: coverage and recent say how many nights were logged ("60 of 90
+        # nights (67%)").
+        text = _(
+            "Period: the nights of %(first)s to %(last)s. Data coverage: %(coverage)s; last "
+            "14 nights: %(recent)s. Unlogged nights are missing, never counted as cramp-free."
+        ) % period
+    blocks.append(_paragraph(text))
     current = analysis.changes[-1] if analysis.changes else None
     if current is not None:
-        blocks.append(_paragraph(
-            f"Current settings: {current.describe()} (since the night of "
-            f"{_d(first_night_under(current, analysis.timezone))}).", weight="bold",
-        ))
+        # Translators: settings are the stimulator's ("2 mA · 210 µs · 14 Hz").
+        blocks.append(_paragraph(_(
+            "Current settings: %(settings)s (since the night of %(since)s)."
+        ) % {
+            "settings": current.describe(),
+            "since": _d(first_night_under(current, analysis.timezone)),
+        }, weight="bold"))
     else:
-        blocks.append(_paragraph("Current settings: none recorded.", weight="bold"))
+        blocks.append(_paragraph(_("Current settings: none recorded."), weight="bold"))
     if analysis.outcome is not None:
         # One line: the page must stay one page for a typical diary.
         blocks.append(_paragraph(short_sentence(analysis.outcome)))
@@ -237,94 +297,129 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
 
     steps = [f.step for f in flags if f.step is not None]
     step = max(steps) if steps else None
-    position = (
-        f"step {step}: {STEP_NAMES.get(step, '')}" if step is not None
-        else "no flag: nothing in the diary calls for a step"
-    )
-    blocks.append(_heading(f"Management ladder: {position}"))
+    if step is not None:
+        # Translators: a heading: the highest step of the management ladder a flag is on,
+        # and that step's name.
+        heading = _("Management ladder: step %(step)s: %(name)s") % {
+            "step": step, "name": STEP_NAMES.get(step, ""),
+        }
+    else:
+        heading = _("Management ladder: no flag: nothing in the diary calls for a step")
+    blocks.append(_heading(heading))
     if flags:
-        blocks.append(_paragraph(SOURCES_PENDING_REVIEW, size=SMALL_PT, colour="#444444"))
+        blocks.append(_paragraph(str(SOURCES_PENDING_REVIEW), size=SMALL_PT, colour="#444444"))
     for flag in flags:
-        step_text = "information" if flag.step is None else f"step {flag.step}"
-        blocks.append(_paragraph(
-            f"• {flag.title} ({step_text}, holds since {_d(flag.since)})", weight="bold",
-        ))
+        values = {"title": flag.title, "step": flag.step, "since": _d(flag.since)}
+        if flag.step is None:
+            # Translators: a flag that is for information, on no step of the ladder, and the
+            # date its condition has held since.
+            line = _("%(title)s (information, holds since %(since)s)") % values
+        else:
+            # Translators: a flag, its step of the management ladder, and the date its
+            # condition has held since.
+            line = _("%(title)s (step %(step)s, holds since %(since)s)") % values
+        blocks.append(_paragraph(f"• {line}", weight="bold"))
         for line in evidence_in_words(flag.evidence):
             blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, after=0))
         if flag.ack_at:
-            note = f": “{flag.ack_note}”" if flag.ack_note else ""
-            fresh = " New evidence since." if flag.is_alerting else ""
-            acknowledged = (
-                f"Acknowledged by {flag.ack_by or 'a former user'} on "
-                f"{_when(flag.ack_at.astimezone(zone))}{note}.{fresh}"
-            )
+            values = {
+                # Translators: who acknowledged a flag, when their account no longer exists.
+                "who": flag.ack_by or _("a former user"),
+                "when": _when(flag.ack_at.astimezone(zone)), "note": flag.ack_note,
+            }
+            if flag.ack_note:
+                # Translators: who acknowledged the flag, when, and the note they wrote.
+                acknowledged = _("Acknowledged by %(who)s on %(when)s: “%(note)s”.") % values
+            else:
+                acknowledged = _("Acknowledged by %(who)s on %(when)s.") % values
+            if flag.is_alerting:
+                acknowledged += " " + _("New evidence since.")
         else:
-            acknowledged = "Not acknowledged yet."
+            acknowledged = _("Not acknowledged yet.")
         blocks.append(_paragraph(acknowledged, size=SMALL_PT, indent=0.2, after=0))
         for line in rule_source_in_words(flag.code)[:1]:  # the page gives the rest
             blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, colour="#444444",
                                      after=0))
         blocks.append(_gap(0.04))
     blocks += _last_visit(patient, zone)
-    blocks.append(_heading("Before and after each settings change"))
-    blocks.append(_paragraph(
+    blocks.append(_heading(_("Before and after each settings change")))
+    blocks.append(_paragraph(_(
         "Up to 14 logged nights a side (7 after to judge). The reading uses the share of cramp "
-        "nights; the burden is shown, not judged.", size=SMALL_PT,
-    ))
+        "nights; the burden is shown, not judged."
+    ), size=SMALL_PT))
     rows = [
         [
-            f"{_d(c.first_night)}: {c.describe_change()}"
-            + (" (made because of cramps)" if c.made_because_of_cramps else ""),
-            f"before {c.before_cramp_nights} of {c.before_nights}\n"
-            f"after {c.after_cramp_nights} of {c.after_nights}",
+            _change_cell(c),
+            # Translators: a table cell's two lines: cramp nights of the nights logged before
+            # a settings change, then after it.
+            _("before %(cramp_nights)s of %(nights)s") % {
+                "cramp_nights": c.before_cramp_nights, "nights": c.before_nights,
+            } + "\n" + _("after %(cramp_nights)s of %(nights)s") % {
+                "cramp_nights": c.after_cramp_nights, "nights": c.after_nights,
+            },
             *(f"{b}\n{a}" for b, a in zip(
                 _burden_cells(c.before_burden), _burden_cells(c.after_burden), strict=True
             )),
-            c.verdict_label,
+            str(c.verdict_label),
         ]
         for c in reversed(analysis.comparisons)
     ]
     if rows:
         blocks += _table(
-            [("First night: change", WIDTH - 4.6), ("Cramp nights", 1.0),
-             ("Cramps\na night", 0.55), ("Minutes\na night", 0.55), ("Worst\nseverity", 0.55),
-             ("Sleep\ndisturbance", 0.75), ("Nights\nwoken", 0.5), ("Reading", 0.7)],
+            # Translators: the before/after table's column headings, each on up to two short
+            # lines; "Reading" is the verdict on the change (better, worse, too early).
+            [(_("First night: change"), WIDTH - 4.6), (_("Cramp nights"), 1.0),
+             # Translators: column headings of a narrow column, on two short lines.
+             (_("Cramps\na night"), 0.55), (_("Minutes\na night"), 0.55),
+             (_("Worst\nseverity"), 0.55), (_("Sleep\ndisturbance"), 0.75),
+             (_("Nights\nwoken"), 0.5), (_("Reading"), 0.7)],
             rows,
         )
         if any(c.made_because_of_cramps for c in analysis.comparisons):
-            blocks.append(_paragraph(
+            blocks.append(_paragraph(_(
                 "Made because of cramps: cramps were active before the change; the nights "
                 "after it are its test, and cramps at their worst often ease whatever is done "
-                "(regression to the mean).", size=SMALL_PT, after=0.02,
-            ))
+                "(regression to the mean)."
+            ), size=SMALL_PT, after=0.02))
     else:
-        blocks.append(_paragraph("No settings change yet.", size=SMALL_PT))
+        blocks.append(_paragraph(_("No settings change yet."), size=SMALL_PT))
     blocks.append(_gap(0.05))
 
     medications = sorted(analysis.medications, key=lambda m: m.started_on, reverse=True)
     if medications:
-        blocks.append(_heading("Medicines"))
+        blocks.append(_heading(_("Medicines")))
         blocks += _table(
-            [("Medicine", 2.4), ("Kind", 1.6), ("Started", 1.2), ("Stopped", WIDTH - 5.2)],
+            # Translators: the medicines table's column headings.
+            [(_("Medicine"), 2.4), (_("Kind"), 1.6), (_("Started"), 1.2),
+             (_("Stopped"), WIDTH - 5.2)],
             [
-                [m.name, CATEGORIES.get(m.category, m.category), _d(m.started_on),
-                 _d(m.stopped_on) if m.stopped_on else "still taking"]
+                [m.name, str(CATEGORIES.get(m.category, m.category)), _d(m.started_on),
+                 _d(m.stopped_on) if m.stopped_on else _("still taking")]
                 for m in medications
             ],
         )
     else:
-        blocks.append(_paragraph("Medicines: none recorded.", size=10.5, weight="bold"))
+        blocks.append(_paragraph(_("Medicines: none recorded."), size=10.5, weight="bold"))
     blocks.append(_gap(0.05))
-    blocks.append(_heading("Timeline: the last 90 nights"))
+    blocks.append(_heading(_("Timeline: the last 90 nights")))
     blocks.append(_timeline(analysis))
-    blocks.append(_heading(
+    blocks.append(_heading(_(
         "What the diary can say about each setting (each settings period counts once)"
-    ))
+    )))
     # The same sentences as the page and `analyze --json`, each with its caution.
     for sentence in association_sentences(analysis):
         blocks.append(_paragraph(sentence, size=SMALL_PT, after=0.01))
     blocks.append(_epoch_charts(analysis))
     return blocks
+
+
+def _change_cell(c: Any) -> str:  # noqa: ANN401 - an insights.analysis Comparison
+    values = {"date": _d(c.first_night), "change": c.describe_change()}
+    if c.made_because_of_cramps:
+        # Translators: a table cell: the first night under a settings change, and the change.
+        return _("%(date)s: %(change)s (made because of cramps)") % values
+    # Translators: a table cell: the first night under a settings change, and the change.
+    return _("%(date)s: %(change)s") % values
 
 
 def _last_visit(patient: Patient, zone: ZoneInfo) -> list[Block]:
@@ -340,19 +435,20 @@ def _last_visit(patient: Patient, zone: ZoneInfo) -> list[Block]:
 
     def programme(row: VisitConfiguration) -> str:
         parts = [
-            f"{float(row.amplitude):g} {row.amplitude_unit}" if row.amplitude is not None
+            f"{number(float(row.amplitude))} {row.amplitude_unit}" if row.amplitude is not None
             else "",
             f"{row.pulse_width_us} µs" if row.pulse_width_us else "",
-            f"{float(row.frequency_hz):g} Hz" if row.frequency_hz is not None else "",
+            f"{number(float(row.frequency_hz))} Hz" if row.frequency_hz is not None else "",
         ]
         return " · ".join(p for p in parts if p) or "—"
 
-    def threshold(value: Any, unit: str) -> str:
-        return f"{float(value):g} {unit}" if value is not None else "—"
+    def threshold(value: Any, unit: str) -> str:  # noqa: ANN401 - a Decimal or None
+        return f"{number(float(value))} {unit}" if value is not None else "—"
 
     rows = [
         [
-            row.electrodes + (" (left in place)" if row.left_in_place else ""),
+            # Translators: after an electrode configuration: the lead was left in place.
+            row.electrodes + (" " + _("(left in place)") if row.left_in_place else ""),
             programme(row),
             threshold(row.sensory_threshold, row.amplitude_unit),
             threshold(row.motor_threshold, row.amplitude_unit),
@@ -361,12 +457,20 @@ def _last_visit(patient: Patient, zone: ZoneInfo) -> list[Block]:
         ]
         for row in visit.configurations.all()
     ]
-    what = "Motor response" if therapy == "sacral" else "Areas covered"
+    # Translators: a column heading: for a sacral stimulator, the muscle response seen at
+    # programming; for a spinal one, the areas of the body its paraesthesia covers.
+    what = _("Motor response") if therapy == "sacral" else _("Areas covered")
     return [
-        _heading(f"Last programming visit: {_when(visit.visited_at.astimezone(zone))}"),
+        _heading(_("Last programming visit: %(when)s") % {
+            "when": _when(visit.visited_at.astimezone(zone)),
+        }),
         *_table(
-            [("Electrodes", 1.3), ("Programme", 1.6), ("Sensory", 0.75), ("Motor", 0.75),
-             ("Felt where", 1.35), (what, WIDTH - 5.75)],
+            # Translators: the programming visit table's column headings: the electrodes, the
+            # programme (amplitude, pulse width, frequency), the sensory and motor thresholds
+            # and where the patient felt the stimulation.
+            [(_("Electrodes"), 1.3), (_("Programme"), 1.6),
+             (pgettext("threshold", "Sensory"), 0.75), (pgettext("threshold", "Motor"), 0.75),
+             (_("Felt where"), 1.35), (what, WIDTH - 5.75)],
             rows,
         ),
         _gap(0.05),
@@ -401,29 +505,54 @@ def patient_name(patient: Patient) -> str:
     return patient.display_name or patient.user.username
 
 
+def _fitted_pages(patient: Patient, analysis: Analysis, flags: Sequence[Any],
+                  printed_at: datetime) -> list[Page]:
+    """The pages at the largest text size that keeps the summary on one page, else at the
+    usual size over as many pages as the history needs."""
+    for scale in TEXT_SCALES:
+        token = _text_scale.set(scale)
+        try:
+            pages = paginate(summary_blocks(patient, analysis, flags, printed_at))
+        finally:
+            _text_scale.reset(token)
+        if len(pages) == 1:
+            return pages
+        if scale == TEXT_SCALES[0]:
+            usual = pages
+    return usual
+
+
 def visit_summary_pages(patient: Patient, *, now: datetime | None = None) -> list[Figure]:
     """The summary's pages as figures: printed to PDF, or drawn as PNG to look at."""
     state = ladder_state(patient)  # never a ladder older than the diary printed beside it
     analysis = cached_analysis(patient)
     flags = active_flags_with_acknowledgement(state)
-    pages = paginate(summary_blocks(patient, analysis, flags, now or timezone.now()))
+    pages = _fitted_pages(patient, analysis, flags, now or timezone.now())
     figures = []
-    for number, page in enumerate(pages, start=1):
+    for page_number, page in enumerate(pages, start=1):
         fig = Figure(figsize=A4, facecolor="white")
         for block, top in page:
             block.draw(fig, top)
         # On every page, in bold: the summary informs, the clinician decides.
-        _text(fig, MARGIN, A4[1] - MARGIN - 0.1, DECISION_SUPPORT, size=9, weight="bold")
-        _text(fig, MARGIN + 3.3, A4[1] - MARGIN - 0.08,
-              f"StimDiary visit summary: {patient_name(patient)} · page {number} of "
-              f"{len(pages)}", size=8, colour="#444444")
+        decision = str(DECISION_SUPPORT)
+        _text(fig, MARGIN, A4[1] - MARGIN - 0.1, decision, size=9, weight="bold")
+        # Beside it, or under it where the words run longer than in English.
+        beside = len(decision) * 0.56 * 9 / 72 < 3.2
+        footer = _("StimDiary visit summary: %(name)s · page %(page)s of %(pages)s") % {
+            "name": patient_name(patient), "page": page_number, "pages": len(pages),
+        }
+        _text(fig, MARGIN + 3.3 if beside else MARGIN,
+              A4[1] - MARGIN - (0.08 if beside else -0.08), footer, size=8, colour="#444444")
         figures.append(fig)
     return figures
 
 
 def visit_summary_pdf(patient: Patient, *, now: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
-    metadata = {"Title": f"Visit summary: {patient_name(patient)}", "CreationDate": None}
+    metadata = {
+        "Title": _("Visit summary: %(name)s") % {"name": patient_name(patient)},
+        "CreationDate": None,
+    }
     with PdfPages(buffer, metadata=metadata) as pdf:
         for fig in visit_summary_pages(patient, now=now):
             pdf.savefig(fig, facecolor="white")

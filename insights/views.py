@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.audit import audit_access
@@ -35,8 +36,9 @@ from programming.services import current_device
 
 
 def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
+    # The language too: a chart's words, month names and decimal commas are drawn in.
     return patient.cache_key(
-        "insights:chart", ANALYSIS_SCHEMA, today_for(patient), chart, fmt
+        "insights:chart", ANALYSIS_SCHEMA, today_for(patient), chart, fmt, get_language()
     )
 
 
@@ -54,7 +56,8 @@ def render_chart(patient: Patient, chart: str, fmt: str) -> bytes:
         analysis = cached_analysis(patient)
         if chart == "tradeoff":
             device = current_device(patient)
-            label = device.benefit_label if device else "therapy benefit"
+            # No device: the chart's own words ("therapy benefit").
+            label = device.benefit_label if device else None
             content = draw(analysis, fmt, benefit_label=label)
         else:
             content = draw(analysis, fmt)
@@ -79,7 +82,7 @@ def visit_thresholds(request: HttpRequest, patient_id: int, fmt: str) -> HttpRes
     patient = get_patient_or_404(request.user, patient_id)
     if fmt not in visit_charts.FORMATS:
         raise Http404("No such format.")
-    key = patient.cache_key("insights:visit-thresholds", fmt)
+    key = patient.cache_key("insights:visit-thresholds", fmt, get_language())
     content = cache.get(key)
     if content is None:
         content = visit_charts.visit_thresholds_chart(load_visits(patient), fmt)

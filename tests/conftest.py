@@ -3,9 +3,12 @@ and carmen's clinician), dr_okafor (bob's clinician, not alice's)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from diary.models import Patient
 from tests.factories import make_clinician, make_patient
@@ -14,6 +17,15 @@ from tests.factories import make_clinician, make_patient
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    # A request through LocaleMiddleware leaves its language active in the thread: a test
+    # after one asking for German would read German numbers and dates in a chart or sentence
+    # it builds directly. Each test starts in English, as a page with no Accept-Language.
+    with translation.override("en"):
+        yield
 
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

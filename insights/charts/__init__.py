@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
+
 from insights.analysis import Analysis
 from insights.charts.changes import ChangeMark
 from insights.charts.changes import _short_change as _short_change
@@ -87,10 +89,11 @@ __all__ = [
 ]
 
 CHARTS: dict[str, tuple[Callable[..., bytes], Callable[[Analysis], str], str]] = {
-    "timeline": (timeline_chart, timeline_alt, "Timeline, last 90 nights"),
-    "timeline-all": (whole_timeline_chart, whole_timeline_alt, "Timeline, whole diary"),
-    "dose-response": (dose_response_chart, dose_response_alt, "Cramp nights by amplitude"),
-    "rolling": (rolling_chart, rolling_alt, "14-night cramp-night rate"),
-    "time-of-night": (time_of_night_chart, time_of_night_alt, "When in the night"),
-    "tradeoff": (tradeoff_chart, tradeoff_alt, "Trade-off"),
+    "timeline": (timeline_chart, timeline_alt, _("Timeline, last 90 nights")),
+    "timeline-all": (whole_timeline_chart, whole_timeline_alt, _("Timeline, whole diary")),
+    "dose-response": (dose_response_chart, dose_response_alt, _("Cramp nights by amplitude")),
+    "rolling": (rolling_chart, rolling_alt, _("14-night cramp-night rate")),
+    "time-of-night": (time_of_night_chart, time_of_night_alt, _("When in the night")),
+    # Translators: a chart's title: fewer cramp nights against less therapy benefit.
+    "tradeoff": (tradeoff_chart, tradeoff_alt, _("Trade-off")),
 }

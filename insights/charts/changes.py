@@ -9,9 +9,12 @@ from datetime import date, timedelta
 
 import matplotlib.dates as mdates
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from insights.analysis import Analysis, first_night_under
 from insights.charts.style import OFF, TEXT_PT, _days, _inches
+from insights.charts.text import number
 
 
 def last_shown_night(analysis: Analysis) -> date:
@@ -41,21 +44,23 @@ def _change_marks(analysis: Analysis, first: date) -> list[ChangeMark]:
 
 
 def _short_change(previous, change) -> str:  # noqa: ANN001 - Settings pair
+    # A chart's label for a change: the new values only, "↓1.5 mA, 180 µs".
     if not change.stimulation_on:
-        return "off"
+        return pgettext("stimulation", "off")
     parts = []
     if not previous.stimulation_on:
-        parts.append("on")
+        parts.append(pgettext("stimulation", "on"))
     if change.amplitude_unit != previous.amplitude_unit:  # no arrow between mA and V
-        parts.append(f"{change.amplitude:g} {change.amplitude_unit}")
+        parts.append(f"{number(change.amplitude)} {change.amplitude_unit}")
     elif change.amplitude != previous.amplitude:
         arrow = "↓" if change.amplitude < previous.amplitude else "↑"
-        parts.append(f"{arrow}{change.amplitude:g} {change.amplitude_unit}")
+        parts.append(f"{arrow}{number(change.amplitude)} {change.amplitude_unit}")
     if change.pulse_width_us != previous.pulse_width_us:
         parts.append(f"{change.pulse_width_us} µs")
     if change.frequency_hz != previous.frequency_hz:
-        parts.append(f"{change.frequency_hz:g} Hz")
-    return ", ".join(parts) or "re-recorded"
+        parts.append(f"{number(change.frequency_hz)} Hz")
+    # Translators: a chart's label for a settings change that changed no value.
+    return ", ".join(parts) or _("re-recorded")
 
 
 def _off_periods(analysis: Analysis, last: date) -> list[tuple[date, date]]:
@@ -105,6 +110,6 @@ def _shade_off(ax, periods: Sequence[tuple[date, date]], *, label: bool,  # noqa
         ax.axvspan(np.datetime64(start, "D"), np.datetime64(end, "D"), facecolor=OFF, alpha=0.45,
                    hatch="///" if label else None, edgecolor="#888888", linewidth=0)
         if label and text:
-            ax.text(np.datetime64(start, "D"), 0.56, " device off",
+            ax.text(np.datetime64(start, "D"), 0.56, " " + _("device off"),
                     transform=ax.get_xaxis_transform(), fontsize=8.5, color="#333333",
                     va="bottom")

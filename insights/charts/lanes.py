@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from insights.analysis import Analysis, first_night_under
 from insights.charts.style import (
@@ -16,13 +17,16 @@ from insights.charts.style import (
     _days,
     _text_inches,
 )
+from insights.charts.text import number
 
 LANES = (
-    ("amplitude", AMPLITUDE, "amplitude"),
-    ("pulse_width_us", PULSE_WIDTH, "pulse width"),
-    ("frequency_hz", FREQUENCY, "frequency"),
+    ("amplitude", AMPLITUDE, _("amplitude")),
+    ("pulse_width_us", PULSE_WIDTH, _("pulse width")),
+    ("frequency_hz", FREQUENCY, _("frequency")),
 )
-LANE_NAMES = ("amplitude", "pulse\nwidth", "frequency")  # where a lane has room for 3 lines
+# Where a lane has room for 3 lines: the name on up to two lines, its unit under it.
+# Translators: a setting's name in the timeline chart, on two short lines where needed.
+LANE_NAMES = (_("amplitude"), _("pulse\nwidth"), _("frequency"))
 
 
 def _step_series(analysis: Analysis, attribute: str, last: date) -> tuple[np.ndarray, np.ndarray]:
@@ -85,11 +89,16 @@ def _draw_lane(ax, analysis: Analysis, attribute: str, colour: str, name: str,  
         ax.plot([-0.004, 0], [y, y], color="#222222", linewidth=0.8, transform=ax.transAxes,
                 clip_on=False)
     for value, y in ticks:
-        ax.text(-0.007, y, f"{value:g}", transform=ax.transAxes, ha="right", va="center",
+        ax.text(-0.007, y, number(value), transform=ax.transAxes, ha="right", va="center",
                 fontsize=TEXT_PT)
-    # The lane's name sits clear of its scale's numbers: 0.35 in left of the axis.
-    ax.text(-0.35 / width_in, lane.base + lane.height / 2, f"{name}\n{unit}",
-            transform=ax.transAxes, ha="right", va="center", fontsize=TEXT_PT, color=colour,
+    # The lane's name sits clear of its scale's numbers: 0.35 in left of the axis, in the
+    # 0.9 in left of that in the timeline's margin (1.3 in); a longer name than English's
+    # (bold runs about a tenth wider than the estimate) is set smaller rather than cut off.
+    label = f"{name}\n{unit}"
+    widest = max(_text_inches(line) for line in label.split("\n")) * 1.1
+    size = TEXT_PT if widest <= 0.9 else max(TEXT_PT * 0.9 / widest, 6.5)
+    ax.text(-0.35 / width_in, lane.base + lane.height / 2, label,
+            transform=ax.transAxes, ha="right", va="center", fontsize=size, color=colour,
             fontweight="bold", linespacing=1.0)
     ax.plot([start, np.datetime64(last + timedelta(days=1), "D")], [lane.base, lane.base],
             color="#dddddd", linewidth=0.6, transform=lanes)
@@ -110,7 +119,7 @@ def _draw_lane(ax, analysis: Analysis, attribute: str, colour: str, name: str,  
             continue
         at = max(x, start)
         offset = (at - start).astype(int)
-        text = f" {value:g}"
+        text = f" {number(value)}"
         length = (_text_inches(text) + 0.15) * per_inch
         if offset > room_until and offset + length < span:
             ax.text(at, y, text, fontsize=TEXT_PT, color="#222222", va="bottom", ha="left",

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from insights.charts.style import DARK_THEME, LIGHT_THEME, save
+from insights.charts.text import day
 
 
 @dataclass(frozen=True)
@@ -58,23 +60,24 @@ def last_30_chart(nights: Sequence[NightCount], fmt: str = "svg", *, dark: bool 
     missing = [i for i, n in enumerate(nights) if n.not_logged]
     if cramps:
         ax.bar([i for i, _ in cramps], [c for _, c in cramps], color=theme["cramps"],
-               hatch="//", edgecolor=background, width=0.75, label="cramps")
+               hatch="//", edgecolor=background, width=0.75, label=_("cramps"))
     if free:
         ax.plot(free, [0.15] * len(free), "o", color=theme["free"], markersize=5,
-                label="no cramps")
+                label=_("no cramps"))
     if missing:
         ax.plot(missing, [0.15] * len(missing), "x", color=theme["missing"], markersize=4,
-                label="not logged")
+                label=_("not logged"))
     ax.tick_params(labelsize=10, colors=text)
     top = max([c for _, c in cramps], default=1)
     ax.set_ylim(0, top + 1.2)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ticks = xs[::10] if len(xs) else xs
-    ax.set_xticks(ticks, [f"{nights[i].date:%d %b}" for i in ticks])
-    ax.set_ylabel("cramps", fontsize=10, color=text)
+    ax.set_xticks(ticks, [day(nights[i].date, "d M") for i in ticks])
+    ax.set_ylabel(_("cramps"), fontsize=10, color=text)
     ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=3, handletextpad=0.2,
               columnspacing=0.8, labelcolor=text)
-    ax.set_title("My last 30 nights", loc="left", fontsize=12, color=text)
+    # Translators: the title of the patient's own chart, in the patient's words.
+    ax.set_title(_("My last 30 nights"), loc="left", fontsize=12, color=text)
     return save(fig, fmt, facecolor=background)
 
 
@@ -82,9 +85,14 @@ def last_30_alt(nights: Sequence[NightCount]) -> str:
     logged = [n for n in nights if n.cramps is not None]
     with_cramps = [n for n in logged if n.cramps]
     if not logged:
-        return "My last 30 nights: nothing logged yet."
+        return _("My last 30 nights: nothing logged yet.")
     not_logged = sum(1 for n in nights if n.not_logged)
-    return (
-        f"My last 30 nights: {len(logged)} logged, {len(with_cramps)} with cramps, "
-        f"{len(logged) - len(with_cramps)} without, {not_logged} not logged."
-    )
+    # Translators: the description of the patient's chart for screen readers; each number
+    # counts nights.
+    return _(
+        "My last 30 nights: %(logged)s logged, %(with_cramps)s with cramps, %(without)s "
+        "without, %(not_logged)s not logged."
+    ) % {
+        "logged": len(logged), "with_cramps": len(with_cramps),
+        "without": len(logged) - len(with_cramps), "not_logged": not_logged,
+    }

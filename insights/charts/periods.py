@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from insights.analysis import Analysis, Epoch
 from insights.charts.style import AMPLITUDE, CRAMPS, MUTED, Canvas, _message, save
+from insights.charts.text import day, number
 
 # --- Dose-response ---------------------------------------------------------------------------
 
@@ -48,7 +51,7 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     order and joined in that order."""
     epochs, unit, other_unit = _counted_epochs(analysis)
     if not epochs:
-        _message(fig, "No logged nights with stimulation on yet")
+        _message(fig, _("No logged nights with stimulation on yet"))
         return
     ax = fig.subplots()
     amplitudes = np.array([e.settings.amplitude for e in epochs], dtype=float)
@@ -65,12 +68,15 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
                 zorder=2)
     reactive = np.array([e.made_because_of_cramps for e in epochs])
     ax.scatter(xs[~reactive], rates[~reactive], s=48, color=CRAMPS, zorder=3,
-               label="settings period (number: order in time)")
+               label=_("settings period (number: order in time)"))
     if reactive.any():
         ax.scatter(xs[reactive], rates[reactive], s=48, facecolor="white", edgecolor=CRAMPS,
-                   linewidth=1.6, zorder=3, label="began with a change made because of cramps")
+                   linewidth=1.6, zorder=3,
+                   label=_("began with a change made because of cramps"))
     ax.plot([], [], color="#555555", marker="_", markersize=8, linewidth=1,
-            label="95% interval")
+            # Translators: the key of the error bars: a 95% confidence interval.
+            # xgettext:no-python-format
+            label=_("95% interval"))
     for k, (x, rate, epoch) in enumerate(zip(xs, rates, epochs, strict=True)):
         # Of periods side by side at one amplitude, the left one is numbered on its left, so
         # two numbers never meet between them.
@@ -83,16 +89,22 @@ def draw_dose_response(fig: Canvas, analysis: Analysis) -> None:
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.spines["left"].set_bounds(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("nights with cramps")
-    ax.set_xlabel(f"amplitude ({unit})")
+    ax.set_ylabel(_("nights with cramps"))
+    # Translators: the x-axis label; unit is the amplitude's unit, mA or V.
+    ax.set_xlabel(_("amplitude (%(unit)s)") % {"unit": unit})
     ticks = sorted(set(amplitudes.tolist()))
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xticks(ticks, [number(t) for t in ticks])
     ax.set_xlim(amplitudes.min() - span * 0.2, amplitudes.max() + span * 0.2)
     ax.legend(loc="upper left", fontsize=8, frameon=False, borderaxespad=0.2, labelspacing=0.25)
     ax.tick_params(labelsize=9.5)
-    title = "Cramp nights by amplitude, per period"
+    title = _("Cramp nights by amplitude, per period")
     if other_unit:
-        title += f" ({other_unit} in another unit not shown)"
+        # Translators: the chart's title; n counts settings periods left out of the chart.
+        title = ngettext(
+            "Cramp nights by amplitude, per period (%(n)s in another unit not shown)",
+            "Cramp nights by amplitude, per period (%(n)s in another unit not shown)",
+            other_unit,
+        ) % {"n": other_unit}
     ax.set_title(title, loc="left", fontsize=10)
 
 
@@ -105,27 +117,52 @@ def dose_response_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
 
 def _epoch_words(analysis: Analysis, e: Epoch) -> str:
     interval = e.cramp_night_interval()
-    text = (
-        f"period {_epoch_number(analysis, e)} ({e.start:%d %b %Y}), {e.settings.describe()}: "
-        f"{e.cramp_nights} of {e.nights_logged} logged nights with cramps"
-    )
+    values = {
+        "number": _epoch_number(analysis, e), "date": day(e.start, "d M Y"),
+        "settings": e.settings.describe(), "cramp_nights": e.cramp_nights,
+        "nights": e.nights_logged, "interval": "",
+    }
     if interval:
-        text += f" (95% interval {interval[0]:.0%} to {interval[1]:.0%})"
+        # Translators: inserted after "logged nights with cramps": a 95% confidence interval
+        # of the share, from low to high ("20%"), with its leading space.
+        values["interval"] = _(" (95%% interval %(low)s to %(high)s)") % {
+            "low": f"{interval[0]:.0%}", "high": f"{interval[1]:.0%}",
+        }
     if e.made_because_of_cramps:
-        text += ", began with a change made because of cramps"
-    return text
+        # Translators: one settings period in a chart's description for screen readers;
+        # number is its order in time, settings the stimulator's settings.
+        return ngettext(
+            "period %(number)s (%(date)s), %(settings)s: %(cramp_nights)s of %(nights)s logged "
+            "night with cramps%(interval)s, began with a change made because of cramps",
+            "period %(number)s (%(date)s), %(settings)s: %(cramp_nights)s of %(nights)s logged "
+            "nights with cramps%(interval)s, began with a change made because of cramps",
+            e.nights_logged,
+        ) % values
+    # Translators: one settings period in a chart's description for screen readers; number
+    # is its order in time, settings the stimulator's settings.
+    return ngettext(
+        "period %(number)s (%(date)s), %(settings)s: %(cramp_nights)s of %(nights)s logged "
+        "night with cramps%(interval)s",
+        "period %(number)s (%(date)s), %(settings)s: %(cramp_nights)s of %(nights)s logged "
+        "nights with cramps%(interval)s",
+        e.nights_logged,
+    ) % values
 
 
 def dose_response_alt(analysis: Analysis) -> str:
     epochs, unit, other_unit = _counted_epochs(analysis)
     if not epochs:
-        return "Cramp nights by amplitude: no logged nights with stimulation on yet."
-    text = (
-        f"Share of cramp nights in each settings period, by amplitude in {unit}, in time "
-        "order: " + "; ".join(_epoch_words(analysis, e) for e in epochs[-12:]) + "."
-    )
+        return _("Cramp nights by amplitude: no logged nights with stimulation on yet.")
+    # Translators: periods lists the settings periods, separated by ";".
+    text = _(
+        "Share of cramp nights in each settings period, by amplitude in %(unit)s, in time "
+        "order: %(periods)s."
+    ) % {"unit": unit, "periods": "; ".join(_epoch_words(analysis, e) for e in epochs[-12:])}
     if other_unit:
-        text += f" {other_unit} periods with the amplitude in another unit are not shown."
+        text += " " + ngettext(
+            "%(n)s period with the amplitude in another unit is not shown.",
+            "%(n)s periods with the amplitude in another unit are not shown.", other_unit,
+        ) % {"n": other_unit}
     return text
 
 
@@ -142,20 +179,25 @@ def _tradeoff_epochs(analysis: Analysis) -> list[Epoch]:
 def _epoch_tick(analysis: Analysis, e: Epoch, *, full: bool) -> str:
     s = e.settings
     lines = [f"{_epoch_number(analysis, e)}: " + (
-        f"{s.amplitude:g} {s.amplitude_unit}" if s.stimulation_on else "off"
+        f"{number(s.amplitude)} {s.amplitude_unit}" if s.stimulation_on
+        else pgettext("stimulation", "off")
     )]
     if full and s.stimulation_on:
-        lines.append(f"{s.pulse_width_us} µs, {s.frequency_hz:g} Hz")
-    lines += [f"{e.start:%d %b %y}", f"{e.nights_logged} nights"]
+        lines.append(f"{s.pulse_width_us} µs, {number(s.frequency_hz)} Hz")
+    lines += [
+        day(e.start, "d M y"),
+        ngettext("%(n)s night", "%(n)s nights", e.nights_logged) % {"n": e.nights_logged},
+    ]
     return "\n".join(lines)
 
 
-def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy benefit") -> None:
+def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str | None = None) -> None:
     """Two aligned panels on one axis of settings periods in time order: above, the share of
     cramp nights (95% Wilson interval); below, the mean therapy benefit. No second y-axis."""
+    benefit_label = benefit_label or _("therapy benefit")
     epochs = _tradeoff_epochs(analysis)
     if not epochs:
-        _message(fig, "No logged nights yet")
+        _message(fig, _("No logged nights yet"))
         return
     # Room between the panels for the lower one's top value and the upper one's 0%.
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"hspace": 0.35})
@@ -168,14 +210,19 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     top.scatter(xs[~reactive], rates[~reactive], s=40, color=CRAMPS, zorder=3)
     if reactive.any():
         top.scatter(xs[reactive], rates[reactive], s=40, facecolor="white", edgecolor=CRAMPS,
-                    linewidth=1.6, zorder=3, label="began with a change made because of cramps")
+                    linewidth=1.6, zorder=3,
+                    label=_("began with a change made because of cramps"))
         top.legend(loc="upper left", fontsize=8, frameon=False, borderaxespad=0.1)
     top.set_ylim(-0.03, 1.45 if reactive.any() else 1.1)  # headroom for the key
     top.set_yticks([0, 0.5, 1.0])
     top.spines["left"].set_bounds(0, 1)
     top.yaxis.set_major_formatter(PercentFormatter(1.0))
-    top.set_ylabel("nights with\ncramps")
-    top.set_title(f"Cramp nights and {benefit_label}", loc="left", fontsize=10)
+    # Translators: the y-axis label, on two short lines.
+    top.set_ylabel(_("nights with\ncramps"))
+    # Translators: the chart's title; benefit is what the therapy's daily score rates, e.g.
+    # "bladder control".
+    title = _("Cramp nights and %(benefit)s") % {"benefit": benefit_label}
+    top.set_title(title, loc="left", fontsize=10)
     scored = [(x, e.mean_benefit) for x, e in zip(xs, epochs, strict=True)
               if e.mean_benefit is not None]
     if scored:
@@ -184,13 +231,15 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
         bottom.plot(bx, by, color=AMPLITUDE, linewidth=0.8, alpha=0.5)
     for x, e in zip(xs, epochs, strict=True):
         if e.mean_benefit is None:
-            bottom.text(x, 5, "no score", ha="center", va="center", fontsize=8.5, color=MUTED)
+            # Translators: no therapy benefit score was logged in this settings period.
+            bottom.text(x, 5, _("no score"), ha="center", va="center", fontsize=8.5, color=MUTED)
         else:
-            bottom.annotate(f"{e.mean_benefit:.1f}", (x, e.mean_benefit), xytext=(0, 5),
+            bottom.annotate(number(e.mean_benefit, ".1f"), (x, e.mean_benefit), xytext=(0, 5),
                             textcoords="offset points", ha="center", fontsize=9)
     bottom.set_ylim(0, 10.9)
     bottom.set_yticks([0, 5, 10])
-    bottom.set_ylabel(f"{benefit_label}\n(mean, 0-10)")
+    # Translators: the y-axis label, benefit on its first line.
+    bottom.set_ylabel(_("%(benefit)s\n(mean, 0-10)") % {"benefit": benefit_label})
     ticks = [_epoch_tick(analysis, e, full=len(epochs) <= 6) for e in epochs]
     bottom.set_xticks(xs, ticks, fontsize=8.5 if len(epochs) <= 6 else 7.5)
     for ax in (top, bottom):
@@ -198,9 +247,7 @@ def draw_tradeoff(fig: Canvas, analysis: Analysis, benefit_label: str = "therapy
     bottom.set_xlim(-0.5, len(epochs) - 0.5)
 
 
-def tradeoff_chart(
-    analysis: Analysis, fmt: str = "svg", benefit_label: str = "therapy benefit"
-) -> bytes:
+def tradeoff_chart(analysis: Analysis, fmt: str = "svg", benefit_label: str | None = None) -> bytes:
     fig = Figure(figsize=(5.6, 4.8), layout="constrained")
     draw_tradeoff(fig, analysis, benefit_label)
     return save(fig, fmt)
@@ -209,16 +256,37 @@ def tradeoff_chart(
 def tradeoff_alt(analysis: Analysis) -> str:
     epochs = _tradeoff_epochs(analysis)
     if not epochs:
-        return "Trade-off chart: no logged nights yet."
+        return _("Trade-off chart: no logged nights yet.")
     parts = []
     for e in epochs:
-        benefit = "no benefit score"
+        values = {
+            "number": _epoch_number(analysis, e), "date": day(e.start, "d M Y"),
+            "settings": e.settings.describe(), "nights": e.nights_logged,
+            "rate": f"{e.cramp_night_rate:.0%}" if e.cramp_night_rate is not None else "–",
+            "benefit": number(e.mean_benefit, ".1f") if e.mean_benefit is not None else "",
+        }
         if e.mean_benefit is not None:
-            benefit = f"benefit {e.mean_benefit:.1f} of 10"
-        rate = f"{e.cramp_night_rate:.0%}" if e.cramp_night_rate is not None else "–"
-        parts.append(
-            f"period {_epoch_number(analysis, e)} ({e.start:%d %b %Y}, {e.settings.describe()}): "
-            f"{rate} of {e.nights_logged} logged nights with cramps, {benefit}"
-        )
-    intro = "Cramp nights and the therapy's benefit in each settings period, in time order. "
-    return intro + "; ".join(parts) + "."
+            # Translators: one settings period in a chart's description for screen readers:
+            # rate is a share ("40%"), benefit the mean daily score out of 10 ("6.5").
+            parts.append(ngettext(
+                "period %(number)s (%(date)s, %(settings)s): %(rate)s of %(nights)s logged "
+                "night with cramps, benefit %(benefit)s of 10",
+                "period %(number)s (%(date)s, %(settings)s): %(rate)s of %(nights)s logged "
+                "nights with cramps, benefit %(benefit)s of 10",
+                e.nights_logged,
+            ) % values)
+        else:
+            # Translators: one settings period in a chart's description for screen readers:
+            # rate is a share ("40%").
+            parts.append(ngettext(
+                "period %(number)s (%(date)s, %(settings)s): %(rate)s of %(nights)s logged "
+                "night with cramps, no benefit score",
+                "period %(number)s (%(date)s, %(settings)s): %(rate)s of %(nights)s logged "
+                "nights with cramps, no benefit score",
+                e.nights_logged,
+            ) % values)
+    # Translators: periods lists the settings periods, separated by ";".
+    return _(
+        "Cramp nights and the therapy's benefit in each settings period, in time order. "
+        "%(periods)s."
+    ) % {"periods": "; ".join(parts)}

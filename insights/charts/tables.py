@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import pgettext
+
 from insights.analysis import Analysis, Epoch
+from insights.charts.text import day, number
 
 
 def comparison_rows(analysis: Analysis, limit: int = 6) -> list[list[str]]:
@@ -13,9 +16,11 @@ def comparison_rows(analysis: Analysis, limit: int = 6) -> list[list[str]]:
     rows = []
     for c in reversed(analysis.comparisons[-limit:]):
         rows.append([
-            f"{c.first_night:%d %b %y}",
+            day(c.first_night, "d M y"),
             c.describe_change(),
-            "yes" if c.made_because_of_cramps else "no",
+            # Translators: a table cell: was the change made because of cramps?
+            pgettext("made because of cramps", "yes") if c.made_because_of_cramps
+            else pgettext("made because of cramps", "no"),
             f"{c.before_cramp_nights}/{c.before_nights}",
             f"{c.after_cramp_nights}/{c.after_nights}",
             c.verdict_label,
@@ -28,15 +33,15 @@ def epoch_rows(epochs: Sequence[Epoch], limit: int = 12) -> list[list[str]]:
     for epoch in epochs[-limit:]:
         rows.append([
             str(epoch.index + 1),
-            f"{epoch.start:%d %b %y} – {epoch.end:%d %b %y}",
+            f"{day(epoch.start, 'd M y')} – {day(epoch.end, 'd M y')}",
             epoch.settings.describe() + (" *" if epoch.made_because_of_cramps else ""),
             f"{epoch.nights_logged}/{epoch.nights_elapsed}",
-            _fmt(epoch.cramps_per_logged_night, "{:.2f}"),
-            _fmt(epoch.cramp_night_rate, "{:.0%}"),
-            _fmt(epoch.mean_severity, "{:.1f}"),
+            _fmt(epoch.cramps_per_logged_night, ".2f"),
+            _fmt(epoch.cramp_night_rate, ".0%"),
+            _fmt(epoch.mean_severity, ".1f"),
         ])
     return rows
 
 
-def _fmt(value: float | None, pattern: str) -> str:
-    return "–" if value is None else pattern.format(value)
+def _fmt(value: float | None, spec: str) -> str:
+    return "–" if value is None else number(value, spec)

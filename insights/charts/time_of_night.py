@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -67,33 +69,39 @@ def _hour_range(*periods: StartHours) -> tuple[int, int]:
 def draw_time_of_night(fig: Canvas, analysis: Analysis) -> None:
     recent, before = time_of_night_periods(analysis)
     if not recent.total and not before.total:
-        _message(fig, "No cramps logged in the last 180 nights")
+        _message(fig, _("No cramps logged in the last 180 nights"))
         return
     low, high = _hour_range(recent, before)
     hours = np.arange(low, high + 1)
     ax = fig.subplots()
     width = 0.4
-    for period, offset, colour, hatch, name in (
-        (before, -width / 2, "#9a9a9a", "///", "the 90 nights before"),
-        (recent, width / 2, CRAMPS, None, "the last 90 nights"),
+    for period, offset, colour, hatch, label in (
+        (before, -width / 2, "#9a9a9a", "///", ngettext(
+            "the 90 nights before: %(cramps)s cramp, %(nights)s nights logged",
+            "the 90 nights before: %(cramps)s cramps, %(nights)s nights logged", before.total,
+        )),
+        (recent, width / 2, CRAMPS, None, ngettext(
+            "the last 90 nights: %(cramps)s cramp, %(nights)s nights logged",
+            "the last 90 nights: %(cramps)s cramps, %(nights)s nights logged", recent.total,
+        )),
     ):
         if not period.total:
             continue
         shares = np.array(period.counts[low:high + 1]) / period.total
         ax.bar(hours + offset, shares, width=width, color=colour, hatch=hatch,
                edgecolor="white", linewidth=0.5,
-               label=f"{name}: {period.total} cramps, {period.nights_logged} nights logged")
+               label=label % {"cramps": period.total, "nights": period.nights_logged})
     ax.set_xticks(hours[::2], [f"{NIGHT_HOURS[h]:02d}" for h in hours[::2]])
-    ax.set_xlabel("hour the cramp began (the patient's clock)", fontsize=TEXT_PT)
+    ax.set_xlabel(_("hour the cramp began (the patient's clock)"), fontsize=TEXT_PT)
     top = max(max(p.counts) / p.total for p in (recent, before) if p.total)
     ax.set_ylim(0, top * 1.5)  # room for the key above the bars
     ax.set_yticks([t for t in MaxNLocator(nbins=4).tick_values(0, top) if 0 <= t <= top])
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.spines["left"].set_bounds(0, top)
-    ax.set_ylabel("share of the period's cramps", fontsize=TEXT_PT)
+    ax.set_ylabel(_("share of the period's cramps"), fontsize=TEXT_PT)
     ax.tick_params(labelsize=TEXT_PT)
     ax.legend(loc="upper left", fontsize=TEXT_PT, frameon=False, bbox_to_anchor=(0, 1.02))
-    ax.set_title("When in the night cramps begin", loc="left", fontsize=TEXT_PT + 1)
+    ax.set_title(_("When in the night cramps begin"), loc="left", fontsize=TEXT_PT + 1)
 
 
 def time_of_night_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
@@ -102,22 +110,38 @@ def time_of_night_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
     return save(fig, fmt)
 
 
-def _peak(period: StartHours) -> str:
+def _peak(period: StartHours) -> dict[str, object]:
+    """The hour most cramps began in, as the alt text's placeholders."""
     i = max(range(24), key=lambda k: period.counts[k])
-    return f"{NIGHT_HOURS[i]:02d}:00 to {(NIGHT_HOURS[i] + 1) % 24:02d}:00"
+    return {
+        "start": f"{NIGHT_HOURS[i]:02d}:00", "end": f"{(NIGHT_HOURS[i] + 1) % 24:02d}:00",
+        "n": period.total, "most": max(period.counts),
+    }
 
 
 def time_of_night_alt(analysis: Analysis) -> str:
     recent, before = time_of_night_periods(analysis)
     if not recent.total and not before.total:
-        return "When in the night cramps begin: no cramps logged in the last 180 nights."
-    parts = []
-    for period, name in ((recent, "In the last 90 nights"), (before, "In the 90 nights before")):
-        if period.total:
-            parts.append(
-                f"{name}, {period.total} cramps began most often between {_peak(period)} "
-                f"({max(period.counts)} of them)."
-            )
-        else:
-            parts.append(f"{name}, no cramps were logged.")
-    return "When in the night cramps begin, by hour on the patient's clock. " + " ".join(parts)
+        return _("When in the night cramps begin: no cramps logged in the last 180 nights.")
+    parts = [_("When in the night cramps begin, by hour on the patient's clock.")]
+    if recent.total:
+        # Translators: start and end are hours ("02:00"); "most": how many cramps began then.
+        parts.append(ngettext(
+            "In the last 90 nights, %(n)s cramp began most often between %(start)s to %(end)s "
+            "(%(most)s of them).",
+            "In the last 90 nights, %(n)s cramps began most often between %(start)s to %(end)s "
+            "(%(most)s of them).", recent.total,
+        ) % _peak(recent))
+    else:
+        parts.append(_("In the last 90 nights, no cramps were logged."))
+    if before.total:
+        # Translators: start and end are hours ("02:00"); "most": how many cramps began then.
+        parts.append(ngettext(
+            "In the 90 nights before, %(n)s cramp began most often between %(start)s to "
+            "%(end)s (%(most)s of them).",
+            "In the 90 nights before, %(n)s cramps began most often between %(start)s to "
+            "%(end)s (%(most)s of them).", before.total,
+        ) % _peak(before))
+    else:
+        parts.append(_("In the 90 nights before, no cramps were logged."))
+    return " ".join(parts)

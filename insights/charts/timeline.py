@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 import matplotlib.dates as mdates
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
@@ -28,6 +30,7 @@ from insights.charts.style import (
     _text_inches,
     save,
 )
+from insights.charts.text import LocalDateFormatter, day
 
 TIMELINE_NIGHTS = 90
 # Sized to the page: the clinician's page shows it at most 1,100 CSS px wide (static/css
@@ -35,9 +38,12 @@ TIMELINE_NIGHTS = 90
 # smallest text (TEXT_PT) is the 9 pt the issue asks for.
 TIMELINE_SIZE = (11.46, 6.6)
 SEVERITY_BANDS = (  # the diary's 0-10 scale, as the log buttons colour it
-    ("mild 0-3", 0, 3, "#F5B78F"),
-    ("moderate 4-6", 4, 6, "#D55E00"),
-    ("severe 7-10", 7, 10, "#6E2A00"),
+    # Translators: a band of the diary's cramp severity scale (0 to 10), in the chart's key.
+    (gettext_lazy("mild 0-3"), 0, 3, "#F5B78F"),
+    # Translators: a band of the diary's cramp severity scale (0 to 10), in the chart's key.
+    (gettext_lazy("moderate 4-6"), 4, 6, "#D55E00"),
+    # Translators: a band of the diary's cramp severity scale (0 to 10), in the chart's key.
+    (gettext_lazy("severe 7-10"), 7, 10, "#6E2A00"),
 )
 
 
@@ -124,7 +130,7 @@ def _draw_cramps(ax, nights: Sequence[AttributedNight]) -> int:  # noqa: ANN001
         span = max((with_cramps[-1].night.date - nights[0].night.date).days, 1)
         width = max(1.0, min(5.0, 400 / span))
         base = np.zeros(len(with_cramps))
-        for _, low, high, colour in SEVERITY_BANDS:
+        for _name, low, high, colour in SEVERITY_BANDS:
             counts = np.array([
                 sum(1 for e in a.night.episodes if low <= e.severity <= high)
                 for a in with_cramps
@@ -152,17 +158,31 @@ def draw_timeline(fig: Canvas, analysis: Analysis, *, nights: int | None = TIMEL
     strip = overview and nights is not None and (first - whole_first).days > 7
     width_in, height_in = _inches(fig)
     left = min(1.3 / width_in, 0.3)
-    period = (
-        "the whole diary" if nights is None or whole_first >= first
-        else f"the last {nights} nights"
+    heading = (
+        _("Cramps per night, the whole diary, by severity:")
+        if nights is None or whole_first >= first
+        else ngettext("Cramps per night, the last %(n)s night, by severity:",
+                      "Cramps per night, the last %(n)s nights, by severity:", nights)
+        % {"n": nights}
     )
+    # The key's symbols are drawn lines and marks, the same in every language: outside the
+    # words to translate.
     key_bottom = _key_row(fig, left, 1 - 0.06 / height_in, width_in, height_in, [
-        (f"Cramps per night, {period}, by severity:", "#222222"),
-        *((f"■ {name}", colour) for name, _, _, colour in SEVERITY_BANDS),
-        ("| logged, no cramps", CRAMP_FREE), ("blank: not logged", "#222222"),
-        ("Lanes: each setting from zero.", "#222222"), ("- - settings change", "#333333"),
-        ("··· medicine (+ started, − stopped)", "#7a4f00"), ("▨ device off", "#222222"),
-        *([("strip: the whole diary, the part above shaded", AMPLITUDE)] if strip else []),
+        (heading, "#222222"),
+        *((f"■ {name}", colour) for name, _low, _high, colour in SEVERITY_BANDS),
+        # Translators: the chart's key: a tick under the axis marks a night logged with no cramps.
+        ("| " + _("logged, no cramps"), CRAMP_FREE),
+        # Translators: the chart's key: a night with nothing drawn was not logged.
+        (_("blank: not logged"), "#222222"),
+        # Translators: the chart's key: each stimulator setting has a lane with its own scale.
+        (_("Lanes: each setting from zero."), "#222222"),
+        ("- - " + _("settings change"), "#333333"),
+        # Translators: the chart's key for a dotted line: a medicine started (+) or stopped (−).
+        ("··· " + _("medicine (+ started, − stopped)"), "#7a4f00"),
+        ("▨ " + _("device off"), "#222222"),
+        # Translators: the chart's key: a strip under the chart shows the whole diary, the
+        # nights drawn above it shaded.
+        *([(_("strip: the whole diary, the part above shaded"), AMPLITUDE)] if strip else []),
     ])
     bottom = (0.42 + (0.95 if strip else 0)) / height_in
     top = key_bottom - 0.12 / height_in
@@ -199,7 +219,8 @@ def draw_timeline(fig: Canvas, analysis: Analysis, *, nights: int | None = TIMEL
         if 0 <= t <= top_value
     ])
     ax.spines["left"].set_bounds(0, top_value)
-    ax.text(-0.045, cramp_share / 2, "cramps\nper night", transform=ax.transAxes, ha="right",
+    # Translators: the y-axis label, on two short lines.
+    ax.text(-0.045, cramp_share / 2, _("cramps\nper night"), transform=ax.transAxes, ha="right",
             va="center", fontsize=TEXT_PT)
     ax.tick_params(labelsize=TEXT_PT)
     _shade_off(ax, off, label=True, text=False)  # the key and the change label say "off"
@@ -214,7 +235,7 @@ def draw_timeline(fig: Canvas, analysis: Analysis, *, nights: int | None = TIMEL
                 transform=ax.get_xaxis_transform(), fontsize=TEXT_PT, color=event.colour,
                 ha=align, va="center")
     if not shown:
-        ax.text(0.5, cramp_share / 2, "No nights logged in this period", transform=ax.transAxes,
+        ax.text(0.5, cramp_share / 2, _("No nights logged in this period"), transform=ax.transAxes,
                 ha="center", color=MUTED, fontsize=TEXT_PT + 1)
     ax.set_xlim(x0, x1)
     _date_axis(ax, maxticks=max(3, int(axes_in[0] * 0.9)))
@@ -251,9 +272,8 @@ def _date_axis(ax, maxticks: int) -> None:  # noqa: ANN001
     """Dates that read alone: '15 Oct', a month's first tick 'Nov 2029', years as '2029'."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
-        locator, formats=["%Y", "%b %Y", "%-d %b", "%H:%M", "%H:%M", "%S"],
-        zero_formats=["", "%Y", "%b %Y", "%-d %b", "%H:%M", "%H:%M"], show_offset=False,
+    ax.xaxis.set_major_formatter(LocalDateFormatter(
+        locator, formats=("Y", "M Y", "j M"), zero_formats=("", "Y", "M Y"), show_offset=False,
     ))
 
 
@@ -279,13 +299,14 @@ def _draw_overview(ax, analysis: Analysis, first: date, last: date,  # noqa: ANN
         facecolor=AMPLITUDE, alpha=0.15, edgecolor=AMPLITUDE, linewidth=1, **box,
     ))
     ax.plot([0, 1], [y0, y0], color="#222222", linewidth=0.8, **box)
-    ax.text(-0.045, (y0 + y1) / 2, "whole\ndiary", ha="right", va="center", fontsize=TEXT_PT,
+    # Translators: the label of a strip showing the whole diary, on two short lines.
+    ax.text(-0.045, (y0 + y1) / 2, _("whole\ndiary"), ha="right", va="center", fontsize=TEXT_PT,
             **box)
     years = span > 400
     mark = date(first.year + 1, 1, 1) if years else date(
         first.year + first.month // 12, first.month % 12 + 1, 1)
     while mark <= last:
-        ax.text(at(mark), y0 - 0.01, f"{mark:%Y}" if years else f"{mark:%b %Y}", ha="center",
+        ax.text(at(mark), y0 - 0.01, day(mark, "Y" if years else "M Y"), ha="center",
                 va="top", fontsize=TEXT_PT, **box)
         mark = date(mark.year + 1, 1, 1) if years else date(
             mark.year + mark.month // 12, mark.month % 12 + 1, 1)
@@ -307,43 +328,63 @@ def whole_timeline_chart(analysis: Analysis, fmt: str = "svg") -> bytes:
 def _timeline_alt(analysis: Analysis, nights: int | None) -> str:
     first, last = timeline_window(analysis, nights)
     shown = [a for a in analysis.nights if first <= a.night.date <= last]
-    intro = f"Timeline from {first:%d %b %Y} to {last:%d %b %Y}"
+    dates = {"first": day(first, "d M Y"), "last": day(last, "d M Y")}
     if not shown:
-        return f"{intro}: no nights logged in this period."
+        return _("Timeline from %(first)s to %(last)s: no nights logged in this period.") % dates
     cramp_nights = [a for a in shown if a.night.cramps]
     episodes = [e for a in shown for e in a.night.episodes]
     severe = sum(1 for e in episodes if e.severity >= SEVERITY_BANDS[2][1])
-    text = (
-        f"{intro}: {len(shown)} of {(last - first).days + 1} nights logged, "
-        f"{len(cramp_nights)} with cramps ({len(episodes)} cramps, {severe} of them severe; "
-        f"most in one night: {max(a.night.cramps for a in shown)}). "
-    )
+    total = (last - first).days + 1
+    # Translators: the chart's description for screen readers; "logged" counts the nights
+    # the patient filled in, "total" the nights shown, "most" the most cramps in one night.
+    text = ngettext(
+        "Timeline from %(first)s to %(last)s: %(logged)s of %(total)s night logged, "
+        "%(cramp_nights)s with cramps (%(cramps)s cramps, %(severe)s of them severe; "
+        "most in one night: %(most)s).",
+        "Timeline from %(first)s to %(last)s: %(logged)s of %(total)s nights logged, "
+        "%(cramp_nights)s with cramps (%(cramps)s cramps, %(severe)s of them severe; "
+        "most in one night: %(most)s).",
+        total,
+    ) % {
+        **dates, "logged": len(shown), "total": total, "cramp_nights": len(cramp_nights),
+        "cramps": len(episodes), "severe": severe,
+        "most": max(a.night.cramps for a in shown),
+    }
+    sentences = [text]
     marks = [m for m in _change_marks(analysis, first) if m.night <= last]
     if marks:
-        plural = "change" if len(marks) == 1 else "changes"
-        text += f"{len(marks)} settings {plural}: " + "; ".join(
-            f"{m.night:%d %b} {m.label}" for m in marks[-6:]
-        ) + ". "
+        listed = "; ".join(f"{day(m.night, 'd M')} {m.label}" for m in marks[-6:])
+        # Translators: "changes" lists the latest changes as "dd Mon what changed", by ";".
+        sentences.append(ngettext(
+            "%(n)s settings change: %(changes)s.", "%(n)s settings changes: %(changes)s.",
+            len(marks),
+        ) % {"n": len(marks), "changes": listed})
     if analysis.changes:
-        text += f"Now {analysis.changes[-1].describe()}. "
+        # Translators: the stimulator's current settings, e.g. "2 mA, 210 µs, 14 Hz".
+        sentences.append(_("Now %(settings)s.") % {"settings": analysis.changes[-1].describe()})
     off = sum(1 for s, e in _off_periods(analysis, last) if e >= first)
     if off:
-        text += f"The device was off {off} times (hatched). "
+        sentences.append(ngettext(
+            "The device was off %(n)s time (hatched).",
+            "The device was off %(n)s times (hatched).", off,
+        ) % {"n": off})
     meds = [m for m in analysis.medications if first <= m.started_on <= last]
     if meds:
-        text += "Medicines started: " + ", ".join(
-            f"{m.name} on {m.started_on:%d %b}" for m in meds
-        ) + ". "
-    return text.strip()
+        listed = ", ".join(
+            _("%(medicine)s on %(date)s") % {"medicine": m.name, "date": day(m.started_on, "d M")}
+            for m in meds
+        )
+        sentences.append(_("Medicines started: %(list)s.") % {"list": listed})
+    return " ".join(sentences)
 
 
 def timeline_alt(analysis: Analysis) -> str:
     if not analysis.nights:
-        return "Timeline of cramps and stimulator settings: no nights logged yet."
+        return _("Timeline of cramps and stimulator settings: no nights logged yet.")
     return _timeline_alt(analysis, TIMELINE_NIGHTS)
 
 
 def whole_timeline_alt(analysis: Analysis) -> str:
     if not analysis.nights:
-        return "Timeline of the whole diary: no nights logged yet."
+        return _("Timeline of the whole diary: no nights logged yet.")
     return _timeline_alt(analysis, None)
