@@ -16,30 +16,38 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from insights.words import day_month, day_month_year, percent
 
 LADDER_DOC = "docs/management-ladder.md"
 
 # Rates the ladder also states in its notes, with the counts behind them: written once.
 RATES_IN_NOTES = {"cramp_night_rate_last_14", "before_reduction", "after_reduction"}
-# How a known rate reads; `{}` is the percentage.
+# How a known rate reads, as a sentence; %(rate)s is the percentage.
 RATE_WORDS = {
-    "cramp_night_rate_last_14": "{} of the last 14 logged nights had cramps",
-    "before_reduction": "{} of logged nights had cramps before the amplitude reduction",
-    "after_reduction": "{} of logged nights had cramps after the amplitude reduction",
+    "cramp_night_rate_last_14": gettext_lazy(
+        "%(rate)s of the last 14 logged nights had cramps."
+    ),
+    "before_reduction": gettext_lazy(
+        "%(rate)s of logged nights had cramps before the amplitude reduction."
+    ),
+    "after_reduction": gettext_lazy(
+        "%(rate)s of logged nights had cramps after the amplitude reduction."
+    ),
 }
 MAX_DATES = 8
-
-
-def _percent(value: float) -> str:
-    return f"{value:.0%}"
 
 
 def rate_in_words(key: str, value: float) -> str:
     template = RATE_WORDS.get(key)
     if template:
-        return template.format(_percent(value)).capitalize() + "."
+        return str(template) % {"rate": percent(value)}
+    # A rate this module does not know: its key in words (a code, not translated).
     words = re.sub(r"[_\W]+", " ", key).strip() or "rate"
-    return f"{words[0].upper()}{words[1:]}: {_percent(value)}."
+    return _("%(name)s: %(rate)s.") % {"name": f"{words[0].upper()}{words[1:]}",
+                                       "rate": percent(value)}
 
 
 def _as_date(value: Any) -> date | None:
@@ -57,13 +65,17 @@ def dates_in_words(values: Sequence[Any], limit: int = MAX_DATES) -> str:
     if not days:
         return ""
     shown = days[-limit:]
-    parts = [
-        f"{d.day} {d:%b}" if d.year == shown[-1].year else f"{d.day} {d:%b %Y}" for d in shown
-    ]
-    parts[-1] = f"{shown[-1].day} {shown[-1]:%b %Y}"
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [day_month(d) if d.year == shown[-1].year else day_month_year(d) for d in shown]
+    parts[-1] = day_month_year(shown[-1])
+    if len(parts) == 1:
+        text = parts[0]
+    else:
+        # Translators: the last two of a list of dates: "3 Nov, 5 Nov and 9 Nov 2026".
+        text = _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
     if len(days) > len(shown):
-        text = f"{text} (the latest {len(shown)} of {len(days)})"
+        text = _("%(dates)s (the latest %(shown)s of %(all)s)") % {
+            "dates": text, "shown": len(shown), "all": len(days),
+        }
     return text
 
 
@@ -72,8 +84,11 @@ def _change_in_words(text: str) -> str:
     head, sep, rest = str(text).partition(": ")
     when = _as_date(head) if sep else None
     if when is None:
-        return f"Settings change: {text}."
-    return f"Settings change from the night of {when.day} {when:%b %Y}: {rest}."
+        return _("Settings change: %(change)s.") % {"change": text}
+    # Translators: "Settings change from the night of 4 Mar 2026: Amplitude 1.5 → 1.0 mA."
+    return _("Settings change from the night of %(date)s: %(change)s.") % {
+        "date": day_month_year(when), "change": rest,
+    }
 
 
 def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
@@ -93,8 +108,9 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
             continue
     nights = evidence.get("nights") or ()
     if nights:
-        plural = "night" if len(nights) == 1 else "nights"
-        lines.append(f"The {plural} it rests on: {dates_in_words(nights)}.")
+        lines.append(ngettext(
+            "The night it rests on: %(dates)s.", "The nights it rests on: %(dates)s.", len(nights)
+        ) % {"dates": dates_in_words(nights)})
     # Anything else the evidence holds, written as words rather than dropped.
     for key, value in evidence.items():
         # `reasons` are the codes of the rules that hold, for machines: each is a note already.
@@ -104,7 +120,7 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
             continue
         words = re.sub(r"[_\W]+", " ", str(key)).strip().capitalize()
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
-        lines.append(f"{words}: {shown}.")
+        lines.append(_("%(name)s: %(value)s.") % {"name": words, "value": shown})
     return lines
 
 
