@@ -674,7 +674,7 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             title=flag_title("responder_lost"),
             explanation=_(
                 # Translators: %(rule)s is the responder definition in words, e.g. "at least
-                # 50%% fewer leaks or voids a day than at baseline, ...".
+                # 50% fewer leaks or voids a day than at baseline, ...".
                 "A settings change ended or eased the cramps, but the therapy's own outcome "
                 "under the new settings no longer meets its responder definition (%(rule)s), "
                 "which the settings before it met."
@@ -731,16 +731,19 @@ def _after_starting(began: bool, days: int) -> str:
     """'began 3 days after starting', 'began 1 day after starting', 'began on the day of
     starting' (or 'became frequent ...'): the medication reason's words before the medicine's
     name."""
-    # Translators: the next six phrases continue "Cramps ..." and are followed by a
-    # medicine's name: "Cramps began 3 days after starting Prednisolone".
     if began:
         if days == 0:
+            # Translators: this and the next phrases continue "Cramps ..." and are followed
+            # by a medicine's name: "Cramps began 3 days after starting Prednisolone".
             return _("began on the day of starting")
+        # Translators: continues "Cramps ..."; a medicine's name follows.
         return ngettext(
             "began %(n)s day after starting", "began %(n)s days after starting", days
         ) % {"n": days}
     if days == 0:
+        # Translators: continues "Cramps ..."; a medicine's name follows.
         return _("became frequent on the day of starting")
+    # Translators: continues "Cramps ..."; a medicine's name follows.
     return ngettext(
         "became frequent %(n)s day after starting", "became frequent %(n)s days after starting",
         days,
@@ -768,7 +771,7 @@ def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
     said about them."""
     compared = [c for c in comparisons if c.before_nights and c.after_nights]
     # Translators: %(loss)s is a sentence fragment such as "the daily therapy score (...) is
-    # at least 2 points or 25%% below what it was before the reduction."
+    # at least 2 points or 25% below what it was before the reduction."
     weaker = _("The therapy is weaker since the amplitude was reduced: %(loss)s") % {
         "loss": loss,
     }

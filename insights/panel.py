@@ -28,7 +28,6 @@ from insights.data import cached_analysis, today_for
 from insights.evidence import (
     OVERVIEW_PENDING_REVIEW,
     RULE_SOURCE_NOTES,
-    evidence_in_words,
     rule_anchor,
     rule_sources,
 )
@@ -52,9 +51,10 @@ ON_REQUEST = {"timeline-all"}
 def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
     """The state's active flags in the ladder's order (step 0 first, information last), each
     with its words in the reader's language (shown_title, shown_explanation, evidence_words:
-    insights.summary.flag_words), its step in words and its latest acknowledgement (ack_at, ack_by, ack_note;
-    `is_alerting` when not acknowledged for the evidence it now rests on). Two plain queries
-    whether there are flags or not, so the page's count never depends on the data."""
+    insights.summary.flag_words), its step in words and its latest acknowledgement (ack_at,
+    ack_by, ack_note; `is_alerting` when not acknowledged for the evidence it now rests on).
+    Two plain queries whether there are flags or not (and none more in English), so the
+    page's count never depends on the data."""
     flags = sorted(state.flags, key=lambda flag: (ladder_order(flag.step), flag.code))
     latest: dict[int, FlagAcknowledgement] = {}
     rules_url = reverse("insights:ladder-rules")
