@@ -349,18 +349,18 @@ def associate(
             len(reactive),
         ) % {"n": len(reactive)})
     if short:
-        values = {"n": len(short), "min": MIN_EPOCH_NIGHTS, "washout": washout}
+        short_words = {"n": len(short), "min": MIN_EPOCH_NIGHTS, "washout": washout}
         notes.append(ngettext(
             "%(n)s settings period had fewer than %(min)s logged nights after their first "
             "%(washout)s nights and does not count.",
             "%(n)s settings periods had fewer than %(min)s logged nights after their first "
             "%(washout)s nights and do not count.",
             len(short),
-        ) % values if washout else ngettext(
+        ) % short_words if washout else ngettext(
             "%(n)s settings period had fewer than %(min)s logged nights and does not count.",
             "%(n)s settings periods had fewer than %(min)s logged nights and do not count.",
             len(short),
-        ) % values)
+        ) % short_words)
     reasons: list[str] = []  # why the diary cannot tell
     levels = len(set(values))
     direction = monotone(values)
@@ -377,7 +377,7 @@ def associate(
         )
         reasons.append(trend % {"parameter": label})
     if len(counted) < MIN_EPOCHS or levels < 2:
-        values = {
+        too_few = {
             "periods": _periods(len(counted)), "levels": levels, "parameter": label,
             "min": MIN_EPOCHS,
         }
@@ -394,7 +394,7 @@ def associate(
             "There are only %(periods)s at %(levels)s levels of the %(parameter)s; at least "
             "%(min)s periods at two or more levels are needed.",
             levels,
-        )) % values)
+        )) % too_few)
     if reasons:
         return result(
             # Translators: %(Parameter)s is "Amplitude", "Pulse width" or "Frequency".
