@@ -307,7 +307,7 @@ class Comparison:
 
     @property
     def verdict_label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
+        return str(VERDICT_LABELS[self.verdict])
 
     def describe_change(self) -> str:
         return describe_change(self.previous, self.change)
