@@ -44,6 +44,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", include("accounts.urls")),
+    # Django's set_language: the language of the pages before log-in (a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("settings/reminders/", include("notify.urls")),
     path("sw.js", notify_views.service_worker, name="service-worker"),
     path("diary/", include("diary.urls")),
