@@ -20,12 +20,15 @@ from functools import lru_cache
 from statistics import mean
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
 from insights.association import CRAMPS_PER_NIGHT, Correlation, associate
 from insights.burden import Burden, burden_of
 from insights.outcomes import OutcomeDay, OutcomeSummary, summarise_outcomes
 from insights.thresholds import Thresholds
+from insights.words import number, percent
 from programming.timeline import Settings, Timeline, night_start
 
 # How many logged nights each side of a settings change are compared, how many are needed
@@ -169,8 +172,15 @@ class Adherence:
 
     def describe(self) -> str:
         if not self.nights_elapsed:
-            return "no nights logged yet"
-        return f"{self.nights_logged} of {self.nights_elapsed} nights logged ({self.rate:.0%})"
+            return _("no nights logged yet")
+        return ngettext(
+            "%(logged)s of %(elapsed)s night logged (%(rate)s)",
+            "%(logged)s of %(elapsed)s nights logged (%(rate)s)",
+            self.nights_elapsed,
+        ) % {
+            "logged": self.nights_logged, "elapsed": self.nights_elapsed,
+            "rate": percent(self.rate),
+        }
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -242,9 +252,6 @@ class Epoch:
         return _rate(self.cramps - self.washout_cramps, self.settled_nights_logged)
 
 
-def _logged(nights: int) -> str:
-    """'1 logged night', '5 logged nights'."""
-    return f"{nights} logged night{'' if nights == 1 else 's'}"
 
 
 def wilson_interval(
@@ -257,11 +264,12 @@ def wilson_interval(
 
 
 VERDICT_LABELS = {
-    "improved": "Improved",
-    "not_improved": "Not improved",
-    "too_early": "Too early to judge",
-    "too_few_before": "Too few nights before",
-    "no_cramps_before": "No cramps before",
+    # Translators: the verdict on a settings change: cramps improved after it.
+    "improved": gettext_lazy("Improved"),
+    "not_improved": gettext_lazy("Not improved"),
+    "too_early": gettext_lazy("Too early to judge"),
+    "too_few_before": gettext_lazy("Too few nights before"),
+    "no_cramps_before": gettext_lazy("No cramps before"),
 }
 
 
@@ -299,31 +307,55 @@ class Comparison:
 
     @property
     def verdict_label(self) -> str:
-        return VERDICT_LABELS[self.verdict]
+        return str(VERDICT_LABELS[self.verdict])
 
     def describe_change(self) -> str:
         return describe_change(self.previous, self.change)
 
     def sentence(self) -> str:
-        before = (
-            f"{self.before_cramp_nights} of {self.before_nights} logged nights with cramps before"
-        )
-        after = f"{self.after_cramp_nights} of {self.after_nights} after"
+        """The verdict in a sentence, in the reader's language."""
+        counts = {
+            "before": self.before_cramp_nights, "before_n": self.before_nights,
+            "after": self.after_cramp_nights, "after_n": self.after_nights,
+        }
         if self.verdict == "too_early":
-            return f"{before}; only {_logged(self.after_nights)} after: too early to judge."
+            return ngettext(
+                "%(before)s of %(before_n)s logged nights with cramps before; only %(after_n)s "
+                "logged night after: too early to judge.",
+                "%(before)s of %(before_n)s logged nights with cramps before; only %(after_n)s "
+                "logged nights after: too early to judge.",
+                self.after_nights,
+            ) % counts
         if self.verdict == "too_few_before":
-            return f"Only {_logged(self.before_nights)} before the change: nothing to compare."
+            return ngettext(
+                "Only %(before_n)s logged night before the change: nothing to compare.",
+                "Only %(before_n)s logged nights before the change: nothing to compare.",
+                self.before_nights,
+            ) % counts
         if self.verdict == "no_cramps_before":
-            return f"No cramps in the {_logged(self.before_nights)} before; {after}."
+            return ngettext(
+                "No cramps in the %(before_n)s logged night before; %(after)s of %(after_n)s "
+                "after.",
+                "No cramps in the %(before_n)s logged nights before; %(after)s of %(after_n)s "
+                "after.",
+                self.before_nights,
+            ) % counts
         if self.verdict == "improved":
             if self.made_because_of_cramps:
-                return (
-                    f"Improved: {before}, {after}. Made because of cramps: cramps at their "
+                return _(
+                    "Improved: %(before)s of %(before_n)s logged nights with cramps before, "
+                    "%(after)s of %(after_n)s after. Made because of cramps: cramps at their "
                     "worst often ease whatever is done (regression to the mean), so part of "
                     "this may be that."
-                )
-            return f"Improved: {before}, {after}."
-        return f"Not improved: {before}, {after}."
+                ) % counts
+            return _(
+                "Improved: %(before)s of %(before_n)s logged nights with cramps before, "
+                "%(after)s of %(after_n)s after."
+            ) % counts
+        return _(
+            "Not improved: %(before)s of %(before_n)s logged nights with cramps before, "
+            "%(after)s of %(after_n)s after."
+        ) % counts
 
 
 @dataclass
@@ -380,28 +412,41 @@ def change_kinds(previous: Settings, change: Settings) -> tuple[str, ...]:
 
 
 def describe_change(previous: Settings | None, change: Settings) -> str:
+    """A settings change in words: "Amplitude 1.5 → 1 mA, frequency 14 → 10 Hz". Each part is
+    a phrase of its own (a list, joined with commas); units stay symbols."""
     if previous is None:
-        return f"Initial settings: {change.describe()}"
+        return _("Initial settings: %(settings)s") % {"settings": change.describe()}
     if previous.stimulation_on and not change.stimulation_on:
-        return "Stimulation turned off"
+        return _("Stimulation turned off")
     parts: list[str] = []
     if change.stimulation_on and not previous.stimulation_on:
-        parts.append("Stimulation back on")
+        parts.append(_("Stimulation back on"))
     if change.amplitude_unit != previous.amplitude_unit:
         # Never one number line for mA and V: each value keeps its own unit.
-        parts.append(
-            f"amplitude {previous.amplitude:g} {previous.amplitude_unit} → "
-            f"{change.amplitude:g} {change.amplitude_unit} (another unit)"
-        )
+        parts.append(_(
+            # Translators: a part of a list of settings changes; units are symbols (mA, V).
+            "amplitude %(before)s %(before_unit)s → %(after)s %(after_unit)s (another unit)"
+        ) % {
+            "before": number(previous.amplitude), "before_unit": previous.amplitude_unit,
+            "after": number(change.amplitude), "after_unit": change.amplitude_unit,
+        })
     elif change.amplitude != previous.amplitude:
-        parts.append(
-            f"amplitude {previous.amplitude:g} → {change.amplitude:g} {change.amplitude_unit}"
-        )
+        # Translators: a part of a list of settings changes: "amplitude 1.5 → 1 mA".
+        parts.append(_("amplitude %(before)s → %(after)s %(unit)s") % {
+            "before": number(previous.amplitude), "after": number(change.amplitude),
+            "unit": change.amplitude_unit,
+        })
     if change.pulse_width_us != previous.pulse_width_us:
-        parts.append(f"pulse width {previous.pulse_width_us} → {change.pulse_width_us} µs")
+        # Translators: a part of a list of settings changes: "pulse width 210 → 180 µs".
+        parts.append(_("pulse width %(before)s → %(after)s µs") % {
+            "before": previous.pulse_width_us, "after": change.pulse_width_us,
+        })
     if change.frequency_hz != previous.frequency_hz:
-        parts.append(f"frequency {previous.frequency_hz:g} → {change.frequency_hz:g} Hz")
-    text = ", ".join(parts) or "Settings re-recorded"
+        # Translators: a part of a list of settings changes: "frequency 14 → 10 Hz".
+        parts.append(_("frequency %(before)s → %(after)s Hz") % {
+            "before": number(previous.frequency_hz), "after": number(change.frequency_hz),
+        })
+    text = ", ".join(parts) or _("Settings re-recorded")
     return text[0].upper() + text[1:]
 
 

@@ -25,7 +25,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
+
+from insights.words import number
 
 if TYPE_CHECKING:
     from insights.analysis import Epoch, PlannedTrial
@@ -61,6 +65,8 @@ METHOD_RANDOM = (
 )
 
 
+# The method is the JSON's `method` (operators', not translated); the headline and caution are
+# the reader's sentences, in the active language (insights.data keys the cached Analysis by it).
 def method_for(n_epochs: int, washout: int, trial: PlannedTrial | None,
                values: Sequence[float] = ()) -> str:
     """The method in words (the JSON's `method`): which periods, which test, the washout."""
@@ -148,14 +154,22 @@ def association_sentences(analysis: object) -> list[str]:
 
 def format_p(p: float) -> str:
     if p < 0.001:
-        return "p < 0.001"
+        return "p < " + number(0.001, ".3f")
     if p < 0.1:  # three places, so 0.049 never reads as 0.05
-        return f"p = {p:.3f}"
-    return f"p = {p:.2f}"
+        return "p = " + number(p, ".3f")
+    return "p = " + number(p, ".2f")
 
 
 def _periods(n: int) -> str:
-    return f"{n} settings period{'' if n == 1 else 's'}"
+    return ngettext("%(n)s settings period", "%(n)s settings periods", n) % {"n": n}
+
+
+# The parameter in the reader's words (LABELS stay the English the method names).
+PARAMETER_WORDS = {
+    "amplitude": gettext_lazy("amplitude"),
+    "pulse_width_us": gettext_lazy("pulse width"),
+    "frequency_hz": gettext_lazy("frequency"),
+}
 
 
 def _value(epoch: Epoch, parameter: str) -> float:
@@ -257,7 +271,9 @@ def associate(
     """The association of one parameter with the cramp-night rate (or, with `measure`, the
     cramps per night), over the epochs that can count, or the plain reasons the diary cannot
     tell."""
-    label = LABELS[parameter]
+    label = PARAMETER_WORDS[parameter]
+    title = f"{str(label)[:1].upper()}{str(label)[1:]}"  # the parameter to start a sentence
+    cramp_nights = measure == CRAMP_NIGHT_RATE
     on = [e for e in epochs if e.settings.stimulation_on and e.nights_logged]
     left_out: list[str] = []
     # A planned trial of this parameter is read on its own: its periods' order was fixed
@@ -268,10 +284,11 @@ def associate(
     trial = in_trial[-1].planned_trial if in_trial else None
     if in_trial and len(in_trial) < len(on):
         outside = len(on) - len(in_trial)
-        left_out.append(
-            f"{_periods(outside)} outside the planned trial "
-            f"{'is' if outside == 1 else 'are'} not counted."
-        )
+        left_out.append(ngettext(
+            "%(n)s settings period outside the planned trial is not counted.",
+            "%(n)s settings periods outside the planned trial are not counted.",
+            outside,
+        ) % {"n": outside})
     if in_trial:
         on = in_trial
     washout = max((e.washout_nights for e in on), default=0)
@@ -279,12 +296,15 @@ def associate(
         unit = on[-1].settings.amplitude_unit
         other = [e for e in on if e.settings.amplitude_unit != unit]
         if other:
-            left_out.append(
-                f"{_periods(len(other))} with the amplitude in "
-                f"{other[0].settings.amplitude_unit} left out (not comparable with {unit})."
-            )
+            left_out.append(ngettext(
+                # Translators: %(unit)s and %(current)s are units of amplitude (mA, V).
+                "%(n)s settings period with the amplitude in %(unit)s left out (not comparable "
+                "with %(current)s).",
+                "%(n)s settings periods with the amplitude in %(unit)s left out (not comparable "
+                "with %(current)s).",
+                len(other),
+            ) % {"n": len(other), "unit": other[0].settings.amplitude_unit, "current": unit})
         on = [e for e in on if e.settings.amplitude_unit == unit]
-    where = "In the planned trial, the" if trial else "The"
 
     def result(headline: str, caution: str = "", counted: Sequence[Epoch] = (), *,
                rho: float | None = None, p: float | None = None) -> Correlation:
@@ -300,8 +320,9 @@ def associate(
 
     if len({_value(e, parameter) for e in on}) < 2:
         return result(
-            f"The {label} did not change over the logged nights with stimulation on, so its "
-            "link with cramps cannot be measured.",
+            # Translators: %(parameter)s is "amplitude", "pulse width" or "frequency".
+            _("The %(parameter)s did not change over the logged nights with stimulation on, so "
+              "its link with cramps cannot be measured.") % {"parameter": label},
             counted=on,
         )
 
@@ -315,72 +336,140 @@ def associate(
         rates = [e.settled_cramps_per_night or 0.0 for e in counted]
     else:
         rates = [e.settled_cramp_night_rate or 0.0 for e in counted]
-    what = MEASURES[measure]
 
     notes: list[str] = []  # what was left out, said whatever the result
     if reactive:
-        which = "1 change was" if len(reactive) == 1 else f"{len(reactive)} changes were"
-        notes.append(
-            f"{which} made because of cramps and {'is' if len(reactive) == 1 else 'are'} "
-            "judged in the before/after table instead (cramps at their worst often ease "
-            "whatever is done: regression to the mean)."
-        )
+        notes.append(ngettext(
+            "%(n)s change was made because of cramps and is judged in the before/after table "
+            "instead (cramps at their worst often ease whatever is done: regression to the "
+            "mean).",
+            "%(n)s changes were made because of cramps and are judged in the before/after "
+            "table instead (cramps at their worst often ease whatever is done: regression to "
+            "the mean).",
+            len(reactive),
+        ) % {"n": len(reactive)})
     if short:
-        after = f" after their first {washout} nights" if washout else ""
-        notes.append(
-            f"{_periods(len(short))} had fewer than {MIN_EPOCH_NIGHTS} logged nights{after} "
-            f"and {'does' if len(short) == 1 else 'do'} not count."
-        )
+        short_words = {"n": len(short), "min": MIN_EPOCH_NIGHTS, "washout": washout}
+        notes.append(ngettext(
+            "%(n)s settings period had fewer than %(min)s logged nights after their first "
+            "%(washout)s nights and does not count.",
+            "%(n)s settings periods had fewer than %(min)s logged nights after their first "
+            "%(washout)s nights and do not count.",
+            len(short),
+        ) % short_words if washout else ngettext(
+            "%(n)s settings period had fewer than %(min)s logged nights and does not count.",
+            "%(n)s settings periods had fewer than %(min)s logged nights and do not count.",
+            len(short),
+        ) % short_words)
     reasons: list[str] = []  # why the diary cannot tell
     levels = len(set(values))
     direction = monotone(values)
     time_rho = spearman(list(range(len(values))), values)
     if levels >= 2 and (direction or (time_rho is not None and abs(time_rho) >= TIME_TREND_RHO)):
-        way = {1: "only went up", -1: "only went down"}.get(direction, "moved mostly one way")
-        reasons.append(
-            f"The {label} {way} over time, so a link with cramps cannot be told apart from "
-            "cramps drifting with time."
+        trend = {
+            1: _("The %(parameter)s only went up over time, so a link with cramps cannot be "
+                 "told apart from cramps drifting with time."),
+            -1: _("The %(parameter)s only went down over time, so a link with cramps cannot be "
+                  "told apart from cramps drifting with time."),
+        }.get(direction) or _(
+            "The %(parameter)s moved mostly one way over time, so a link with cramps cannot be "
+            "told apart from cramps drifting with time."
         )
+        reasons.append(trend % {"parameter": label})
     if len(counted) < MIN_EPOCHS or levels < 2:
-        reasons.append(
-            f"{'That leaves' if reactive or short else 'There are only'} "
-            f"{_periods(len(counted))} at {levels} "
-            f"{'level' if levels == 1 else 'levels'} of the {label}; at least {MIN_EPOCHS} "
-            "periods at two or more levels are needed."
-        )
+        too_few = {
+            "periods": _periods(len(counted)), "levels": levels, "parameter": label,
+            "min": MIN_EPOCHS,
+        }
+        reasons.append((ngettext(
+            # Translators: %(periods)s is e.g. "3 settings periods".
+            "That leaves %(periods)s at %(levels)s level of the %(parameter)s; at least "
+            "%(min)s periods at two or more levels are needed.",
+            "That leaves %(periods)s at %(levels)s levels of the %(parameter)s; at least "
+            "%(min)s periods at two or more levels are needed.",
+            levels,
+        ) if reactive or short else ngettext(
+            "There are only %(periods)s at %(levels)s level of the %(parameter)s; at least "
+            "%(min)s periods at two or more levels are needed.",
+            "There are only %(periods)s at %(levels)s levels of the %(parameter)s; at least "
+            "%(min)s periods at two or more levels are needed.",
+            levels,
+        )) % too_few)
     if reasons:
         return result(
-            f"{label.capitalize()} and cramps: the diary cannot tell yet.",
+            # Translators: %(Parameter)s is "Amplitude", "Pulse width" or "Frequency".
+            _("%(Parameter)s and cramps: the diary cannot tell yet.") % {"Parameter": title},
             " ".join(notes + reasons), counted,
         )
     left_out[:0] = notes
 
     rho = spearman(values, rates)
     if rho is None:
+        same = {
+            (True, False): _("%(Parameter)s and cramps: the share of cramp nights was the same "
+                             "in every one of the %(periods)s, so there is no link to measure."),
+            (True, True): _("%(Parameter)s and cramps: the share of cramp nights was the same "
+                            "in every one of the %(periods)s of the planned trial, so there is "
+                            "no link to measure."),
+            (False, False): _("%(Parameter)s and cramps: cramps per night were the same in "
+                              "every one of the %(periods)s, so there is no link to measure."),
+            (False, True): _("%(Parameter)s and cramps: cramps per night were the same in "
+                             "every one of the %(periods)s of the planned trial, so there is "
+                             "no link to measure."),
+        }[(cramp_nights, trial is not None)]
         return result(
-            f"{label.capitalize()} and cramps: {what} "
-            f"{'was' if measure == CRAMP_NIGHT_RATE else 'were'} the same in every "
-            f"one of the {_periods(len(counted))}{' of the planned trial' if trial else ''}, "
-            "so there is no link to measure.",
-            counted=counted,
+            same % {"Parameter": title, "periods": _periods(len(counted))}, counted=counted,
         )
     p = trial_p(values, rates) if trial else permutation_p(values, rates)
     nights = sum(e.nights_logged for e in counted)
-    figures = (
-        f"(rho {rho:.2f} over {_periods(len(counted))}, {nights} logged nights, {format_p(p)})"
-    )
+    figures = ngettext(
+        # Translators: the statistics in brackets: Spearman's rho, the settings periods, the
+        # logged nights and the p-value ("p = 0.012").
+        "(rho %(rho)s over %(periods)s, %(nights)s logged night, %(p)s)",
+        "(rho %(rho)s over %(periods)s, %(nights)s logged nights, %(p)s)",
+        nights,
+    ) % {
+        "rho": number(rho, ".2f"), "periods": _periods(len(counted)), "nights": nights,
+        "p": format_p(p),
+    }
+    words = {"parameter": label, "figures": figures}
+    trial_key = trial is not None
     if p >= SIGNIFICANCE or abs(rho) < WEAK_RHO:
+        unclear = {
+            (True, False): _("No clear link between the %(parameter)s and cramp nights "
+                             "%(figures)s."),
+            (True, True): _("No clear link between the %(parameter)s and cramp nights in the "
+                            "planned trial %(figures)s."),
+            (False, False): _("No clear link between the %(parameter)s and cramps per night "
+                              "%(figures)s."),
+            (False, True): _("No clear link between the %(parameter)s and cramps per night in "
+                             "the planned trial %(figures)s."),
+        }[(cramp_nights, trial_key)]
         return result(
-            f"No clear link between the {label} and "
-            f"{'cramp nights' if measure == CRAMP_NIGHT_RATE else 'cramps per night'}"
-            f"{' in the planned trial' if trial else ''} {figures}.",
-            "The diary may still be too short to show one.", counted, rho=rho, p=p,
+            unclear % words,
+            _("The diary may still be too short to show one."), counted, rho=rho, p=p,
         )
-    more = "more" if rho > 0 else "fewer"
+    linked = {
+        (True, True, False): _("The settings periods at a higher %(parameter)s had more cramp "
+                               "nights %(figures)s."),
+        (True, False, False): _("The settings periods at a higher %(parameter)s had fewer "
+                                "cramp nights %(figures)s."),
+        (False, True, False): _("The settings periods at a higher %(parameter)s had more "
+                                "cramps per night %(figures)s."),
+        (False, False, False): _("The settings periods at a higher %(parameter)s had fewer "
+                                 "cramps per night %(figures)s."),
+        (True, True, True): _("In the planned trial, the settings periods at a higher "
+                              "%(parameter)s had more cramp nights %(figures)s."),
+        (True, False, True): _("In the planned trial, the settings periods at a higher "
+                               "%(parameter)s had fewer cramp nights %(figures)s."),
+        (False, True, True): _("In the planned trial, the settings periods at a higher "
+                               "%(parameter)s had more cramps per night %(figures)s."),
+        (False, False, True): _("In the planned trial, the settings periods at a higher "
+                                "%(parameter)s had fewer cramps per night %(figures)s."),
+    }[(cramp_nights, rho > 0, trial_key)]
     return result(
-        f"{where} settings periods at a higher {label} had {more} "
-        f"{'cramp nights' if measure == CRAMP_NIGHT_RATE else 'cramps per night'} {figures}.",
-        "This is an association between periods, not proof: anything else that changed "
-        "with the settings (medicines, activity, other settings) can go with it too.",
+        linked % words,
+        _("This is an association between periods, not proof: anything else that changed "
+          "with the settings (medicines, activity, other settings) can go with it too."),
         counted, rho=rho, p=p,
     )

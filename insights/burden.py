@@ -18,13 +18,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from insights.words import number
+
 if TYPE_CHECKING:
     from insights.analysis import NightRecord
 
 # The before/after verdict is judged on the share of cramp nights (insights.analysis.
 # compare_change). The burden figures are shown beside it, never judged.
 VERDICT_MEASURE = "cramp_night_rate"
-VERDICT_MEASURE_WORDS = "the share of logged nights with cramps"
+VERDICT_MEASURE_WORDS = gettext_lazy("the share of logged nights with cramps")
 
 
 def night_minutes(durations: Sequence[int | None]) -> int | None:
@@ -170,31 +175,47 @@ def side_in_words(burden: Burden) -> list[str]:
     """One side of a before/after comparison as short lines: the cramp-night share first (the
     verdict's measure), then the burden figures; '—' where a figure cannot be computed."""
     if not burden.nights:
-        return ["no logged nights"]
-    lines = [f"{burden.cramp_nights} of {burden.nights} nights with cramps"]
-    lines.append(f"{burden.cramps_per_night:.2f} cramps per logged night")
+        return [_("no logged nights")]
+    n = burden.nights
+    lines = [ngettext(
+        "%(cramp)s of %(n)s night with cramps", "%(cramp)s of %(n)s nights with cramps", n,
+    ) % {"cramp": burden.cramp_nights, "n": n}]
+    lines.append(_("%(value)s cramps per logged night") % {
+        "value": number(burden.cramps_per_night, ".2f"),
+    })
     minutes = burden.mean_minutes
     if minutes is None:
-        lines.append("minutes: — (durations not given)")
+        lines.append(_("minutes: — (durations not given)"))
+    elif burden.minutes_nights < n:
+        lines.append(ngettext(
+            "%(minutes)s min a night (%(known)s of %(n)s night)",
+            "%(minutes)s min a night (%(known)s of %(n)s nights)",
+            n,
+        ) % {"minutes": number(minutes, ".1f"), "known": burden.minutes_nights, "n": n})
     else:
-        partial = (
-            f" ({burden.minutes_nights} of {burden.nights} nights)"
-            if burden.minutes_nights < burden.nights else ""
-        )
-        lines.append(f"{minutes:.1f} min a night{partial}")
+        lines.append(_("%(minutes)s min a night") % {"minutes": number(minutes, ".1f")})
     severity = burden.mean_worst_severity
     lines.append(
-        "worst severity: — (no cramps)" if severity is None
-        else f"worst severity {severity:.1f} on cramp nights"
+        _("worst severity: — (no cramps)") if severity is None
+        # Translators: the mean of each cramp night's worst severity, on a 0-10 scale.
+        else _("worst severity %(value)s on cramp nights") % {"value": number(severity, ".1f")}
     )
     disturbance = burden.mean_sleep_disturbance
     lines.append(
-        "sleep disturbance: — (not answered)" if disturbance is None
-        else f"sleep disturbance {disturbance:.1f} ({burden.disturbance_nights} answered)"
+        _("sleep disturbance: — (not answered)") if disturbance is None
+        else _("sleep disturbance %(value)s (%(n)s answered)") % {
+            "value": number(disturbance, ".1f"), "n": burden.disturbance_nights,
+        }
     )
-    unknown = burden.nights - burden.woken_known_nights
+    unknown = n - burden.woken_known_nights
+    values = {"woken": burden.woken_nights, "n": n, "unknown": unknown}
     lines.append(
-        f"woken {burden.woken_nights} of {burden.nights} nights"
-        + (f" ({unknown} not known)" if unknown else "")
+        ngettext(
+            "woken %(woken)s of %(n)s night (%(unknown)s not known)",
+            "woken %(woken)s of %(n)s nights (%(unknown)s not known)",
+            n,
+        ) % values if unknown else ngettext(
+            "woken %(woken)s of %(n)s night", "woken %(woken)s of %(n)s nights", n,
+        ) % values
     )
     return lines

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
+from django.utils import translation
 
 from diary.medicines import kind_unknown
 from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient, outcome_kind
@@ -173,12 +174,17 @@ def load_visits(patient: Patient) -> list[VisitRecord]:
 
 
 def analysis_cache_key(patient: Patient) -> str:
-    return patient.cache_key("insights:analysis", ANALYSIS_SCHEMA, today_for(patient))
+    # The Analysis holds sentences (the association's headline and caution) written in the
+    # language active when it was computed: the key names the language, so a reader never
+    # gets another reader's language.
+    return patient.cache_key(
+        "insights:analysis", ANALYSIS_SCHEMA, today_for(patient), translation.get_language()
+    )
 
 
 def cached_analysis(patient: Patient) -> Analysis:
-    """The full analysis, computed once per data version (and per night, as 'today' moves
-    the elapsed-night counts)."""
+    """The full analysis, computed once per data version and language (and per night, as
+    'today' moves the elapsed-night counts)."""
     key = analysis_cache_key(patient)
     result = cache.get(key)
     if result is None:

@@ -16,30 +16,38 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from insights.words import day_month, day_month_year, percent
 
 LADDER_DOC = "docs/management-ladder.md"
 
 # Rates the ladder also states in its notes, with the counts behind them: written once.
 RATES_IN_NOTES = {"cramp_night_rate_last_14", "before_reduction", "after_reduction"}
-# How a known rate reads; `{}` is the percentage.
+# How a known rate reads, as a sentence; %(rate)s is the percentage.
 RATE_WORDS = {
-    "cramp_night_rate_last_14": "{} of the last 14 logged nights had cramps",
-    "before_reduction": "{} of logged nights had cramps before the amplitude reduction",
-    "after_reduction": "{} of logged nights had cramps after the amplitude reduction",
+    "cramp_night_rate_last_14": gettext_lazy(
+        "%(rate)s of the last 14 logged nights had cramps."
+    ),
+    "before_reduction": gettext_lazy(
+        "%(rate)s of logged nights had cramps before the amplitude reduction."
+    ),
+    "after_reduction": gettext_lazy(
+        "%(rate)s of logged nights had cramps after the amplitude reduction."
+    ),
 }
 MAX_DATES = 8
-
-
-def _percent(value: float) -> str:
-    return f"{value:.0%}"
 
 
 def rate_in_words(key: str, value: float) -> str:
     template = RATE_WORDS.get(key)
     if template:
-        return template.format(_percent(value)).capitalize() + "."
+        return str(template) % {"rate": percent(value)}
+    # A rate this module does not know: its key in words (a code, not translated).
     words = re.sub(r"[_\W]+", " ", key).strip() or "rate"
-    return f"{words[0].upper()}{words[1:]}: {_percent(value)}."
+    return _("%(name)s: %(rate)s.") % {"name": f"{words[0].upper()}{words[1:]}",
+                                       "rate": percent(value)}
 
 
 def _as_date(value: Any) -> date | None:
@@ -57,13 +65,17 @@ def dates_in_words(values: Sequence[Any], limit: int = MAX_DATES) -> str:
     if not days:
         return ""
     shown = days[-limit:]
-    parts = [
-        f"{d.day} {d:%b}" if d.year == shown[-1].year else f"{d.day} {d:%b %Y}" for d in shown
-    ]
-    parts[-1] = f"{shown[-1].day} {shown[-1]:%b %Y}"
-    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [day_month(d) if d.year == shown[-1].year else day_month_year(d) for d in shown]
+    parts[-1] = day_month_year(shown[-1])
+    if len(parts) == 1:
+        text = parts[0]
+    else:
+        # Translators: the last two of a list of dates: "3 Nov, 5 Nov and 9 Nov 2026".
+        text = _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
     if len(days) > len(shown):
-        text = f"{text} (the latest {len(shown)} of {len(days)})"
+        text = _("%(dates)s (the latest %(shown)s of %(all)s)") % {
+            "dates": text, "shown": len(shown), "all": len(days),
+        }
     return text
 
 
@@ -72,8 +84,11 @@ def _change_in_words(text: str) -> str:
     head, sep, rest = str(text).partition(": ")
     when = _as_date(head) if sep else None
     if when is None:
-        return f"Settings change: {text}."
-    return f"Settings change from the night of {when.day} {when:%b %Y}: {rest}."
+        return _("Settings change: %(change)s.") % {"change": text}
+    # Translators: "Settings change from the night of 4 Mar 2026: Amplitude 1.5 → 1.0 mA."
+    return _("Settings change from the night of %(date)s: %(change)s.") % {
+        "date": day_month_year(when), "change": rest,
+    }
 
 
 def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
@@ -93,8 +108,9 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
             continue
     nights = evidence.get("nights") or ()
     if nights:
-        plural = "night" if len(nights) == 1 else "nights"
-        lines.append(f"The {plural} it rests on: {dates_in_words(nights)}.")
+        lines.append(ngettext(
+            "The night it rests on: %(dates)s.", "The nights it rests on: %(dates)s.", len(nights)
+        ) % {"dates": dates_in_words(nights)})
     # Anything else the evidence holds, written as words rather than dropped.
     for key, value in evidence.items():
         # `reasons` are the codes of the rules that hold, for machines: each is a note already.
@@ -104,7 +120,7 @@ def evidence_in_words(evidence: Mapping[str, Any] | None) -> list[str]:
             continue
         words = re.sub(r"[_\W]+", " ", str(key)).strip().capitalize()
         shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
-        lines.append(f"{words}: {shown}.")
+        lines.append(_("%(name)s: %(value)s.") % {"name": words, "value": shown})
     return lines
 
 
@@ -128,104 +144,146 @@ class Quote:
 
     def cite(self) -> str:
         ref = REFERENCES[self.reference]
-        return f"{ref.title} ({ref.short}), {self.section}"
+        # Translators: a citation: the article's title (what kind of source), its section.
+        return _("%(title)s (%(kind)s), %(section)s") % {
+            "title": ref.title, "kind": ref.short, "section": self.section,
+        }
 
 
-OVERVIEW_PENDING_REVIEW = (
+OVERVIEW_PENDING_REVIEW = gettext_lazy(
     "The clinical overview these rules rest on is pending human review: it describes itself "
     "as AI-written and its review status is “Submitted / Under Review”, and no peer-reviewed "
     "ladder for stimulation-induced leg cramps is known. The clinician decides."
 )
 
-SOURCES_PENDING_REVIEW = (
+SOURCES_PENDING_REVIEW = gettext_lazy(
     "Each flag quotes its source; the clinical overview quoted is pending human review "
     "(AI-written, “Submitted / Under Review”)."
 )
 
 REFERENCES = {
     "overview": Reference(
-        "“Can a sacral stimulator cause leg cramps?”",
-        "a clinical overview backed by guidelines, written with AI and pending human review",
-        "clinical overview, pending human review",
+        # Translators: the title of an English article; keep it recognisable to find it.
+        gettext_lazy("“Can a sacral stimulator cause leg cramps?”"),
+        gettext_lazy(
+            "a clinical overview backed by guidelines, written with AI and pending human review"
+        ),
+        gettext_lazy("clinical overview, pending human review"),
     ),
     "stenosis": Reference(
-        "“Spinal stenosis and leg cramps”",
-        "an article from a spine clinic, with comments by patients",
-        "spine clinic article",
+        # Translators: the title of an English article; keep it recognisable to find it.
+        gettext_lazy("“Spinal stenosis and leg cramps”"),
+        gettext_lazy("an article from a spine clinic, with comments by patients"),
+        gettext_lazy("spine clinic article"),
     ),
 }
 
-_MANAGEMENT = "section “Management of Leg Cramps from Sacral Stimulation”"
-_CONSIDERATIONS = "section “Clinical Considerations”"
-_RISKS = "section “Risk Factors for Leg Cramps”"
+# Translators: a section of an English article, named as it is headed there.
+_MANAGEMENT = gettext_lazy("section “Management of Leg Cramps from Sacral Stimulation”")
+# Translators: a section of an English article, named as it is headed there.
+_CONSIDERATIONS = gettext_lazy("section “Clinical Considerations”")
+# Translators: a section of an English article, named as it is headed there.
+_RISKS = gettext_lazy("section “Risk Factors for Leg Cramps”")
 
 # The source sentences each rule rests on, word for word (docs/management-ladder.md gives
 # the same quotes with their files).
 RULE_SOURCES: dict[str, tuple[Quote, ...]] = {
     "reduce_amplitude": (
-        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
-              "leg cramps", "overview", _MANAGEMENT),
-        Quote("Higher stimulation amplitudes may cause spread of electrical current to adjacent "
-              "nerve roots", "overview", _RISKS),
+        Quote(gettext_lazy(
+                "Reducing the amplitude of stimulation is the first-line approach to managing leg "
+                "cramps"
+            ), "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "Higher stimulation amplitudes may cause spread of electrical current to adjacent "
+                "nerve roots"
+            ), "overview", _RISKS),
     ),
     "reprogram": (
-        Quote("Reprogramming the device parameters (pulse width, frequency) may help reduce "
-              "unwanted muscle stimulation", "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "Reprogramming the device parameters (pulse width, frequency) may help reduce "
+                "unwanted muscle stimulation"
+            ), "overview", _MANAGEMENT),
     ),
     "possible_lead_migration": (
-        Quote("In some cases, repositioning of the leads may be necessary if adjustments to "
-              "stimulation parameters are ineffective", "overview", _MANAGEMENT),
-        Quote("In rare cases, leg symptoms may indicate lead migration or other hardware "
-              "complications requiring surgical revision", "overview", _CONSIDERATIONS),
-        Quote("Improper lead placement or migration can increase the risk of leg cramps",
+        Quote(gettext_lazy(
+                "In some cases, repositioning of the leads may be necessary if adjustments to "
+                "stimulation parameters are ineffective"
+            ), "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "In rare cases, leg symptoms may indicate lead migration or other hardware "
+                "complications requiring surgical revision"
+            ), "overview", _CONSIDERATIONS),
+        Quote(gettext_lazy(
+                "Improper lead placement or migration can increase the risk of leg cramps"
+            ),
               "overview", _RISKS),
     ),
     "device_off_relief": (
-        Quote("Turning off the device temporarily can provide immediate relief from "
-              "stimulation-induced leg cramps", "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "Turning off the device temporarily can provide immediate relief from stimulation-"
+                "induced leg cramps"
+            ), "overview", _MANAGEMENT),
     ),
     "rule_out_other_causes": (
-        Quote("Before attributing leg cramps to sacral stimulation, other causes should be "
-              "ruled out", "overview", _CONSIDERATIONS),
-        Quote("Where patients begin to notice leg cramps shortly after beginning a new kind of "
-              "pain relief medication it is important to address the issue with a physician to "
-              "rule out unwanted side-effects as the cause.", "stenosis",
-              "section “Pain Medication Side-Effects and Leg Cramps”"),
-        Quote("leg cramps and leg pains are a common consequence of lumbar spinal stenosis",
-              "stenosis", "section “Lumbar Spinal Stenosis and Leg Cramps”"),
+        Quote(gettext_lazy(
+                "Before attributing leg cramps to sacral stimulation, other causes should be ruled"
+                " out"
+            ), "overview", _CONSIDERATIONS),
+        Quote(gettext_lazy(
+                "Where patients begin to notice leg cramps shortly after beginning a new kind of "
+                "pain relief medication it is important to address the issue with a physician to "
+                "rule out unwanted side-effects as the cause."
+            ), "stenosis",
+              gettext_lazy("section “Pain Medication Side-Effects and Leg Cramps”")),
+        Quote(gettext_lazy(
+                "leg cramps and leg pains are a common consequence of lumbar spinal stenosis"
+            ),
+              "stenosis", gettext_lazy("section “Lumbar Spinal Stenosis and Leg Cramps”")),
     ),
     "trial_phase": (
-        Quote("Some patients may experience transient leg symptoms during the trial period that "
-              "resolve with programming adjustments", "overview", _CONSIDERATIONS),
+        Quote(gettext_lazy(
+                "Some patients may experience transient leg symptoms during the trial period that "
+                "resolve with programming adjustments"
+            ), "overview", _CONSIDERATIONS),
     ),
     "therapy_loss": (
-        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
-              "leg cramps", "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "Reducing the amplitude of stimulation is the first-line approach to managing leg "
+                "cramps"
+            ), "overview", _MANAGEMENT),
     ),
     "responder_lost": (
-        Quote("Reducing the amplitude of stimulation is the first-line approach to managing "
-              "leg cramps", "overview", _MANAGEMENT),
+        Quote(gettext_lazy(
+                "Reducing the amplitude of stimulation is the first-line approach to managing leg "
+                "cramps"
+            ), "overview", _MANAGEMENT),
     ),
 }
 INFORMATION_RULES = {
-    "trial_phase": "cramps in the trial phase",
-    "therapy_loss": "therapy weaker since the amplitude was reduced",
-    "responder_lost": "cramps better, but the therapy lost its responder status",
+    "trial_phase": gettext_lazy("cramps in the trial phase"),
+    "therapy_loss": gettext_lazy("therapy weaker since the amplitude was reduced"),
+    # xgettext:no-python-format
+    "responder_lost": gettext_lazy("cramps better, but the therapy lost its responder status"),
 }
 # Said beside the quote where the source does not carry the whole rule.
 RULE_SOURCE_NOTES = {
-    "therapy_loss": "The source gives the reduction but not its cost: this flag is StimDiary's "
-                    "own clinical reasoning, that a reduction which takes the therapy with it "
-                    "is no win.",
-    "responder_lost": "The source gives the change but not its cost: the responder definitions "
-                      "are the therapies' own (InSite for sacral bladder, 50% fewer bowel "
-                      "accidents, IMMPACT for pain), set out on the rules page.",
-    "possible_lead_migration": "A change in where stimulation is felt, a loss of efficacy and, "
-                               "in sacral stimulation, a new calf or hip movement (an S2 "
-                               "response) are the usual published signs of lead migration. "
-                               "At a programming visit, a response that moved toward S2 reads "
-                               "the same map; a threshold that rose by the clinic's set factor "
-                               "is StimDiary's own rule (no source gives a number).",
+    "therapy_loss": gettext_lazy(
+            "The source gives the reduction but not its cost: this flag is StimDiary's own "
+            "clinical reasoning, that a reduction which takes the therapy with it is no win."
+        ),
+    # xgettext:no-python-format
+    "responder_lost": gettext_lazy(
+            "The source gives the change but not its cost: the responder definitions are the "
+            "therapies' own (InSite for sacral bladder, 50% fewer bowel accidents, IMMPACT for "
+            "pain), set out on the rules page."
+        ),
+    "possible_lead_migration": gettext_lazy(
+            "A change in where stimulation is felt, a loss of efficacy and, in sacral stimulation,"
+            " a new calf or hip movement (an S2 response) are the usual published signs of lead "
+            "migration. At a programming visit, a response that moved toward S2 reads the same "
+            "map; a threshold that rose by the clinic's set factor is StimDiary's own rule (no "
+            "source gives a number)."
+        ),
 }
 
 
@@ -237,11 +295,16 @@ def rule_source_in_words(code: str) -> list[str]:
     """How a printed page cites a rule: its first source sentence in quotes with the title and
     section (the page says once that the overview is pending human review), then any note."""
     lines = [
-        f"Source: “{q.text.rstrip('.')}” ({REFERENCES[q.reference].title}, {q.section})."
+        # Translators: the quoted source sentence, then the article's title and section.
+        _("Source: “%(quote)s” (%(title)s, %(section)s).") % {
+            "quote": str(q.text).rstrip("."),
+            "title": REFERENCES[q.reference].title,
+            "section": q.section,
+        }
         for q in rule_sources(code)[:1]
     ]
     if code in RULE_SOURCE_NOTES:
-        lines.append(RULE_SOURCE_NOTES[code])
+        lines.append(str(RULE_SOURCE_NOTES[code]))
     return lines
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class AcknowledgementForm(forms.Form):
@@ -8,9 +9,11 @@ class AcknowledgementForm(forms.Form):
     it needs words."""
 
     note = forms.CharField(
-        label="Note (what you decided)",
+        label=_("Note (what you decided)"),
         max_length=2000,
         error_messages={
-            "required": "Write what you decided, for example 'Will reduce at Friday's visit'.",
+            "required": _(
+                "Write what you decided, for example 'Will reduce at Friday's visit'."
+            ),
         },
     )

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
+
 from diary.models import CRAMP_ASSOCIATED_CATEGORIES
 from insights.analysis import (
     AttributedNight,
@@ -46,9 +49,11 @@ from insights.signals import (
 )
 from insights.thresholds import Thresholds
 from insights.visits import lead_migration_signs
+from insights.words import day_month, number, percent
 from programming.models import therapy_benefit_label
 
-DECISION_SUPPORT = "Decision support only: the clinician decides."
+# English as stored and exported (FHIR, `analyze --json`); pages show gettext(DECISION_SUPPORT).
+DECISION_SUPPORT = gettext_noop("Decision support only: the clinician decides.")
 # possible_lead_migration's reasons that do not rest on the cramps' onset.
 NO_ONSET_REASONS = frozenset({
     "felt_elsewhere", "new_movement", "threshold_rise", "response_toward_s2",
@@ -58,21 +63,50 @@ NO_ONSET_REASONS = frozenset({
 # column, the patient page, the visit summary) takes a step's name from. The source's order:
 # other causes are ruled out first (step 0), then the amplitude, the programme, the leads.
 STEP_NAMES = {
-    0: "rule out other causes",
-    1: "reduce amplitude",
-    2: "reprogram",
-    3: "possible lead migration",
-    4: "relieved by turning the device off",
+    # Translators: a step of the management ladder for leg cramps, after "Step 0: ".
+    0: gettext_lazy("rule out other causes"),
+    # Translators: a step of the management ladder: lower the stimulation amplitude.
+    1: gettext_lazy("reduce amplitude"),
+    # Translators: a step of the management ladder: change pulse width or frequency.
+    2: gettext_lazy("reprogram"),
+    # Translators: a step of the management ladder: the implanted lead may have moved.
+    3: gettext_lazy("possible lead migration"),
+    4: gettext_lazy("relieved by turning the device off"),
 }
+
+# Each flag's title by its code: the stored English record is written from these (under
+# translation.override("en"), insights.summary), and a page shows the reader's language.
+FLAG_TITLES = {
+    "reduce_amplitude": gettext_lazy("Consider reducing the amplitude"),
+    "reprogram": gettext_lazy("Consider reprogramming pulse width or frequency"),
+    # Translators: the stimulator's lead (electrode wire) may have moved from its place.
+    "possible_lead_migration": gettext_lazy("Possible lead migration"),
+    "device_off_relief": gettext_lazy("Cramps relieved by turning the device off"),
+    "rule_out_other_causes": gettext_lazy("Rule out other causes first"),
+    "therapy_loss": gettext_lazy("Therapy weaker since the amplitude was reduced"),
+    # Translators: a "responder" is a patient whose therapy meets its success definition.
+    "responder_lost": gettext_lazy("Cramps better, but the therapy lost its responder status"),
+    "trial_phase": gettext_lazy("Trial phase"),
+}
+
+
+def flag_title(code: str) -> str:
+    """A flag's title in the active language (its code for a flag no longer known)."""
+    title = FLAG_TITLES.get(code)
+    return str(title) if title is not None else code
 
 
 def step_label(step: int | None) -> str:
     """A step in words ("Step 3: possible lead migration"); "Information" for a flag that is
     no rung of the ladder."""
     if step is None:
-        return "Information"
+        # Translators: a flag that is information, not a step of the management ladder.
+        return pgettext("ladder step", "Information")
     name = STEP_NAMES.get(step)
-    return f"Step {step}: {name}" if name else f"Step {step}"
+    if name:
+        # Translators: "Step 3: possible lead migration".
+        return _("Step %(step)s: %(name)s") % {"step": step, "name": name}
+    return _("Step %(step)s") % {"step": step}
 
 
 def ladder_order(step: int | None) -> tuple[int, int]:
@@ -239,7 +273,11 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     flags: list[Flag] = []
     rate = len(recent_cramp) / len(recent) if recent else None
     recent_rates = {"cramp_night_rate_last_14": rate}
-    recent_note = f"{len(recent_cramp)} of the last {len(recent)} logged nights had cramps."
+    recent_note = ngettext(
+        "%(cramp)s of the last %(n)s logged night had cramps.",
+        "%(cramp)s of the last %(n)s logged nights had cramps.",
+        len(recent),
+    ) % {"cramp": len(recent_cramp), "n": len(recent)}
     cramp_dates = tuple(a.night.date for a in recent_cramp)
 
     since_onset = [c for c in changes if onset is not None and c.first_night >= onset]
@@ -250,15 +288,19 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         flags.append(Flag(
             code="reduce_amplitude",
             step=1,
-            title="Consider reducing the amplitude",
-            explanation=(
+            title=flag_title("reduce_amplitude"),
+            explanation=_(
                 "Cramps are active and the amplitude has not been reduced since they began. "
                 "The source gives reducing the amplitude as the first-line approach."
             ),
             evidence=Evidence(
                 nights=cramp_dates,
                 rates=recent_rates,
-                notes=(recent_note, f"Cramps began on the night of {onset.isoformat()}."),
+                notes=(
+                    recent_note,
+                    # Translators: %(date)s is an ISO date (2026-11-02).
+                    _("Cramps began on the night of %(date)s.") % {"date": onset.isoformat()},
+                ),
             ),
             since=onset,
             fingerprint_parts=(onset.isoformat(),),
@@ -275,8 +317,8 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             flags.append(Flag(
                 code="reprogram",
                 step=2,
-                title="Consider reprogramming pulse width or frequency",
-                explanation=(
+                title=flag_title("reprogram"),
+                explanation=_(
                     "The amplitude was reduced after the cramps began, and over the logged "
                     "nights since the cramps have not improved. Pulse width and frequency "
                     "have not been changed since."
@@ -306,8 +348,8 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             lead_changes += [c.describe() for c in pair]
             reasons.append((
                 "adjustments_failed",
-                "Cramps have not improved after an amplitude reduction nor after a pulse width "
-                "or frequency change.",
+                _("Cramps have not improved after an amplitude reduction nor after a pulse "
+                  "width or frequency change."),
                 max(c.first_night for c in pair),
             ))
         if quiet_before >= t.quiet_nights_before_onset and not any(
@@ -315,8 +357,13 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         ):
             reasons.append((
                 "onset_after_quiet",
-                f"Cramps started after {quiet_before} cramp-free logged nights with unchanged "
-                "settings.",
+                ngettext(
+                    "Cramps started after %(n)s cramp-free logged night with unchanged "
+                    "settings.",
+                    "Cramps started after %(n)s cramp-free logged nights with unchanged "
+                    "settings.",
+                    quiet_before,
+                ) % {"n": quiet_before},
                 onset,
             ))
     different = [
@@ -326,8 +373,13 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     if len(different) >= t.different_location_nights:
         reasons.append((
             "felt_elsewhere",
-            f"Stimulation felt in a different place on {len(different)} of the last "
-            f"{len(recent)} logged nights.",
+            ngettext(
+                "Stimulation felt in a different place on %(felt)s of the last %(n)s logged "
+                "night.",
+                "Stimulation felt in a different place on %(felt)s of the last %(n)s logged "
+                "nights.",
+                len(recent),
+            ) % {"felt": len(different), "n": len(recent)},
             different[t.different_location_nights - 1].night.date,
         ))
     # A new calf or hip movement with the stimulation: in a sacral device, the current reaching
@@ -349,26 +401,30 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     )
     reasons += [(sign.code, sign.text, sign.visited_on) for sign in visit_signs]
     if reasons:
-        lead_notes = [text for _, text, _ in reasons]
+        lead_notes = [text for _c, text, _s in reasons]
         if moved and not moved_reason:
             lead_notes.append(
-                f"{moved_text} Shown for information: "
-                + (
-                    f"fewer than {t.new_movement_nights} nights."
-                    if data.therapy == "sacral"
-                    else "a new movement is read as a lead-migration sign for sacral devices only."
-                )
+                ngettext(
+                    "%(movements)s Shown for information: fewer than %(n)s night.",
+                    "%(movements)s Shown for information: fewer than %(n)s nights.",
+                    t.new_movement_nights,
+                ) % {"movements": moved_text, "n": t.new_movement_nights}
+                if data.therapy == "sacral"
+                else _(
+                    "%(movements)s Shown for information: a new movement is read as a "
+                    "lead-migration sign for sacral devices only."
+                ) % {"movements": moved_text}
             )
-        moved_dates = {d for d, _ in moved} if moved_reason else set()
+        moved_dates = {d for d, _k in moved} if moved_reason else set()
         flags.append(Flag(
             code="possible_lead_migration",
             step=3,
-            title="Possible lead migration",
-            explanation=(
+            title=flag_title("possible_lead_migration"),
+            explanation=_(
                 "The source says leads may need repositioning if adjustments to the stimulation "
                 "parameters are ineffective, and that leg symptoms may indicate lead migration. "
-                + " ".join(text for _, text, _ in reasons)
-            ),
+                "%(reasons)s"
+            ) % {"reasons": " ".join(text for _c, text, _s in reasons)},
             evidence=Evidence(
                 nights=tuple(sorted(
                     {a.night.date for a in different} | set(cramp_dates) | moved_dates
@@ -376,18 +432,18 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 rates=recent_rates,
                 changes=tuple(lead_changes),
                 notes=tuple(lead_notes),
-                reasons=tuple(dict.fromkeys(code for code, _, _ in reasons)),
+                reasons=tuple(dict.fromkeys(code for code, _t, _s in reasons)),
             ),
-            since=min(since for _, _, since in reasons),
+            since=min(since for _c, _t, since in reasons),
             fingerprint_parts=(
-                *(code for code, _, _ in reasons),
+                *(code for code, _t, _s in reasons),
                 *(sign.text for sign in visit_signs),
                 *lead_changes,
                 *(a.night.date.isoformat() for a in different),
                 *(d.isoformat() for d in sorted(moved_dates)),
                 # The onset is evidence only for the reasons that rest on it.
                 onset.isoformat()
-                if onset and any(c not in NO_ONSET_REASONS for c, _, _ in reasons)
+                if onset and any(c not in NO_ONSET_REASONS for c, _t, _s in reasons)
                 else "",
             ),
         ))
@@ -399,18 +455,26 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         flags.append(Flag(
             code="device_off_relief",
             step=4,
-            title="Cramps relieved by turning the device off",
-            explanation=(
-                f"{len(relief)} cramps were relieved by turning the device off: the stimulation "
-                "is probably involved. The source says turning the device off temporarily can "
-                "give immediate relief."
-            ),
+            title=flag_title("device_off_relief"),
+            explanation=ngettext(
+                "%(n)s cramp was relieved by turning the device off: the stimulation is "
+                "probably involved. The source says turning the device off temporarily can "
+                "give immediate relief.",
+                "%(n)s cramps were relieved by turning the device off: the stimulation is "
+                "probably involved. The source says turning the device off temporarily can "
+                "give immediate relief.",
+                len(relief),
+            ) % {"n": len(relief)},
             evidence=Evidence(
-                nights=tuple(sorted({d for d, _ in relief})),
-                notes=(f"{len(relief)} episodes relieved by turning the device off.",),
+                nights=tuple(sorted({d for d, _e in relief})),
+                notes=(ngettext(
+                    "%(n)s episode relieved by turning the device off.",
+                    "%(n)s episodes relieved by turning the device off.",
+                    len(relief),
+                ) % {"n": len(relief)},),
             ),
             since=relief[t.device_off_relief_episodes - 1][0],
-            fingerprint_parts=tuple(e.started_at.isoformat() for _, e in relief),
+            fingerprint_parts=tuple(e.started_at.isoformat() for _d, e in relief),
         ))
 
     other_reasons: list[str] = []
@@ -424,7 +488,11 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         a for a in nights if a.night.cramps and a.settings and not a.settings.stimulation_on
     ]
     if len(off_cramp) >= t.stimulation_off_cramp_nights:
-        other_reasons.append(f"Cramps on {len(off_cramp)} nights while stimulation was off.")
+        other_reasons.append(ngettext(
+            "Cramps on %(n)s night while stimulation was off.",
+            "Cramps on %(n)s nights while stimulation was off.",
+            len(off_cramp),
+        ) % {"n": len(off_cramp)})
         other_codes.append("stimulation_off")
         other_fingerprint.append(other_reasons[-1])
         other_nights += [a.night.date for a in off_cramp]
@@ -449,16 +517,21 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             )
             if began is None:
                 continue
-            when = _after_starting(
-                "began" if began == onset else "became frequent", (began - med.started_on).days
-            )
+            when = _after_starting(began == onset, (began - med.started_on).days)
             if not counts:
-                medication_context.append(
-                    f"Context, not a reason: cramps {when} {med.name}, whose kind is unknown; "
-                    "set its kind in the medications list so the medication rule can read it."
-                )
+                medication_context.append(_(
+                    # Translators: %(when)s is e.g. "began 3 days after starting",
+                    # %(medicine)s the medicine's name as the patient wrote it.
+                    "Context, not a reason: cramps %(when)s %(medicine)s, whose kind is "
+                    "unknown; set its kind in the medications list so the medication rule can "
+                    "read it."
+                ) % {"when": when, "medicine": med.name})
                 continue
-            other_reasons.append(f"Cramps {when} {med.name} ({med.category}).")
+            other_reasons.append(_(
+                # Translators: "Cramps began 3 days after starting Prednisolone (steroid)."
+                # %(kind)s is the medicine's kind, a code of the medications list.
+                "Cramps %(when)s %(medicine)s (%(kind)s)."
+            ) % {"when": when, "medicine": med.name, "kind": med.category})
             other_codes.append("medication")
             other_fingerprint.append(other_reasons[-1])
             other_since.append(began)
@@ -471,21 +544,24 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         (
             "lumbar_support",
             lambda c: lumbar_support_helps(c, t.lumbar_support_ratio),
-            "Fewer cramps with the lower back supported in bed: possible lumbar spinal "
-            "stenosis; consider imaging of the lumbar spine.",
+            _("Fewer cramps with the lower back supported in bed: possible lumbar spinal "
+              "stenosis; consider imaging of the lumbar spine."),
         ),
         (
             "low_activity",
             lambda c: low_activity_worsens(c, t.low_activity_ratio),
-            "More cramps after less active days: inactivity is a cause of night cramps to "
-            "rule out.",
+            _("More cramps after less active days: inactivity is a cause of night cramps to "
+              "rule out."),
         ),
     )
     if active and became_active is not None:
         for code, test, meaning in factor_rules:
             if not test(factors[code]):
                 continue
-            other_reasons.append(f"{factors[code].sentence()} {meaning}")
+            # Translators: two sentences: the factor's figures, then what they may mean.
+            other_reasons.append(_("%(figures)s %(meaning)s") % {
+                "figures": factors[code].sentence(), "meaning": meaning,
+            })
             other_codes.append(code)
             other_fingerprint.append(code)
             began = holds_since(
@@ -495,19 +571,19 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
     if other_reasons:
         # Fluids and alcohol: shown beside the reasons as context, never a reason themselves.
         context = (*medication_context, *(
-            f"Context, not a reason: {factors[code].sentence()}"
+            _("Context, not a reason: %(figures)s") % {"figures": factors[code].sentence()}
             for code in ("low_fluids", "alcohol")
             if factors[code].enough
         ))
         flags.append(Flag(
             code="rule_out_other_causes",
             step=0,
-            title="Rule out other causes first",
-            explanation=(
+            title=flag_title("rule_out_other_causes"),
+            explanation=_(
                 "Before attributing leg cramps to the stimulation, the source says other causes "
                 "should be ruled out: spinal stenosis, medication side effects (steroids, "
-                "electrolyte imbalance), inactivity. " + " ".join(other_reasons)
-            ),
+                "electrolyte imbalance), inactivity. %(reasons)s"
+            ) % {"reasons": " ".join(other_reasons)},
             evidence=Evidence(
                 nights=tuple(other_nights),
                 notes=(*other_reasons, *context),
@@ -538,10 +614,13 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         shift = shifts.get(k)
         if shift is not None:
             if outcome_lost(shift, outcome.kind, t):
-                when = f"reduction on {c.first_night:%-d %b}"
-                words = shift.sentence(when)
-                losses.append((c, f"{words[:1].upper()}{words[1:]}: now "
-                                  f"{shift.after.status_label.lower()}."))
+                words = shift.sentence(_("reduction on %(date)s") % {
+                    "date": day_month(c.first_night),
+                })
+                losses.append((c, _("%(shift)s: now %(status)s.") % {
+                    "shift": f"{words[:1].upper()}{words[1:]}",
+                    "status": shift.after.status_label.lower(),
+                }))
                 in_units = True
             continue
         b = benefit_change(scored, c.first_night, nights_each_side=t.comparison_nights)
@@ -550,25 +629,35 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
             losses.append((c, b.sentence()))
     if losses:
         loss_words = (
-            f"the therapy's own outcome ({outcome.primary.label}) is worse than before the "
-            "reduction." if in_units and outcome is not None else
-            f"the daily therapy score ({therapy_benefit_label(data.therapy)}) is at least "
-            f"{t.therapy_loss_points:g} points or {t.therapy_loss_share:.0%} below what it "
-            "was before the reduction."
+            _(
+                # Translators: %(measure)s is e.g. "leaks per day".
+                "the therapy's own outcome (%(measure)s) is worse than before the reduction."
+            ) % {"measure": outcome.primary.label}
+            if in_units and outcome is not None else
+            _(
+                # Translators: %(score)s names the 0-10 score, e.g. "bladder control";
+                # %(points)s a number of points, %(share)s a percentage.
+                "the daily therapy score (%(score)s) is at least %(points)s points or "
+                "%(share)s below what it was before the reduction."
+            ) % {
+                "score": therapy_benefit_label(data.therapy),
+                "points": number(t.therapy_loss_points),
+                "share": percent(t.therapy_loss_share),
+            }
         )
         flags.append(Flag(
             code="therapy_loss",
             step=None,
-            title="Therapy weaker since the amplitude was reduced",
+            title=flag_title("therapy_loss"),
             explanation=_therapy_loss_explanation(
-                [c.comparison for c, _ in losses], loss_words,
+                [c.comparison for c, _n in losses], loss_words,
             ),
             evidence=Evidence(
-                changes=tuple(c.describe() for c, _ in losses),
-                notes=tuple(note for _, note in losses),
+                changes=tuple(c.describe() for c, _n in losses),
+                notes=tuple(note for _c, note in losses),
             ),
             since=losses[0][0].first_night,
-            fingerprint_parts=tuple(c.describe() for c, _ in losses),
+            fingerprint_parts=tuple(c.describe() for c, _n in losses),
         ))
 
     # responder_lost: a change that cured the cramps (its before/after verdict is
@@ -582,31 +671,37 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
         flags.append(Flag(
             code="responder_lost",
             step=None,
-            title="Cramps better, but the therapy lost its responder status",
-            explanation=(
+            title=flag_title("responder_lost"),
+            explanation=_(
+                # Translators: %(rule)s is the responder definition in words, e.g. "at least
+                # 50% fewer leaks or voids a day than at baseline, ...".
                 "A settings change ended or eased the cramps, but the therapy's own outcome "
-                "under the new settings no longer meets its responder definition "
-                f"({responder_rule(outcome.kind, t)}), which the settings before it met."
-            ),
+                "under the new settings no longer meets its responder definition (%(rule)s), "
+                "which the settings before it met."
+            ) % {"rule": responder_rule(outcome.kind, t)},
             evidence=Evidence(
-                changes=tuple(c.describe() for c, _ in cured_but_lost),
+                changes=tuple(c.describe() for c, _s in cured_but_lost),
                 notes=tuple(
-                    f"{shift.sentence(f'change on {c.first_night:%-d %b}')}: "
-                    f"{shift.before.status_label.lower()} before, "
-                    f"{shift.after.status_label.lower()} after."
+                    _("%(shift)s: %(before)s before, %(after)s after.") % {
+                        "shift": shift.sentence(
+                            _("change on %(date)s") % {"date": day_month(c.first_night)}
+                        ),
+                        "before": shift.before.status_label.lower(),
+                        "after": shift.after.status_label.lower(),
+                    }
                     for c, shift in cured_but_lost
                 ),
             ),
             since=cured_but_lost[0][0].first_night,
-            fingerprint_parts=tuple(c.describe() for c, _ in cured_but_lost),
+            fingerprint_parts=tuple(c.describe() for c, _s in cured_but_lost),
         ))
 
     if data.phase == "trial" and active:
         flags.append(Flag(
             code="trial_phase",
             step=None,
-            title="Trial phase",
-            explanation=(
+            title=flag_title("trial_phase"),
+            explanation=_(
                 "The device is in its trial phase: the source says transient leg symptoms during "
                 "the trial period may resolve with programming adjustments."
             ),
@@ -632,12 +727,41 @@ def outcome_lost(shift: OutcomeShift, kind: str, t: Thresholds) -> bool:
     return shift.worsened(loss_fraction(kind, t)) or shift.lost_responder
 
 
-def _after_starting(verb: str, days: int) -> str:
-    """'began 3 days after starting', 'began 1 day after starting', 'began the day of
-    starting': the medication reason's words before the medicine's name."""
+def _after_starting(began: bool, days: int) -> str:
+    """'began 3 days after starting', 'began 1 day after starting', 'began on the day of
+    starting' (or 'became frequent ...'): the medication reason's words before the medicine's
+    name."""
+    if began:
+        if days == 0:
+            # Translators: this and the next phrases continue "Cramps ..." and are followed
+            # by a medicine's name: "Cramps began 3 days after starting Prednisolone".
+            return _("began on the day of starting")
+        # Translators: continues "Cramps ..."; a medicine's name follows.
+        return ngettext(
+            "began %(n)s day after starting", "began %(n)s days after starting", days
+        ) % {"n": days}
     if days == 0:
-        return f"{verb} on the day of starting"
-    return f"{verb} {days} day{'' if days == 1 else 's'} after starting"
+        # Translators: continues "Cramps ..."; a medicine's name follows.
+        return _("became frequent on the day of starting")
+    # Translators: continues "Cramps ..."; a medicine's name follows.
+    return ngettext(
+        "became frequent %(n)s day after starting", "became frequent %(n)s days after starting",
+        days,
+    ) % {"n": days}
+
+
+def _before_and_since(c: Comparison) -> str:
+    """'3 of 10 logged nights with cramps before, 1 of 8 since'."""
+    return ngettext(
+        "%(before)s of %(before_n)s logged night with cramps before, %(after)s of %(after_n)s "
+        "since",
+        "%(before)s of %(before_n)s logged nights with cramps before, %(after)s of %(after_n)s "
+        "since",
+        c.before_nights,
+    ) % {
+        "before": c.before_cramp_nights, "before_n": c.before_nights,
+        "after": c.after_cramp_nights, "after_n": c.after_nights,
+    }
 
 
 def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
@@ -646,14 +770,14 @@ def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
     when those figures fell, for every such reduction; with nothing to compare, nothing is
     said about them."""
     compared = [c for c in comparisons if c.before_nights and c.after_nights]
-    weaker = f"The therapy is weaker since the amplitude was reduced: {loss}"
+    # Translators: %(loss)s is a sentence fragment such as "the daily therapy score (...) is
+    # at least 2 points or 25% below what it was before the reduction."
+    weaker = _("The therapy is weaker since the amplitude was reduced: %(loss)s") % {
+        "loss": loss,
+    }
     if not compared or len(compared) < len(comparisons):
         return weaker
-    figures = "; ".join(
-        f"{c.before_cramp_nights} of {c.before_nights} logged nights with cramps before, "
-        f"{c.after_cramp_nights} of {c.after_nights} since"
-        for c in compared
-    )
+    figures = "; ".join(_before_and_since(c) for c in compared)
     # Rates, not counts: the two sides need not have as many logged nights.
     moves = {
         "fell" if c.after_rate < c.before_rate
@@ -661,17 +785,25 @@ def _therapy_loss_explanation(comparisons: list[Comparison], loss: str) -> str:
         else "unchanged"
         for c in compared
     }
-    since = f"since the amplitude was reduced ({figures})"
+    values = {"figures": figures, "loss": loss}
     if moves == {"fell"}:
-        return f"Cramp nights fell {since}, but the therapy is weaker: {loss}"
+        return _(
+            "Cramp nights fell since the amplitude was reduced (%(figures)s), but the therapy "
+            "is weaker: %(loss)s"
+        ) % values
     if moves == {"rose"}:
-        return (
-            f"Cramps are not better: cramp nights rose {since}, and the therapy is weaker: "
-            f"{loss}"
-        )
+        return _(
+            "Cramps are not better: cramp nights rose since the amplitude was reduced "
+            "(%(figures)s), and the therapy is weaker: %(loss)s"
+        ) % values
     if moves == {"unchanged"}:
-        return f"Cramp nights are unchanged {since}, and the therapy is weaker: {loss}"
-    return f"{weaker} Cramp nights, one reduction after another: {figures}."
+        return _(
+            "Cramp nights are unchanged since the amplitude was reduced (%(figures)s), and the "
+            "therapy is weaker: %(loss)s"
+        ) % values
+    return _("%(weaker)s Cramp nights, one reduction after another: %(figures)s.") % {
+        "weaker": weaker, "figures": figures,
+    }
 
 
 def _during_quiet_run(

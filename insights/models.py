@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from diary.models import Patient
 
@@ -50,7 +51,7 @@ class Flag(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="flags")
     code = models.CharField(max_length=32)
-    step = models.SmallIntegerField(null=True, blank=True, help_text="Empty for information.")
+    step = models.SmallIntegerField(null=True, blank=True, help_text=_("Empty for information."))
     title = models.CharField(max_length=120)
     explanation = models.TextField()
     evidence = models.JSONField(default=dict)

@@ -25,7 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from insights.thresholds import Thresholds
+from insights.words import number, percent
 
 # The clinic's thresholds are named settings (insights.thresholds.Thresholds, read from
 # OUTCOME_RESPONDER_FRACTION, PAIN_MODERATE_FRACTION, PAIN_SUBSTANTIAL_FRACTION,
@@ -63,46 +67,55 @@ class OutcomeDay:
 @dataclass(frozen=True)
 class Measure:
     field: str
-    label: str  # "leaks per day"
+    label: str  # "leaks per day", in the reader's language (gettext_lazy)
     per: int = 1  # days the rate is over: 1 (per day), 7 (per week); pain is a mean score
 
     def value_words(self, value: float) -> str:
-        return f"{value:.1f} {self.label}"
+        # Translators: a figure and its measure: "3.3 leaks per day".
+        return _("%(value)s %(measure)s") % {"value": number(value, ".1f"), "measure": self.label}
 
 
 # Each kind's measures; the first is the primary one, the one a change is told in.
 MEASURES: dict[str, tuple[Measure, ...]] = {
-    "bladder": (Measure("leaks", "leaks per day"), Measure("voids", "voids per day"),
-                Measure("urgency_episodes", "urgency episodes per day"),
-                Measure("pads", "pads per day")),
-    "bowel": (Measure("bowel_incontinence_episodes", "bowel accidents per week", per=7),
-              Measure("bowel_urgency", "bowel urgency episodes per week", per=7)),
-    "pain": (Measure("pain_average", "average pain (0-10)"),
-             Measure("pain_worst", "worst pain (0-10)")),
+    # Translators: a measure of a bladder diary: urine leaks (incontinence) a day.
+    "bladder": (Measure("leaks", gettext_lazy("leaks per day")),
+                # Translators: a measure of a bladder diary: times the bladder was emptied.
+                Measure("voids", gettext_lazy("voids per day")),
+                Measure("urgency_episodes", gettext_lazy("urgency episodes per day")),
+                # Translators: incontinence pads used a day.
+                Measure("pads", gettext_lazy("pads per day"))),
+    # Translators: a measure of a bowel diary: episodes of faecal incontinence a week.
+    "bowel": (Measure("bowel_incontinence_episodes", gettext_lazy("bowel accidents per week"),
+                      per=7),
+              Measure("bowel_urgency", gettext_lazy("bowel urgency episodes per week"), per=7)),
+    "pain": (Measure("pain_average", gettext_lazy("average pain (0-10)")),
+             Measure("pain_worst", gettext_lazy("worst pain (0-10)"))),
 }
 
+# Translators (all the statuses below): a "responder" is a patient whose therapy meets its
+# success definition (InSite for sacral bladder control; IMMPACT for pain relief).
 STATUS_LABELS = {
-    "responder": "Responder (at least 50% better than baseline)",
-    "non_responder": "Not a responder (less than 50% better than baseline)",
-    "substantial": "Substantial pain relief (at least 50%)",
-    "moderate": "Moderate pain relief (at least 30%)",
-    "not_improved": "Pain relief under 30%",
-    "no_baseline": "No baseline to compare with",
-    "baseline": "Baseline (the first settings)",
-    "too_few_days": "Too few days logged",
-    "no_symptoms_at_baseline": "No symptoms at baseline to improve on",
+    "responder": gettext_lazy("Responder (at least 50% better than baseline)"),
+    "non_responder": gettext_lazy("Not a responder (less than 50% better than baseline)"),
+    "substantial": gettext_lazy("Substantial pain relief (at least 50%)"),
+    "moderate": gettext_lazy("Moderate pain relief (at least 30%)"),
+    "not_improved": gettext_lazy("Pain relief under 30%"),
+    "no_baseline": gettext_lazy("No baseline to compare with"),
+    "baseline": gettext_lazy("Baseline (the first settings)"),
+    "too_few_days": gettext_lazy("Too few days logged"),
+    "no_symptoms_at_baseline": gettext_lazy("No symptoms at baseline to improve on"),
 }
 # The cohort's column, in a few words.
 STATUS_SHORT = {
-    "responder": "Responder",
-    "non_responder": "Not a responder",
-    "substantial": "Substantial relief",
-    "moderate": "Moderate relief",
-    "not_improved": "Relief under 30%",
-    "no_baseline": "No baseline",
-    "baseline": "Baseline",
-    "too_few_days": "Too few days",
-    "no_symptoms_at_baseline": "No symptoms at baseline",
+    "responder": gettext_lazy("Responder"),
+    "non_responder": gettext_lazy("Not a responder"),
+    "substantial": gettext_lazy("Substantial relief"),
+    "moderate": gettext_lazy("Moderate relief"),
+    "not_improved": gettext_lazy("Relief under 30%"),
+    "no_baseline": gettext_lazy("No baseline"),
+    "baseline": gettext_lazy("Baseline"),
+    "too_few_days": gettext_lazy("Too few days"),
+    "no_symptoms_at_baseline": gettext_lazy("No symptoms at baseline"),
 }
 # For sorting (the cohort): the worse the outcome, the lower; unjudged statuses have none.
 STATUS_RANK = {
@@ -178,7 +191,7 @@ class PeriodOutcome:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def rank(self) -> int | None:
@@ -314,14 +327,22 @@ class OutcomeShift:
             and self.after.judged
 
     def sentence(self, when: str) -> str:
-        """'leaks per day rose from 1.2 to 3.4 after the reduction on 3 Oct'."""
+        """'leaks per day rose from 1.2 to 3.4 after the reduction on 3 Oct'. `when`: "reduction
+        on 3 Oct", "change on 3 Oct" (in the reader's language)."""
         before, after = self.before_value, self.after_value
         if before is None or after is None:
             return ""
-        verb = "rose" if after > before else "fell" if after < before else "stayed"
-        if verb == "stayed":
-            return f"{self.measure.label} stayed at {after:.1f} after the {when}"
-        return f"{self.measure.label} {verb} from {before:.1f} to {after:.1f} after the {when}"
+        values = {
+            "measure": self.measure.label, "before": number(before, ".1f"),
+            "after": number(after, ".1f"), "when": when,
+        }
+        # Translators: %(measure)s is e.g. "leaks per day"; %(when)s "reduction on 2 Nov" or
+        # "change on 2 Nov". The sentence may start the line: the caller capitalises it.
+        if after > before:
+            return _("%(measure)s rose from %(before)s to %(after)s after the %(when)s") % values
+        if after < before:
+            return _("%(measure)s fell from %(before)s to %(after)s after the %(when)s") % values
+        return _("%(measure)s stayed at %(after)s after the %(when)s") % values
 
 
 def loss_fraction(kind: str, t: Thresholds = DEFAULT) -> float:
@@ -333,12 +354,20 @@ def loss_fraction(kind: str, t: Thresholds = DEFAULT) -> float:
 def responder_rule(kind: str, t: Thresholds = DEFAULT) -> str:
     """The responder rule in words, with the clinic's thresholds."""
     if kind == "bladder":
-        return (f"at least {t.outcome_responder_fraction:.0%} fewer leaks or voids a day than "
-                f"at baseline, or fewer than {t.normal_voids_per_day:g} voids a day")
+        return _(
+            "at least %(share)s fewer leaks or voids a day than at baseline, or fewer than "
+            "%(voids)s voids a day"
+        ) % {
+            "share": percent(t.outcome_responder_fraction),
+            "voids": number(t.normal_voids_per_day),
+        }
     if kind == "bowel":
-        return (f"at least {t.outcome_responder_fraction:.0%} fewer bowel accidents a week than "
-                "at baseline")
-    return f"pain at least {t.pain_moderate_fraction:.0%} lower than at baseline on the 0-10 scale"
+        return _("at least %(share)s fewer bowel accidents a week than at baseline") % {
+            "share": percent(t.outcome_responder_fraction),
+        }
+    return _("pain at least %(share)s lower than at baseline on the 0-10 scale") % {
+        "share": percent(t.pain_moderate_fraction),
+    }
 
 
 def shift_across(summary: OutcomeSummary, index: int) -> OutcomeShift | None:
@@ -349,11 +378,26 @@ def shift_across(summary: OutcomeSummary, index: int) -> OutcomeShift | None:
                         summary.min_days)
 
 
-KIND_NAMES = {"bladder": "Bladder diary", "bowel": "Bowel diary", "pain": "Pain score"}
-BASELINE_WORDS = {
-    "before_implant": "the days before the implant",
-    "first_settings": "the first settings",
+KIND_NAMES = {
+    "bladder": gettext_lazy("Bladder diary"),
+    "bowel": gettext_lazy("Bowel diary"),
+    "pain": gettext_lazy("Pain score"),
 }
+BASELINE_WORDS = {
+    "before_implant": gettext_lazy("the days before the implant"),
+    "first_settings": gettext_lazy("the first settings"),
+}
+
+
+def _baseline_words(summary: OutcomeSummary, base: float | None) -> str:
+    """'baseline 3.0 leaks per day (the first settings)': a phrase within the sentences."""
+    # Translators: a phrase within a sentence: "baseline 3.0 leaks per day (the first
+    # settings)"; %(source)s says which days the baseline is from.
+    return _("baseline %(value)s %(measure)s (%(source)s)") % {
+        "value": number(base, ".1f") if base is not None else _("none logged"),
+        "measure": summary.primary.label,
+        "source": BASELINE_WORDS[summary.baseline_source],
+    }
 
 
 def summary_sentence(summary: OutcomeSummary) -> str:
@@ -361,34 +405,54 @@ def summary_sentence(summary: OutcomeSummary) -> str:
     name = KIND_NAMES[summary.kind]
     measure = summary.primary
     if summary.baseline is None:
-        return (
-            f"{name}: no baseline yet (at least {summary.min_days} days logged before the "
-            "implant or under the first settings)."
-        )
-    base = summary.baseline.values.get(measure.field)
-    base_words = f"{base:.1f}" if base is not None else "none logged"
-    baseline = f"baseline {base_words} {measure.label} ({BASELINE_WORDS[summary.baseline_source]})"
+        return ngettext(
+            "%(name)s: no baseline yet (at least %(n)s day logged before the implant or under "
+            "the first settings).",
+            "%(name)s: no baseline yet (at least %(n)s days logged before the implant or under "
+            "the first settings).",
+            summary.min_days,
+        ) % {"name": name, "n": summary.min_days}
+    baseline = _baseline_words(summary, summary.baseline.values.get(measure.field))
     latest = summary.periods[-1] if summary.periods else None
     if latest is None or latest.days == 0:
-        return f"{name}: {baseline}; nothing logged under the current settings."
+        return _("%(name)s: %(baseline)s; nothing logged under the current settings.") % {
+            "name": name, "baseline": baseline,
+        }
     value = latest.values.get(measure.field)
-    now = f"{value:.1f}" if value is not None else "none logged"
-    pgic = f" Latest PGIC: {latest.pgic} of 7." if latest.pgic is not None else ""
-    return (
-        f"{name}: {now} {measure.label} under the current settings ({latest.days} days), "
-        f"{baseline}: {latest.status_label}.{pgic}"
-    )
+    text = ngettext(
+        # Translators: "Bladder diary: 1.0 leaks per day under the current settings (12 days),
+        # baseline 3.0 leaks per day (the first settings): Responder (...)."
+        "%(name)s: %(value)s %(measure)s under the current settings (%(days)s day), "
+        "%(baseline)s: %(status)s.",
+        "%(name)s: %(value)s %(measure)s under the current settings (%(days)s days), "
+        "%(baseline)s: %(status)s.",
+        latest.days,
+    ) % {
+        "name": name,
+        "value": number(value, ".1f") if value is not None else _("none logged"),
+        "measure": measure.label,
+        "days": latest.days,
+        "baseline": baseline,
+        "status": latest.status_label,
+    }
+    if latest.pgic is not None:
+        # Translators: PGIC, the Patient Global Impression of Change, answered from 1 to 7.
+        text += " " + _("Latest PGIC: %(pgic)s of 7.") % {"pgic": latest.pgic}
+    return text
 
 
 def shift_words(shift: OutcomeShift | None) -> str:
     """A before/after cell: '3.0 → 1.0 leaks per day', or ''."""
     if shift is None or shift.before_value is None or shift.after_value is None:
         return ""
-    return f"{shift.before_value:.1f} → {shift.after_value:.1f} {shift.measure.label}"
+    return _("%(before)s → %(after)s %(measure)s") % {
+        "before": number(shift.before_value, ".1f"), "after": number(shift.after_value, ".1f"),
+        "measure": shift.measure.label,
+    }
 
 
-SHORT_BASELINE_WORDS = {"before_implant": "before the implant",
-                        "first_settings": "under the first settings"}
+SHORT_BASELINE_WORDS = {"before_implant": gettext_lazy("before the implant"),
+                        "first_settings": gettext_lazy("under the first settings")}
 
 
 def short_sentence(summary: OutcomeSummary) -> str:
@@ -399,10 +463,18 @@ def short_sentence(summary: OutcomeSummary) -> str:
     now = latest.values.get(measure.field) if latest is not None else None
     base = summary.baseline.values.get(measure.field) if summary.baseline else None
     if summary.baseline is None or base is None:
-        return f"{name}: no baseline yet."
+        return _("%(name)s: no baseline yet.") % {"name": name}
     if latest is None or now is None:
-        return f"{name}: nothing logged under the current settings."
-    return (
-        f"{name}: {now:.1f} {measure.label} now ({latest.days} days), {base:.1f} "
-        f"{SHORT_BASELINE_WORDS[summary.baseline_source]}: {STATUS_SHORT[latest.status]}."
-    )
+        return _("%(name)s: nothing logged under the current settings.") % {"name": name}
+    return ngettext(
+        # Translators: "Bladder diary: 1.0 leaks per day now (12 days), 3.0 under the first
+        # settings: Responder."
+        "%(name)s: %(value)s %(measure)s now (%(days)s day), %(base)s %(source)s: %(status)s.",
+        "%(name)s: %(value)s %(measure)s now (%(days)s days), %(base)s %(source)s: %(status)s.",
+        latest.days,
+    ) % {
+        "name": name, "value": number(now, ".1f"), "measure": measure.label,
+        "days": latest.days, "base": number(base, ".1f"),
+        "source": SHORT_BASELINE_WORDS[summary.baseline_source],
+        "status": STATUS_SHORT[latest.status],
+    }

@@ -1,7 +1,9 @@
 """What the clinician's patient page shows from the analysis and the ladder.
 
 The panel's analysis part (sentences, chart alt texts, epoch and comparison rows) is cached
-as plain values per patient, data version and night (`analysis_panel`), so a warm request
+as plain values per patient, data version, night and language (`analysis_panel`): its
+sentences are written in the reader's language when computed, so the key names the language,
+and a warm request
 neither unpickles the whole analysis nor walks every night again: it costs the same for 30
 nights and for five years. Flags and their acknowledgements are read on every request (two
 queries): an acknowledgement changes them without a new data version.
@@ -15,6 +17,8 @@ from typing import Any
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from diary.models import Patient
 from insights import charts
@@ -24,7 +28,6 @@ from insights.data import cached_analysis, today_for
 from insights.evidence import (
     OVERVIEW_PENDING_REVIEW,
     RULE_SOURCE_NOTES,
-    evidence_in_words,
     rule_anchor,
     rule_sources,
 )
@@ -38,7 +41,7 @@ from insights.outcomes import (
     summary_sentence,
 )
 from insights.signals import compare_factors
-from insights.summary import LadderState, ladder_state
+from insights.summary import LadderState, flag_words, ladder_state
 
 CHART_ORDER = ["timeline", "timeline-all", "rolling", "time-of-night", "dose-response", "tradeoff"]
 # Shown on request: the whole diary behind the timeline's last 90 nights.
@@ -47,9 +50,11 @@ ON_REQUEST = {"timeline-all"}
 
 def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
     """The state's active flags in the ladder's order (step 0 first, information last), each
-    with its step in words and its latest acknowledgement (ack_at, ack_by, ack_note;
-    `is_alerting` when not acknowledged for the evidence it now rests on). Two plain queries
-    whether there are flags or not, so the page's count never depends on the data."""
+    with its words in the reader's language (shown_title, shown_explanation, evidence_words:
+    insights.summary.flag_words), its step in words and its latest acknowledgement (ack_at,
+    ack_by, ack_note; `is_alerting` when not acknowledged for the evidence it now rests on).
+    Two plain queries whether there are flags or not (and none more in English), so the
+    page's count never depends on the data."""
     flags = sorted(state.flags, key=lambda flag: (ladder_order(flag.step), flag.code))
     latest: dict[int, FlagAcknowledgement] = {}
     rules_url = reverse("insights:ladder-rules")
@@ -61,6 +66,7 @@ def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
         .order_by("acknowledged_at", "id")
     ):
         latest[acknowledgement.flag_id] = acknowledgement  # the last one wins
+    words = flag_words(state.patient, flags)
     for flag in flags:
         ack = latest.get(flag.pk)
         flag.ack_at = ack.acknowledged_at if ack else None
@@ -68,7 +74,9 @@ def active_flags_with_acknowledgement(state: LadderState) -> list[Flag]:
         flag.ack_note = ack.note if ack else ""
         flag.is_alerting = ack is None or ack.fingerprint != flag.fingerprint
         flag.step_label = step_label(flag.step)
-        flag.evidence_words = evidence_in_words(flag.evidence)
+        flag.shown_title = words[flag.pk].title
+        flag.shown_explanation = words[flag.pk].explanation
+        flag.evidence_words = words[flag.pk].evidence
         flag.rule_url = f"{rules_url}#{rule_anchor(flag.code)}"
         flag.sources = rule_sources(flag.code)
         flag.source_note = RULE_SOURCE_NOTES.get(flag.code, "")
@@ -86,7 +94,7 @@ def patient_insights(patient: Patient) -> dict[str, Any]:
         "ladder_step": state.step,
         "ladder_position": step_label(state.step) if state.step is not None else "",
         "steps": ladder_steps(flags),
-        "decision_support": DECISION_SUPPORT,
+        "decision_support": _(DECISION_SUPPORT),
         "sources_pending_review": OVERVIEW_PENDING_REVIEW,
         "pdf_url": reverse("insights:visit-summary", args=[patient.pk]),
         **analysis_panel(patient),
@@ -103,11 +111,13 @@ def ladder_steps(flags: list[Flag]) -> list[dict[str, Any]]:
 
 
 def panel_cache_key(patient: Patient) -> str:
-    return patient.cache_key("insights:panel", ANALYSIS_SCHEMA, today_for(patient))
+    return patient.cache_key(
+        "insights:panel", ANALYSIS_SCHEMA, today_for(patient), translation.get_language()
+    )
 
 
 def analysis_panel(patient: Patient) -> dict[str, Any]:
-    """The analysis part of the panel, computed once per data version and night."""
+    """The analysis part of the panel, computed once per data version, night and language."""
     key = panel_cache_key(patient)
     panel = cache.get(key)
     if panel is None:
@@ -157,7 +167,7 @@ def panel_values(patient: Patient, analysis: Analysis) -> dict[str, Any]:
             "svg": reverse("insights:chart", args=[patient.pk, name, "svg"]),
             "png": reverse("insights:chart", args=[patient.pk, name, "png"]),
         }
-        for name, (_, alt, title) in sorted(
+        for name, (_draw, alt, title) in sorted(
             charts.CHARTS.items(),
             key=lambda item: CHART_ORDER.index(item[0]) if item[0] in CHART_ORDER else 99,
         )

@@ -1,5 +1,8 @@
 """The analysis and the ladder as JSON-ready data: what `manage.py analyze --json` prints and
-what the clinician's page shows."""
+what the clinician's page shows.
+
+Its sentences are in the active language; `analyze` prints them under
+translation.override("en"), its JSON being a contract."""
 
 from __future__ import annotations
 
@@ -141,7 +144,7 @@ def outcome_json(outcome: OutcomeSummary | None) -> dict[str, Any] | None:
 
     return {
         "kind": outcome.kind,
-        "measure": outcome.primary.label,
+        "measure": str(outcome.primary.label),
         "baseline_source": outcome.baseline_source or None,
         "baseline": period(outcome.baseline) if outcome.baseline else None,
         "periods": [period(p) for p in outcome.periods],

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import mean
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from insights.analysis import NightRecord
+from insights.words import number, percent
 
 
 @dataclass(frozen=True)
@@ -47,17 +51,25 @@ def _yes_no(name: str) -> Callable[[NightRecord], bool | None]:
 
 # Every factor the nightly check-in asks about. Sleep quality is asked too, but cramps wake
 # people, so poor sleep is read as a result of the cramps, never as a cause to compare.
+# Translators: `present` and `absent` (e.g. "with lumbar support") end the sentence "Cramps on
+# 3 of 12 logged nights with lumbar support (25%) and on ..." and head the factor table.
 FACTORS: tuple[Factor, ...] = (
-    Factor("lumbar_support", "Lumbar support in bed", "with lumbar support",
-           "without lumbar support", _yes_no("lumbar_support"),
-           "rule-out reason (spinal stenosis) when the rate with it is half or less"),
-    Factor("low_activity", "Less activity than usual", "after a less active day",
-           "after a usual or more active day", _level_is_low("activity"),
-           "rule-out reason (inactivity) when the rate with it is twice or more"),
-    Factor("low_fluids", "Fewer fluids than usual", "after drinking less than usual",
-           "after usual or more fluids", _level_is_low("fluids"), "context only"),
-    Factor("alcohol", "Alcohol", "after alcohol", "without alcohol", _yes_no("alcohol"),
-           "context only"),
+    Factor("lumbar_support", gettext_lazy("Lumbar support in bed"),
+           gettext_lazy("with lumbar support"), gettext_lazy("without lumbar support"),
+           _yes_no("lumbar_support"),
+           gettext_lazy("rule-out reason (spinal stenosis) when the rate with it is half or "
+                        "less")),
+    Factor("low_activity", gettext_lazy("Less activity than usual"),
+           gettext_lazy("after a less active day"),
+           gettext_lazy("after a usual or more active day"),
+           _level_is_low("activity"),
+           gettext_lazy("rule-out reason (inactivity) when the rate with it is twice or more")),
+    Factor("low_fluids", gettext_lazy("Fewer fluids than usual"),
+           gettext_lazy("after drinking less than usual"),
+           gettext_lazy("after usual or more fluids"), _level_is_low("fluids"),
+           gettext_lazy("context only")),
+    Factor("alcohol", gettext_lazy("Alcohol"), gettext_lazy("after alcohol"),
+           gettext_lazy("without alcohol"), _yes_no("alcohol"), gettext_lazy("context only")),
 )
 FACTORS_BY_CODE = {f.code: f for f in FACTORS}
 
@@ -92,33 +104,50 @@ class FactorComparison:
 
     def sentence(self) -> str:
         f = self.factor
-        return (
-            f"Cramps on {self.with_cramp_nights} of {self.with_nights} logged nights "
-            f"{f.present} ({_percent(self.with_rate)}) and on {self.without_cramp_nights} of "
-            f"{self.without_nights} {f.absent} ({_percent(self.without_rate)})."
-        )
+        return ngettext(
+            # Translators: %(present)s and %(absent)s are e.g. "with lumbar support" and
+            # "without lumbar support"; %(rate)s and %(rate_without)s percentages.
+            "Cramps on %(cramp)s of %(n)s logged night %(present)s (%(rate)s) and on "
+            "%(cramp_without)s of %(n_without)s %(absent)s (%(rate_without)s).",
+            "Cramps on %(cramp)s of %(n)s logged nights %(present)s (%(rate)s) and on "
+            "%(cramp_without)s of %(n_without)s %(absent)s (%(rate_without)s).",
+            self.with_nights,
+        ) % {
+            "cramp": self.with_cramp_nights, "n": self.with_nights, "present": f.present,
+            "rate": _percent(self.with_rate), "cramp_without": self.without_cramp_nights,
+            "n_without": self.without_nights, "absent": f.absent,
+            "rate_without": _percent(self.without_rate),
+        }
 
     def with_text(self) -> str:
         """The nights with the factor, for the table: '3 of 12 nights (25%)'."""
-        return (
-            f"{self.with_cramp_nights} of {self.with_nights} nights ({_percent(self.with_rate)})"
-        )
+        return _nights_text(self.with_cramp_nights, self.with_nights, self.with_rate)
 
     def without_text(self) -> str:
-        return (
-            f"{self.without_cramp_nights} of {self.without_nights} nights "
-            f"({_percent(self.without_rate)})"
-        )
+        return _nights_text(self.without_cramp_nights, self.without_nights, self.without_rate)
 
     def not_enough(self) -> str:
-        return (
-            f"Not enough nights: {self.with_nights} {self.factor.present} and "
-            f"{self.without_nights} {self.factor.absent}; {self.min_nights} needed on each side."
-        )
+        return _(
+            # Translators: "Not enough nights: 2 with lumbar support and 9 without lumbar
+            # support; 5 needed on each side."
+            "Not enough nights: %(n)s %(present)s and %(n_without)s %(absent)s; %(min)s needed "
+            "on each side."
+        ) % {
+            "n": self.with_nights, "present": self.factor.present,
+            "n_without": self.without_nights, "absent": self.factor.absent,
+            "min": self.min_nights,
+        }
+
+
+def _nights_text(cramp: int, nights: int, rate: float | None) -> str:
+    """'3 of 12 nights (25%)'."""
+    return ngettext(
+        "%(cramp)s of %(n)s night (%(rate)s)", "%(cramp)s of %(n)s nights (%(rate)s)", nights,
+    ) % {"cramp": cramp, "n": nights, "rate": _percent(rate)}
 
 
 def _percent(rate: float | None) -> str:
-    return "no nights" if rate is None else f"{rate:.0%}"
+    return _("no nights") if rate is None else percent(rate)
 
 
 def compare_factor(
@@ -174,7 +203,7 @@ def low_activity_worsens(c: FactorComparison, ratio: float) -> bool:
 # Movements felt with the stimulation that, in a sacral device, mean the current reaches S2
 # (../shared/seeds/README.md: an S2 response is felt in the calf or hip, an S3 response as
 # great-toe flexion, which is the intended one).
-S2_MOVEMENTS = {"calf": "calf", "thigh_or_hip": "thigh/hip"}
+S2_MOVEMENTS = {"calf": gettext_lazy("calf"), "thigh_or_hip": gettext_lazy("thigh/hip")}
 
 
 def new_movement_nights(nights: Sequence[NightRecord]) -> list[tuple[date, tuple[str, ...]]]:
@@ -190,15 +219,30 @@ def new_movement_nights(nights: Sequence[NightRecord]) -> list[tuple[date, tuple
 
 
 def describe_new_movements(found: list[tuple[date, tuple[str, ...]]], window: int) -> str:
-    kinds = sorted({k for _, ks in found for k in ks})
-    what = " or ".join(S2_MOVEMENTS[k] for k in kinds)
-    text = f"{len(found)} of the last {window} logged nights had a new {what} movement"
-    if len(kinds) > 1:
-        counts = ", ".join(
-            f"{S2_MOVEMENTS[k]} on {sum(1 for _, ks in found if k in ks)}" for k in kinds
-        )
-        text += f" ({counts})"
-    return text + "."
+    kinds = sorted({k for _d, ks in found for k in ks})
+    values = {"n": len(found), "window": window}
+    if len(kinds) == 1:
+        # Translators: %(movement)s is "calf" or "thigh/hip": a new movement felt with the
+        # stimulation.
+        return ngettext(
+            "%(n)s of the last %(window)s logged night had a new %(movement)s movement.",
+            "%(n)s of the last %(window)s logged nights had a new %(movement)s movement.",
+            window,
+        ) % {**values, "movement": S2_MOVEMENTS[kinds[0]]}
+    counts = ", ".join(
+        # Translators: how many nights had each movement: "calf on 3".
+        _("%(movement)s on %(n)s") % {
+            "movement": S2_MOVEMENTS[k], "n": sum(1 for _d, ks in found if k in ks),
+        }
+        for k in kinds
+    )
+    return ngettext(
+        "%(n)s of the last %(window)s logged night had a new calf or thigh/hip movement "
+        "(%(counts)s).",
+        "%(n)s of the last %(window)s logged nights had a new calf or thigh/hip movement "
+        "(%(counts)s).",
+        window,
+    ) % {**values, "counts": counts}
 
 
 @dataclass(frozen=True)
@@ -230,12 +274,23 @@ class BenefitChange:
 
     def sentence(self) -> str:
         drop = self.drop or 0.0
-        share = f" ({drop / self.before_mean:.0%})" if self.before_mean else ""
-        return (
-            f"Therapy benefit averaged {self.before_mean:.1f} of 10 over the "
-            f"{self.before_nights} scored nights before the reduction and {self.after_mean:.1f} "
-            f"over the latest {self.after_nights} since: {drop:.1f} points lower{share}."
-        )
+        values = {
+            "before": number(self.before_mean, ".1f"), "before_n": self.before_nights,
+            "after": number(self.after_mean, ".1f"), "after_n": self.after_nights,
+            "drop": number(drop, ".1f"),
+        }
+        if self.before_mean:
+            return _(
+                # Translators: the therapy benefit is the patient's 0-10 score of the day.
+                "Therapy benefit averaged %(before)s of 10 over the %(before_n)s scored nights "
+                "before the reduction and %(after)s over the latest %(after_n)s since: "
+                "%(drop)s points lower (%(share)s)."
+            ) % {**values, "share": percent(drop / self.before_mean)}
+        return _(
+            "Therapy benefit averaged %(before)s of 10 over the %(before_n)s scored nights "
+            "before the reduction and %(after)s over the latest %(after_n)s since: %(drop)s "
+            "points lower."
+        ) % values
 
 
 def benefit_change(

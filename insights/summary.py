@@ -25,6 +25,12 @@ that moves fresh_until sends night_end_scheduled, and the task is queued for the
 reader usually finds the work done. It is a head start, not a promise: nothing depends on it
 having run.
 
+The flags' words (title, explanation, evidence notes) are stored in English, whoever's request
+triggered the refresh: refresh_summary evaluates the ladder under translation.override("en"),
+so the stored record, its fingerprint (built from those words), `analyze --json`, FHIR and the
+exports never depend on the language of the reader who happened to find the state stale.
+Pages show a flag in their reader's language through flag_words() (its docstring has the rule).
+
 The ladder reads only the last LADDER_LOOKBACK_DAYS of nights plus the settings and
 medication history, so a refresh costs the same after five years. Data bulk-loaded without
 the services (generate_synthetic) is brought in with refresh_all().
@@ -37,13 +43,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from diary.models import Patient, next_night_end
-from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate
+from insights.evidence import evidence_in_words
+from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate, flag_title
 from insights.models import Flag, PatientSummary
 from insights.outcomes import STATUS_RANK
 from insights.thresholds import Thresholds
@@ -109,7 +118,7 @@ class LadderState:
             "ladder_step": self.step,
             "flags": [flag.as_json() for flag in self.flags],
             "active_cramps": self.active_cramps,
-            "decision_support": DECISION_SUPPORT,
+            "decision_support": DECISION_SUPPORT,  # English, as the stored flags
         }
 
 
@@ -185,7 +194,10 @@ def refresh_summary(patient: Patient, *, only_if_stale: bool = False) -> Patient
         now = timezone.now()
         if only_if_stale and is_current(summary, locked, now):
             return summary
-        return _write(patient, ladder_for(patient, now), summary, now)
+        # The English record (the module's docstring): never the language of this request.
+        with translation.override("en"):
+            result = ladder_for(patient, now)
+        return _write(patient, result, summary, now)
 
 
 def _write(
@@ -234,6 +246,65 @@ def _write(
     if moved_on:
         night_end_scheduled.send(Patient, patient_id=patient.pk, fresh_until=summary.fresh_until)
     return summary
+
+
+@dataclass(frozen=True)
+class FlagWords:
+    """A flag as its reader reads it: title, explanation and evidence lines."""
+
+    title: str
+    explanation: str
+    evidence: list[str]
+
+
+def reader_reads_english() -> bool:
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en"
+
+
+def flag_words(patient: Patient, flags: Iterable[Flag]) -> dict[int, FlagWords]:
+    """Each stored flag's words in the active language, by the flag's id. The one rule for
+    showing a flag on a page:
+
+    - In English, the stored words themselves (the record, written under
+      translation.override("en") by refresh_summary).
+    - In any other language, the title from the flag's code (insights.ladder.FLAG_TITLES),
+      and the explanation and evidence from the ladder evaluated afresh, in the reader's
+      language, for the same data version and night the stored state is current for, matched
+      by code. Those sentences hold names and figures (a medicine, a threshold that rose)
+      that the stored evidence does not keep apart, so they are rebuilt, never translated
+      from the stored English. Cached per patient, data version, night and language: the key
+      names the language, so one reader's language is never served to another.
+    - A flag the fresh evaluation does not raise (the night moved on in between) keeps its
+      stored English explanation under its translated title.
+
+    Callers pass flags of a current state (ladder_state, ensure_fresh)."""
+    flags = list(flags)
+    if reader_reads_english() or not flags:
+        return {
+            f.pk: FlagWords(f.title, f.explanation, evidence_in_words(f.evidence)) for f in flags
+        }
+    from insights.data import today_for
+
+    key = patient.cache_key(
+        "insights:flag-words", translation.get_language(), today_for(patient)
+    )
+    fresh = cache.get(key)
+    if fresh is None:
+        fresh = {
+            f.code: (f.title, f.explanation, evidence_in_words(f.evidence.as_json()))
+            for f in ladder_for(patient).flags
+        }
+        cache.set(key, fresh)
+    words = {}
+    for f in flags:
+        if f.code in fresh:
+            title, explanation, evidence = fresh[f.code]
+            words[f.pk] = FlagWords(title, explanation, list(evidence))
+        else:
+            words[f.pk] = FlagWords(
+                flag_title(f.code), f.explanation, evidence_in_words(f.evidence)
+            )
+    return words
 
 
 def refresh_all(patients: Iterable[Patient] | None = None) -> int:

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.audit import audit_access
@@ -29,16 +29,18 @@ from insights.evidence import (
     rule_sources,
 )
 from insights.forms import AcknowledgementForm
-from insights.ladder import DECISION_SUPPORT, ladder_order, step_label
+from insights.ladder import DECISION_SUPPORT, flag_title, ladder_order, step_label
 from insights.models import Flag, FlagAcknowledgement
 from insights.pdf import visit_summary_pdf
+from insights.summary import flag_words
 from programming.services import current_device
 
 
 def chart_cache_key(patient: Patient, chart: str, fmt: str) -> str:
-    # The language too: a chart's words, month names and decimal commas are drawn in.
+    # Charts carry words (titles, axes, notes): one entry per language.
     return patient.cache_key(
-        "insights:chart", ANALYSIS_SCHEMA, today_for(patient), chart, fmt, get_language()
+        "insights:chart", ANALYSIS_SCHEMA, today_for(patient), chart, fmt,
+        translation.get_language(),
     )
 
 
@@ -70,7 +72,7 @@ def render_chart(patient: Patient, chart: str, fmt: str) -> bytes:
 def patient_chart(request: HttpRequest, patient_id: int, chart: str, fmt: str) -> HttpResponse:
     patient = get_patient_or_404(request.user, patient_id)
     if chart not in charts.CHARTS or fmt not in charts.FORMATS:
-        raise Http404("No such chart.")
+        raise Http404(_("No such chart."))
     return _image(render_chart(patient, chart, fmt), fmt)
 
 
@@ -81,8 +83,8 @@ def visit_thresholds(request: HttpRequest, patient_id: int, fmt: str) -> HttpRes
     data version (a saved visit bumps it)."""
     patient = get_patient_or_404(request.user, patient_id)
     if fmt not in visit_charts.FORMATS:
-        raise Http404("No such format.")
-    key = patient.cache_key("insights:visit-thresholds", fmt, get_language())
+        raise Http404(_("No such format."))
+    key = patient.cache_key("insights:visit-thresholds", fmt, translation.get_language())
     content = cache.get(key)
     if content is None:
         content = visit_charts.visit_thresholds_chart(load_visits(patient), fmt)
@@ -113,7 +115,7 @@ def last_30_counts(patient: Patient) -> list[charts.NightCount]:
 @patient_required
 def my_last_30_nights(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in charts.FORMATS:
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     patient = request.user.patient
     # ?mode=dark: the variant for the dark page at night (insights/_home_panel_body.html).
     dark = request.GET.get("mode") == "dark"
@@ -148,6 +150,7 @@ def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> Htt
         # back on a page of its own with the message next to the field.
         return render(request, "insights/acknowledge.html", {
             "patient": patient, "flag": flag, "form": form,
+            "words": flag_words(patient, [flag])[flag.pk],
             "next": request.POST.get("next", ""),
         })
     FlagAcknowledgement.objects.create(
@@ -158,7 +161,7 @@ def acknowledge_flag(request: HttpRequest, patient_id: int, flag_id: int) -> Htt
         fingerprint=flag.fingerprint,
     )
     audit_access(request, patient, "flag_acknowledged", flag=flag.code)
-    messages.success(request, f"Acknowledged: {flag.title}.")
+    messages.success(request, _("Acknowledged: %(flag)s.") % {"flag": flag_title(flag.code)})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -178,10 +181,13 @@ def ladder_rules_list() -> list[dict[str, Any]]:
             "anchor": rule_anchor(code),
             "step": step,
             "heading": step_label(step) if step is not None
-            else f"Information: {INFORMATION_RULES.get(code, code.replace('_', ' '))}",
+            # Translators: a rule that informs without being a step of the ladder.
+            else _("Information: %(rule)s") % {
+                "rule": INFORMATION_RULES.get(code, code.replace("_", " ")),
+            },
             "fires_when": fires_when,
             "quotes": rule_sources(code),
-            "note": RULE_SOURCE_NOTES.get(code, ""),
+            "note": str(RULE_SOURCE_NOTES.get(code, "")),
         })
     return sorted(rules, key=lambda rule: ladder_order(rule["step"]))
 
@@ -193,5 +199,5 @@ def ladder_rules(request: HttpRequest) -> HttpResponse:
         "rules": ladder_rules_list(),
         "references": REFERENCES.values(),
         "pending_review": OVERVIEW_PENDING_REVIEW,
-        "decision_support": DECISION_SUPPORT,
+        "decision_support": _(DECISION_SUPPORT),
     })

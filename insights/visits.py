@@ -18,7 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 from insights.analysis import VisitRecord, VisitRow
+from insights.words import number
 from programming.models import SACRAL_LEG_RESPONSES, SACRAL_S3_RESPONSES, response_labels
 
 
@@ -35,17 +39,22 @@ def electrodes_key(text: str) -> str:
 
 
 def visit_dates_in_words(before: date, after: date) -> str:
-    first = f"{before.day} {before:%b}" + ("" if before.year == after.year else f" {before.year}")
-    return f"between the visits of {first} and {after.day} {after:%b} {after.year}"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
+    first = formats.date_format(before, "j M" if before.year == after.year else "j M Y")
+    # Translators: ends a sentence: "... rose from 1.2 to 3 mA between the visits of 4 Mar and
+    # 9 Sep 2026."
+    return _("between the visits of %(first)s and %(second)s") % {
+        "first": first, "second": formats.date_format(after, "j M Y"),
+    }
 
 
 def _responses_in_words(codes: Sequence[str]) -> str:
-    labels = [label.lower() for label in response_labels("sacral", list(codes))]
-    return " and ".join(labels) if labels else "none"
+    labels = [str(label).lower() for label in response_labels("sacral", list(codes))]
+    if not labels:
+        return _("none")
+    if len(labels) == 1:
+        return labels[0]
+    # Translators: the last two of a list of motor responses: "bellows, toe and calf".
+    return _("%(list)s and %(last)s") % {"list": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def lead_migration_signs(
@@ -74,21 +83,36 @@ def lead_migration_signs(
         # current): thresholds found at two different pulse widths are not compared.
         widths = {old.pulse_width_us, row.pulse_width_us} - {None}
         if old.unit == row.unit and len(widths) <= 1:
-            for name, words in (("sensory_threshold", "Sensory"), ("motor_threshold", "Motor")):
+            for name, text in (
+                # Translators: %(electrodes)s is a lead configuration ("0-3+"), %(unit)s mA or V,
+                # %(when)s "between the visits of 4 Mar and 9 Sep 2026".
+                ("sensory_threshold", _("Sensory threshold on %(electrodes)s rose from "
+                                        "%(was)s to %(now)s %(unit)s %(when)s.")),
+                ("motor_threshold", _("Motor threshold on %(electrodes)s rose from %(was)s to "
+                                      "%(now)s %(unit)s %(when)s.")),
+            ):
                 was, now = getattr(old, name), getattr(row, name)
                 if was is not None and now is not None and was > 0 and now >= rise_factor * was:
                     signs.append(VisitSign(
                         "threshold_rise",
-                        f"{words} threshold on {row.electrodes} rose from {_number(was)} to "
-                        f"{_number(now)} {row.unit} {when}.",
+                        text % {
+                            "electrodes": row.electrodes, "was": number(was),
+                            "now": number(now), "unit": row.unit, "when": when,
+                        },
                         latest.visited_on,
                     ))
         if therapy == "sacral" and _toward_s2(old.responses, row.responses):
             signs.append(VisitSign(
                 "response_toward_s2",
-                f"Motor response on {row.electrodes} moved from "
-                f"{_responses_in_words(old.responses)} to "
-                f"{_responses_in_words(row.responses)} {when}.",
+                # Translators: the motor response seen when testing a sacral lead, e.g.
+                # "bellows" (pelvic floor) moving to "calf" (the S2 root).
+                _("Motor response on %(electrodes)s moved from %(before)s to %(after)s "
+                  "%(when)s.") % {
+                    "electrodes": row.electrodes,
+                    "before": _responses_in_words(old.responses),
+                    "after": _responses_in_words(row.responses),
+                    "when": when,
+                },
                 latest.visited_on,
             ))
     return signs

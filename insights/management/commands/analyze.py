@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from diary.models import Patient
 from insights.ladder import DECISION_SUPPORT
@@ -24,7 +25,9 @@ class Command(BaseCommand):
             )
         except Patient.DoesNotExist:
             raise CommandError(f"No patient with the user name {options['username']!r}.") from None
-        result = report(patient)
+        # Operators' output and a JSON contract: English, whatever the settings' language.
+        with translation.override("en"):
+            result = report(patient)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
             return

@@ -1,0 +1,37 @@
+"""Numbers and dates in the reader's language, for the sentences insights writes.
+
+Python rounds, then Django puts the locale's separator in: formats.number_format truncates a
+float's decimals, and the English sentences must read as they always have ("1.5", "33%",
+"6 Dec"); German gets "1,5", "33 %" (as its catalogue says), "6. Dez.".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+
+def number(value: float, spec: str = "g") -> str:
+    """`format(value, spec)` with the locale's decimal separator: number(1.25, ".1f")."""
+    return formats.number_format(Decimal(format(value, spec)))
+
+
+def percent(value: float, places: int = 0) -> str:
+    """f"{value:.0%}" in the reader's language: '33%'."""
+    digits = format(value, f".{places}%")[:-1]
+    # Translators: a percentage; %(value)s is the number ("33"). Keep the sign, add a space
+    # where your language writes one ("33 %").
+    return _("%(value)s%%") % {"value": formats.number_format(Decimal(digits))}
+
+
+def day_month(day: date) -> str:
+    """'6 Dec' in English."""
+    return formats.date_format(day, "j M")
+
+
+def day_month_year(day: date) -> str:
+    """'6 Dec 2026' in English."""
+    return formats.date_format(day, "j M Y")
