@@ -36,7 +36,7 @@ from insights.association import association_sentences
 from insights.burden import Burden
 from insights.charts.text import day, number, right_to_left
 from insights.data import cached_analysis
-from insights.evidence import SOURCES_PENDING_REVIEW, evidence_in_words, rule_source_in_words
+from insights.evidence import SOURCES_PENDING_REVIEW, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES
 from insights.outcomes import short_sentence
 from insights.panel import active_flags_with_acknowledgement
@@ -309,7 +309,9 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
     if flags:
         blocks.append(_paragraph(str(SOURCES_PENDING_REVIEW), size=SMALL_PT, colour="#444444"))
     for flag in flags:
-        values = {"title": flag.title, "step": flag.step, "since": _d(flag.since)}
+        # The flag in the reader's language (insights.summary.flag_words, through
+        # active_flags_with_acknowledgement).
+        values = {"title": flag.shown_title, "step": flag.step, "since": _d(flag.since)}
         if flag.step is None:
             # Translators: a flag that is for information, on no step of the ladder, and the
             # date its condition has held since.
@@ -319,7 +321,7 @@ def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],
             # condition has held since.
             line = _("%(title)s (step %(step)s, holds since %(since)s)") % values
         blocks.append(_paragraph(f"• {line}", weight="bold"))
-        for line in evidence_in_words(flag.evidence):
+        for line in flag.evidence_words:
             blocks.append(_paragraph(line, size=SMALL_PT, indent=0.2, after=0))
         if flag.ack_at:
             values = {
@@ -534,7 +536,7 @@ def visit_summary_pages(patient: Patient, *, now: datetime | None = None) -> lis
         for block, top in page:
             block.draw(fig, top)
         # On every page, in bold: the summary informs, the clinician decides.
-        decision = str(DECISION_SUPPORT)
+        decision = _(DECISION_SUPPORT)
         _text(fig, MARGIN, A4[1] - MARGIN - 0.1, decision, size=9, weight="bold")
         # Beside it, or under it where the words run longer than in English.
         beside = len(decision) * 0.56 * 9 / 72 < 3.2
