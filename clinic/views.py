@@ -227,6 +227,8 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     visits = list(
         ProgrammingVisit.objects.for_patient(patient).select_related("settings_record", "clinician")
     )
+    for visit in visits:
+        visit.settings_html = settings_html(visit.settings_record)
     thresholds_alt = ""
     if visits:
         visit_records = load_visits(patient)
