@@ -52,7 +52,7 @@ from insights.panel import patient_insights
 from insights.summary import ensure_fresh
 from insights.visit_charts import threshold_series, visit_thresholds_alt
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, ProgrammingVisit, SettingsRecord
-from programming.services import corrected_timeline
+from programming.services import corrected_timeline, note_shown
 from programming.timeline import Settings
 from programming.views import visit_or_404
 
@@ -204,6 +204,7 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     settings_html = SettingsHtml()
     for record in history:
         record.settings_html = settings_html(record)
+        record.note_shown = note_shown(record.note)
     night_rows = []
     for night in page.object_list:
         zone = night.timezone

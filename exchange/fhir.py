@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from fhir.resources.R4B.bundle import Bundle
 
 from diary.models import (
@@ -180,7 +180,7 @@ def concept(*codings: Coding, text: str | None = None) -> dict[str, Any]:
 
 def local(system: str, choices: Iterable[tuple[str, str]], code: str) -> dict[str, Any]:
     """A code from one of the app's choice lists, in its local code system."""
-    display = dict(choices).get(code, code)
+    display = str(dict(choices).get(code, code))
     return concept((system, code, display), text=display)
 
 
@@ -791,8 +791,11 @@ def bundle_resources(source: FhirSource) -> list[dict[str, Any]]:
 def fhir_bundle(source: FhirSource, *, now: datetime | None = None) -> dict[str, Any]:
     """The bundle as plain JSON data, validated with the R4B models first: a mapping mistake
     raises here, never in a clinic's importer. The data (not the model) is what gets written:
-    the models' own serialiser costs more than the validation and adds nothing to it."""
-    resources = bundle_resources(source)
+    the models' own serialiser costs more than the validation and adds nothing to it.
+    The displays and narrative are English whatever the reader's language: the code systems'
+    displays are a contract (docs/fhir.md), and the choices' labels are translatable."""
+    with translation.override("en"):
+        resources = bundle_resources(source)
     data = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
