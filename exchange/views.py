@@ -139,7 +139,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     # An empty POST (the box not ticked) is still a POST: bound, so its error is shown.
     form = ErasureRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        _, created = erasure_request_create(patient=patient, user=request.user)
+        _erasure, created = erasure_request_create(patient=patient, user=request.user)
         if created:
             messages.success(request, _(
                 "Your request is with your clinic. Nothing is erased until they decide; you "
