@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export MPLCONFIGDIR ?= $(CURDIR)/var/matplotlib
 
-.PHONY: run test lint bench soak install clean screenshots
+.PHONY: run test lint bench soak install clean screenshots catalogues messages
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -25,7 +25,7 @@ install: $(STAMP)
 # Every command `make run` starts builds its links from SITE_URL, so all of them get the port.
 RUN_ENV = DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT)
 
-run: $(STAMP)
+run: $(STAMP) catalogues
 	@mkdir -p $(MPLCONFIGDIR)
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py seed_demo
@@ -54,7 +54,7 @@ lint: $(DEV_STAMP)
 
 # Runs the whole suite. Browser tests run when a Chromium is installed and are skipped with a
 # notice when not; set REQUIRE_BROWSER=1 (as .ci/run does) to make a missing browser an error.
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) catalogues
 	@mkdir -p $(MPLCONFIGDIR)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
@@ -69,6 +69,14 @@ test: $(DEV_STAMP)
 	fi; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; \
 	exit $$rc
+
+# The translation catalogues: compiled for Django (no .mo in git), and re-extracted from the
+# code after strings change (needs GNU gettext's xgettext; docs/translations.md).
+catalogues: $(STAMP)
+	@$(PY) -m config.catalogues
+
+messages: $(STAMP)
+	$(PY) -m config.catalogues --extract
 
 # axe-core for the browser tests' accessibility check; reinstalled when the lock file changes.
 HAVE_CHROMIUM := { [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; }

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and security"
 
     def ready(self) -> None:
-        from accounts import sessions  # noqa: F401  (connects the log-in receiver)
+        from accounts import language, sessions  # noqa: F401  (connect the log-in receivers)

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -79,3 +81,8 @@ class TokenForm(forms.Form):
                 f"Too many tries: wait {wait_in_words(min(waits))}, then enter the code again."
             )
         raise forms.ValidationError(wrong)
+
+
+class LanguageForm(forms.Form):
+    # Each language named in itself (settings.LANGUAGES), so a reader finds their own.
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -11,8 +11,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.addresses import client_address
+from accounts.language import session_language
 from accounts.sessions import (
     LAST_SEEN_KEY,
     TOUCH_INTERVAL_SECONDS,
@@ -125,3 +127,18 @@ class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:
         return client_address(request)
+
+
+class UserLanguageMiddleware:
+    """After LocaleMiddleware (the browser's language) and authentication: a signed-in user's
+    own choice from Settings wins (accounts.language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = session_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -51,3 +51,21 @@ class HospitalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} at {self.issuer}"
+
+
+class LanguagePreference(models.Model):
+    """The language a user chose in Settings. Every page they read, and every email or
+    notification sent to them, is in it (accounts.language); without a row their browser's
+    language is used on pages and English in messages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="language_preference",
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -10,6 +10,7 @@ urlpatterns = [
     # (templates/registration/password_change_*.html); password reset sits beside them.
     path("password/", views.password_change, name="password-change"),
     path("password/done/", views.password_change_done, name="password-change-done"),
+    path("language/", views.language, name="language"),
     path("two-factor/", views.two_factor_setup, name="two-factor"),
     path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),

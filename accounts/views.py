@@ -15,7 +15,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -26,7 +28,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from accounts.forms import TokenForm
+from accounts.forms import LanguageForm, TokenForm
+from accounts.language import choose_language
 from accounts.oidc import (
     REFUSAL_ATTRIBUTE,
     SIGN_IN_FAILED,
@@ -278,3 +281,22 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             )
         return redirect(next_url or home_url_for(user))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language form on the Settings page: every page, email and notification for the
+    user is in it from now on (accounts.language)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages in the list."))
+        return redirect("notify:preferences")
+    chosen = form.cleaned_data["language"]
+    response = redirect("notify:preferences")
+    choose_language(request, response, chosen)
+    with translation.override(chosen):
+        messages.success(request, _("Saved: StimDiary is now in %(language)s.") % {
+            "language": translation.get_language_info(chosen)["name_local"]
+        })
+    return response

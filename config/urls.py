@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from accounts import views as accounts_views
 from config import health
@@ -44,6 +45,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", include("accounts.urls")),
+    # Django's set_language: the language of the pages before log-in (a cookie).
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The words static/js/*.js show, in the reader's language (gettext in the browser).
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("settings/reminders/", include("notify.urls")),
     path("sw.js", notify_views.service_worker, name="service-worker"),
     path("diary/", include("diary.urls")),

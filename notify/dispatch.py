@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
+from accounts.language import in_language_of
 from diary.models import Night, Patient, last_completed_night
 from insights.models import Flag
 from insights.summary import ensure_fresh
@@ -142,7 +143,8 @@ def deliver(user: AbstractBaseUser, kind: str, key: str, channel: str, context: 
     if delivery is None:
         return False
     send = send_push if channel == "push" else send_email
-    ok = send(user, kind, context)
+    with in_language_of(user):  # each message in its recipient's language
+        ok = send(user, kind, context)
     finish(delivery, ok)
     return ok
 

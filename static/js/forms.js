@@ -134,7 +134,7 @@
       var note = document.createElement("p");
       note.className = "alert alert-info py-2";
       note.setAttribute("role", "status");
-      note.textContent = "We kept what you typed last time. Check it and send it again.";
+      note.textContent = (window.gettext || String)("We kept what you typed last time. Check it and send it again.");
       form.insertBefore(note, form.firstChild);
     }
     form.addEventListener("input", function () { save(form); });

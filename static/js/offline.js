@@ -108,12 +108,43 @@
     return parts.year + "-" + parts.month + "-" + parts.day + "T" + parts.hour + ":" + parts.minute;
   }
 
+  // Words come from Django's JavaScript catalogue (base.html loads it before this file);
+  // with no catalogue (offline, and it was never cached) the English is shown.
+  var gettext = window.gettext || function (msgid) { return msgid; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  function say(format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (whole, name) { return String(values[name]); });
+  }
+  function both(first, second) {
+    return say(gettext("%(first)s and %(second)s"), {first: first, second: second});
+  }
+  function list(items) {
+    return items.reduce(function (sentence, item) { return sentence ? both(sentence, item) : item; }, "");
+  }
+  function capitalised(sentence) {
+    return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
+
   function describe(entry) {
-    if (entry.kind === "no-cramps") return "No cramps on the night of " + entry.fields.date;
-    if (entry.kind === "episode") return "The details of a cramp";
-    var when = (entry.fields.started_at || "").replace("T", " at ");
-    return "A cramp" + (entry.fields.severity ? " (" + entry.fields.severity + " of 10)" : "") +
-      (when ? " on " + when : "");
+    if (entry.kind === "no-cramps") {
+      return say(gettext("No cramps on the night of %(date)s"), {date: entry.fields.date});
+    }
+    if (entry.kind === "episode") return gettext("The details of a cramp");
+    var parts = (entry.fields.started_at || "").split("T");
+    var when = parts[0] ? say(gettext("%(date)s at %(time)s"), {date: parts[0], time: parts[1] || ""}) : "";
+    var severity = entry.fields.severity;
+    if (severity && when) return say(gettext("A cramp (%(severity)s of 10) on %(when)s"), {severity: severity, when: when});
+    if (severity) return say(gettext("A cramp (%(severity)s of 10)"), {severity: severity});
+    if (when) return say(gettext("A cramp on %(when)s"), {when: when});
+    return gettext("A cramp");
+  }
+
+  function cramps(n) { return say(ngettext("%(n)s cramp", "%(n)s cramps", n), {n: n}); }
+  function detailsOf(n) {
+    return say(ngettext("the details of %(n)s cramp", "the details of %(n)s cramps", n), {n: n});
+  }
+  function crampFreeNights(n) {
+    return say(ngettext("%(n)s cramp-free night", "%(n)s cramp-free nights", n), {n: n});
   }
 
   // --- What the patient sees: one notice at the top of the page ---------------------------
@@ -151,16 +182,13 @@
         var total = sentNow ? sentNow.cramp + sentNow.night + sentNow.details : 0;
         if (total) {
           var what = [];
-          if (sentNow.cramp) what.push(sentNow.cramp + " cramp" + (sentNow.cramp === 1 ? "" : "s"));
-          if (sentNow.details) {
-            what.push("the details of " + (sentNow.details === 1 ? "1 cramp" : sentNow.details + " cramps"));
-          }
-          if (sentNow.night) {
-            what.push(sentNow.night + " cramp-free night" + (sentNow.night === 1 ? "" : "s"));
-          }
+          if (sentNow.cramp) what.push(cramps(sentNow.cramp));
+          if (sentNow.details) what.push(detailsOf(sentNow.details));
+          if (sentNow.night) what.push(crampFreeNights(sentNow.night));
+          var one = total === 1 && !sentNow.details;
           notice(function (el) {
-            el.textContent = "Sent: " + what.join(" and ") + " from this phone " +
-              (total === 1 && !sentNow.details ? "is" : "are") + " now in your diary.";
+            el.textContent = say(one ? gettext("Sent: %(what)s from this phone is now in your diary.")
+              : gettext("Sent: %(what)s from this phone are now in your diary."), {what: list(what)});
           }, "success");
         } else if (sentNow === null) {
           notice(null); // the last refused entry was discarded
@@ -169,30 +197,29 @@
       }
       notice(function (el) {
         if (waiting.length) {
-          var cramps = waiting.filter(function (e) { return e.kind === "cramp"; }).length;
+          var crampCount = waiting.filter(function (e) { return e.kind === "cramp"; }).length;
           var details = waiting.filter(function (e) { return e.kind === "episode"; }).length;
-          var others = waiting.length - cramps - details;
+          var others = waiting.length - crampCount - details;
           var what = [];
-          if (cramps) what.push(cramps === 1 ? "1 cramp is" : cramps + " cramps are");
-          if (details) {
-            what.push(details === 1 ? "the details of 1 cramp are" : "the details of " + details + " cramps are");
-          }
-          if (others) what.push(others === 1 ? "1 cramp-free night is" : others + " cramp-free nights are");
-          var sentence = what.join(" and ");
-          text(el, "p", sentence.charAt(0).toUpperCase() + sentence.slice(1) + " waiting to send. " +
-            (waiting.length === 1 && !details ? "It is" : "They are") + " saved on this phone and will be " +
-            "sent when you are back online.").className = "mb-1";
+          if (crampCount) what.push(cramps(crampCount));
+          if (details) what.push(detailsOf(details));
+          if (others) what.push(crampFreeNights(others));
+          var one = waiting.length === 1 && !details;
+          text(el, "p", capitalised(say(one
+            ? gettext("%(what)s is waiting to send. It is saved on this phone and will be sent when you are back online.")
+            : gettext("%(what)s are waiting to send. They are saved on this phone and will be sent when you are back online."),
+            {what: list(what)}))).className = "mb-1";
         }
         refused.forEach(function (entry) {
           var box = document.createElement("div");
           box.className = "border-top pt-2 mt-2 refused-entry";
-          text(box, "p", describe(entry) + (entry.kind === "episode" ? " were" : " was") +
-            " not saved: " + entry.reason).className = "mb-2";
-          var fix = text(box, "button", "Fix it");
+          text(box, "p", say(entry.kind === "episode" ? gettext("%(what)s were not saved: %(reason)s")
+            : gettext("%(what)s was not saved: %(reason)s"), {what: describe(entry), reason: entry.reason})).className = "mb-2";
+          var fix = text(box, "button", gettext("Fix it"));
           fix.type = "button";
           fix.className = "btn btn-primary btn-tap me-2";
           fix.addEventListener("click", function () { fixEntry(entry); });
-          var drop = text(box, "button", "Discard");
+          var drop = text(box, "button", gettext("Discard"));
           drop.type = "button";
           drop.className = "btn btn-outline-secondary btn-tap";
           drop.addEventListener("click", function () {
@@ -260,7 +287,7 @@
       var t = n.textContent.trim();
       if (t && words.indexOf(t) === -1) words.push(t);
     });
-    return words.join(" ") || "the server answered " + status + ".";
+    return words.join(" ") || say(gettext("the server answered %(status)s."), {status: status});
   }
 
   function freshToken() {

@@ -1,6 +1,7 @@
 // Web Push: asks the browser for a subscription under the clinic's VAPID key and sends it to
 // the server. Shown only where the browser supports push; nothing is fetched from outside.
 (function () {
+  var gettext = window.gettext || String; // Django's JavaScript catalogue, else English
   var button = document.getElementById("push-enable");
   var status = document.getElementById("push-status");
   if (!button || !("serviceWorker" in navigator) || !("PushManager" in window)) return;
@@ -31,10 +32,10 @@
         body: JSON.stringify(subscription.toJSON()),
       });
     }).then(function (response) {
-      status.textContent = response.ok ? "Notifications are on for this phone."
-        : "The server could not save this phone. Try again later.";
+      status.textContent = response.ok ? gettext("Notifications are on for this phone.")
+        : gettext("The server could not save this phone. Try again later.");
     }).catch(function () {
-      status.textContent = "Notifications were not allowed on this phone.";
+      status.textContent = gettext("Notifications were not allowed on this phone.");
     }).then(function () { button.disabled = false; });
   });
 })();

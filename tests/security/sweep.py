@@ -67,6 +67,7 @@ AUDIENCES = {
     "settings/": "account",
     "sw.js": "account",
     "health/": "account",  # public: no log-in, no patient data
+    "i18n/": "account",  # public: the language cookie before log-in
     "exports/mine/": "patient",
     "exports/": "clinician",
     "insights/me/": "patient",
@@ -164,6 +165,8 @@ PUBLIC = {
     "service-worker",
     "health-live",
     "health-ready",
+    "set_language",
+    "javascript-catalog",
     # Sign-in with the hospital's accounts: 404 unless configured (tests/accounts/test_oidc.py).
     "accounts:oidc-sign-in",
     "accounts:oidc-callback",
