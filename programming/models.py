@@ -37,6 +37,8 @@ REASON_CHOICES = [
     ("reprogram", _("Reprogram pulse width or frequency")),
     ("device_off", _("Device turned off")),
     ("device_on", _("Device turned back on")),
+    # Translators: "lead" is the stimulator's electrode lead; a revision is surgery to move or
+    # replace it.
     ("lead_revision", _("Lead revision")),
     ("other", pgettext_lazy("reason for a settings change", "Other")),
 ]
@@ -130,7 +132,7 @@ class SettingsRecord(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=REASON_CHOICES, default="other")
     note = models.TextField(_("note"), blank=True, max_length=2000)
     corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        to="self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
         verbose_name=_("corrects"),
     )
     recorded_by = models.ForeignKey(
