@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import csv_lines
 from accounts.lockout import login_unlock
@@ -76,13 +78,20 @@ admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, AuditLogEntryAdmin)
 
 
-@admin.action(description="Unlock log-in (clear failed log-ins from every address)")
+@admin.action(description=_("Unlock log-in (clear failed log-ins from every address)"))
 def unlock_log_in(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     cleared = sum(login_unlock(user=user, request=request) for user in queryset)
-    modeladmin.message_user(
-        request, f"Log-in unlocked for {queryset.count()} user(s); {cleared} lock record(s) "
-        "cleared.", messages.SUCCESS,
-    )
+    users = queryset.count()
+    # Two counts, two plural forms: each half is a whole clause of its own.
+    unlocked = ngettext(
+        "Log-in unlocked for %(count)s user;", "Log-in unlocked for %(count)s users;", users
+    ) % {"count": users}
+    records = ngettext(
+        "%(count)s lock record cleared.", "%(count)s lock records cleared.", cleared
+    ) % {"count": cleared}
+    # Translators: the two clauses above, joined; reorder them if your language needs to.
+    message = gettext("%(unlocked)s %(records)s") % {"unlocked": unlocked, "records": records}
+    modeladmin.message_user(request, message, messages.SUCCESS)
 
 
 class StimDiaryUserAdmin(UserAdmin):

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.addresses import client_address
 from accounts.language import session_language
@@ -42,8 +44,10 @@ class SessionEpochMiddleware:
             logout(request)
             messages.info(
                 request,
-                "You were logged out because the password or two-factor log-in of this "
-                "account changed. Log in again.",
+                _(
+                    "You were logged out because the password or two-factor log-in of this "
+                    "account changed. Log in again."
+                ),
             )
             return _to_log_in(request)
         return self.get_response(request)
@@ -78,7 +82,12 @@ class ClinicianIdleTimeoutMiddleware:
                 logout(request)
                 minutes = idle_timeout_seconds() // 60
                 messages.info(
-                    request, f"You were logged out after {minutes} minutes without activity."
+                    request,
+                    ngettext(
+                        "You were logged out after %(minutes)s minute without activity.",
+                        "You were logged out after %(minutes)s minutes without activity.",
+                        minutes,
+                    ) % {"minutes": minutes},
                 )
                 return _to_log_in(request)
             if last_seen is None or now - float(last_seen) > TOUCH_INTERVAL_SECONDS:

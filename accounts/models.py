@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SessionEpoch(models.Model):
@@ -32,13 +33,13 @@ class HospitalIdentity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_identities"
     )
     issuer = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255, help_text="The identity provider's `sub` claim.")
+    subject = models.CharField(max_length=255, help_text=_("The identity provider's `sub` claim."))
     linked_at = models.DateTimeField(auto_now_add=True)
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "hospital identity"
-        verbose_name_plural = "hospital identities"
+        verbose_name = _("hospital identity")
+        verbose_name_plural = _("hospital identities")
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer", "subject"], name="hospital_identity_unique_subject"

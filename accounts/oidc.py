@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.audit import audit_account_event
@@ -30,12 +31,13 @@ from diary.access import role_of
 logger = logging.getLogger(__name__)
 
 # What the log-in page says after a refusal (accounts.views.HospitalCallbackView).
-ACCOUNT_REFUSED = (
+ACCOUNT_REFUSED = _(
     "This hospital account cannot sign in to StimDiary. Signing in with the hospital's account "
     "is for clinicians and staff whose StimDiary account the clinic has linked to it: ask the "
     "clinic's StimDiary administrator. Patients log in with their user name and password."
 )
-SIGN_IN_FAILED = "The sign-in with {provider} could not be completed. Please try again."
+# Translators: %(provider)s is the hospital's identity provider, for example "Hospital ID".
+SIGN_IN_FAILED = _("The sign-in with %(provider)s could not be completed. Please try again.")
 # Set on the request by the backend when it refuses the account itself (not the answer).
 REFUSAL_ATTRIBUTE = "hospital_sign_in_refusal"
 # Set on the user the backend returns: the provider asked for a second factor (see below).

@@ -18,6 +18,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -100,7 +101,7 @@ class HospitalCallbackView(OIDCAuthenticationCallbackView):
             return self.login_failure()
 
     def login_failure(self) -> HttpResponse:
-        default = SIGN_IN_FAILED.format(provider=settings.OIDC_PROVIDER_NAME)
+        default = SIGN_IN_FAILED % {"provider": settings.OIDC_PROVIDER_NAME}
         messages.error(self.request, getattr(self.request, REFUSAL_ATTRIBUTE, default))
         return redirect(settings.LOGIN_URL)
 
@@ -201,8 +202,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         otp_login(request, device)
         request.session[OTP_REQUIRED_KEY] = True
         sessions_end_others(user=user, request=request)
-        messages.success(request, "Two-factor log-in is on. You will be asked for a code after "
-                                  "your password from now on.")
+        messages.success(request, _("Two-factor log-in is on. You will be asked for a code "
+                                    "after your password from now on."))
         return redirect(next_url or "accounts:two-factor")
     # The key is stored as hex; apps that take a typed key want base32.
     manual_key = b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
@@ -234,9 +235,9 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         request.session[OTP_REQUIRED_KEY] = False
         sessions_end_others(user=request.user, request=request)
         if settings.REQUIRE_TWO_FACTOR:
-            messages.success(request, "Your old authenticator is removed. Set up the new one.")
+            messages.success(request, _("Your old authenticator is removed. Set up the new one."))
         else:
-            messages.success(request, "Two-factor log-in is off.")
+            messages.success(request, _("Two-factor log-in is off."))
         return redirect("accounts:two-factor")
     return _two_factor_on(request, app, form=form, status=400)
 
@@ -271,14 +272,23 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         otp_login(request, form.device)
         if isinstance(form.device, StaticDevice):
             left = recovery_code_used(user=user, request=request)
-            words = f"{left} recovery code{'s' if left != 1 else ''} left"
-            advice = (
-                " Make a new set under Two-factor log-in." if left <= LOW_WARNING_AT else ""
-            )
-            messages.warning(
-                request, f"You used a recovery code; it will not work again. You have {words}."
-                f"{advice}"
-            )
+            if left <= LOW_WARNING_AT:
+                used = ngettext(
+                    "You used a recovery code; it will not work again. You have %(count)s "
+                    "recovery code left. Make a new set under Two-factor log-in.",
+                    "You used a recovery code; it will not work again. You have %(count)s "
+                    "recovery codes left. Make a new set under Two-factor log-in.",
+                    left,
+                )
+            else:
+                used = ngettext(
+                    "You used a recovery code; it will not work again. You have %(count)s "
+                    "recovery code left.",
+                    "You used a recovery code; it will not work again. You have %(count)s "
+                    "recovery codes left.",
+                    left,
+                )
+            messages.warning(request, used % {"count": left})
         return redirect(next_url or home_url_for(user))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
 

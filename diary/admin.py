@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from diary.models import CrampEpisode, Medication, Night, Patient
 from diary.services import patient_data_changed
@@ -48,7 +49,7 @@ class PatientAdmin(admin.ModelAdmin):
             # Pages show times in the patient's zone and cache them per data version.
             patient_data_changed(obj)
 
-    @admin.display(description="Care team")
+    @admin.display(description=_("Care team"))
     def care_team_list(self, patient: Patient) -> str:
         return ", ".join(user.username for user in patient.care_team.all()) or "—"
 
@@ -73,7 +74,7 @@ class CrampEpisodeAdmin(ReadOnlyAdmin):
     list_select_related = ["night__patient__user"]
     exclude = ["client_token"]
 
-    @admin.display(description="Patient", ordering="night__patient__user__username")
+    @admin.display(description=_("Patient"), ordering="night__patient__user__username")
     def night_patient(self, episode: CrampEpisode) -> str:
         return episode.night.patient.user.username
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 # One comma followed by exactly three digits ("1,500") is a decimal comma in Dutch and a
 # thousands separator in English: 1.5 or 1500. Neither reading is safe for an amplitude, so
@@ -22,11 +23,13 @@ AMBIGUOUS = re.compile(r"^([+-]?\d+),(\d{3})$")
 class DecimalCommaField(forms.DecimalField):
     widget = forms.TextInput
     default_error_messages = {
-        "ambiguous": (
+        # Translators: %(value)s is what was typed ("1,500"); %(decimal)s, %(decimal_comma)s
+        # and %(thousands)s are its two readings ("1.5", "1,5" and "1500").
+        "ambiguous": _(
             "“%(value)s” could mean %(decimal)s or %(thousands)s. Type it without a thousands "
             "separator: %(decimal)s (or %(decimal_comma)s)."
         ),
-        "separators": (
+        "separators": _(
             "Type the number with one decimal mark (a point or a comma) and no thousands "
             "separator, for example 1.5 or 1,5."
         ),

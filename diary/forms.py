@@ -10,6 +10,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from diary.decimals import DecimalCommaField
 from diary.models import (
@@ -31,12 +35,14 @@ from programming.forms import AmplitudeConfirmMixin
 from programming.models import Device, settings_range_errors
 from programming.timeline import night_of
 
+StrOrPromise = str | Promise
+
 SEVERITY_CHOICES = [(n, str(n)) for n in range(0, 11)]
-YES_NO_CHOICES = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
+YES_NO_CHOICES = [("", _("Not sure")), ("yes", _("Yes")), ("no", _("No"))]
 YES_NO_VALUES = {"yes": True, "no": False}
 
 
-def yes_no_field(label: str) -> forms.TypedChoiceField:
+def yes_no_field(label: StrOrPromise) -> forms.TypedChoiceField:
     """Yes / No / Not sure as large buttons; "Not sure" is stored as unknown (None)."""
     return forms.TypedChoiceField(
         choices=YES_NO_CHOICES,
@@ -84,7 +90,9 @@ class PatientLocalDateTimeField(forms.DateTimeField):
                 except (TypeError, ValueError):
                     continue
         if naive is None:
-            raise forms.ValidationError("Enter a date and time, for example 2026-03-01 02:30.")
+            raise forms.ValidationError(
+                gettext("Enter a date and time, for example 2026-03-01 02:30.")
+            )
         zone = self.patient.tz if self.patient else timezone.get_current_timezone()
         return naive.replace(tzinfo=zone)
 
@@ -111,8 +119,10 @@ class PatientFormMixin:
 PAST_NIGHT_DEFAULT_HOUR = 3
 
 
-def night_label(night_date: date) -> str:
-    return f"the night of {night_date:%A %-d %B %Y}"
+def night_words(night_date: date) -> str:
+    """The night's date as its sentences name it ("Sunday 6 December 2026"), in the reader's
+    language."""
+    return date_format(night_date, "l j F Y")
 
 
 def past_night_placeholder(night_date: date, patient: Patient) -> datetime:
@@ -136,10 +146,10 @@ class LogCrampForm(PatientFormMixin, forms.Form):
     severity = forms.TypedChoiceField(
         choices=SEVERITY_CHOICES,
         coerce=int,
-        label="How bad is it? (0 = barely, 10 = worst)",
-        error_messages={"invalid_choice": "Choose a severity between 0 and 10."},
+        label=_("How bad is it? (0 = barely, 10 = worst)"),
+        error_messages={"invalid_choice": _("Choose a severity between 0 and 10.")},
     )
-    started_at = PatientLocalDateTimeField(label="When did it start?", required=False)
+    started_at = PatientLocalDateTimeField(label=_("When did it start?"), required=False)
     night = forms.DateField(widget=forms.HiddenInput, required=False)
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -157,7 +167,9 @@ class LogCrampForm(PatientFormMixin, forms.Form):
     def clean_night(self) -> date | None:
         night_date = self.cleaned_data.get("night")
         if night_date is not None and night_date > night_of(timezone.now(), self.patient.tz):
-            raise forms.ValidationError("That night has not begun yet. Choose an earlier night.")
+            raise forms.ValidationError(
+                gettext("That night has not begun yet. Choose an earlier night.")
+            )
         check_date(night_date, what="night")  # the earliest bound (diary.validators)
         return night_date
 
@@ -192,62 +204,69 @@ class LogCrampForm(PatientFormMixin, forms.Form):
 
 
 def night_bounds_message(night_date: date) -> str:
-    noon = time(settings.NIGHT_BOUNDARY_HOUR).strftime("%H:%M")
-    return (
-        f"That time is not in {night_label(night_date)}. Choose a time between {noon} on "
-        f"{night_date:%A %-d %B} and {noon} on {night_date + timedelta(days=1):%A %-d %B}."
-    )
+    # Translators: %(night)s is a date ("Sunday 6 December 2026"), %(noon)s a time of day
+    # ("12:00"), %(evening)s and %(morning)s are dates ("Sunday 6 December").
+    return gettext(
+        "That time is not in the night of %(night)s. Choose a time between %(noon)s on "
+        "%(evening)s and %(noon)s on %(morning)s."
+    ) % {
+        "night": night_words(night_date),
+        "noon": time_format(time(settings.NIGHT_BOUNDARY_HOUR), "H:i"),
+        "evening": date_format(night_date, "l j F"),
+        "morning": date_format(night_date + timedelta(days=1), "l j F"),
+    }
 
 
 class EpisodeForm(PatientFormMixin, forms.Form):
     """All the detail of one cramp, every field but severity and time optional."""
 
-    started_at = PatientLocalDateTimeField(label="When did it start?")
+    started_at = PatientLocalDateTimeField(label=_("When did it start?"))
     severity = forms.TypedChoiceField(
         choices=SEVERITY_CHOICES,
         coerce=int,
-        label="How bad was it? (0-10)",
+        label=_("How bad was it? (0-10)"),
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a severity between 0 and 10."},
+        error_messages={"invalid_choice": _("Choose a severity between 0 and 10.")},
     )
     duration_min = forms.IntegerField(
-        label="How long did it last? (minutes)",
+        label=_("How long did it last? (minutes)"),
         required=False,
         min_value=0,
         max_value=240,
         error_messages={
-            "min_value": "Duration must be between 0 and 240 minutes.",
-            "max_value": "Duration must be between 0 and 240 minutes.",
-            "invalid": "Enter the duration as a whole number of minutes.",
+            "min_value": _("Duration must be between 0 and 240 minutes."),
+            "max_value": _("Duration must be between 0 and 240 minutes."),
+            "invalid": _("Enter the duration as a whole number of minutes."),
         },
     )
     side = forms.ChoiceField(
-        choices=SIDE_CHOICES, required=False, widget=forms.RadioSelect, label="Which side?"
+        choices=SIDE_CHOICES, required=False, widget=forms.RadioSelect, label=_("Which side?")
     )
     site = forms.ChoiceField(
-        choices=SITE_CHOICES, required=False, widget=forms.RadioSelect, label="Where?"
+        choices=SITE_CHOICES, required=False, widget=forms.RadioSelect, label=_("Where?")
     )
-    woke_from_sleep = yes_no_field("Did it wake you up?")
+    woke_from_sleep = yes_no_field(_("Did it wake you up?"))
     stimulation_felt = forms.ChoiceField(
         choices=STIMULATION_FELT_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        label="Where did you feel the stimulation?",
+        label=_("Where did you feel the stimulation?"),
     )
     new_movement = forms.ChoiceField(
         choices=NEW_MOVEMENT_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        label="Did you feel a new muscle movement?",
+        label=_("Did you feel a new muscle movement?"),
     )
     relieved_by = forms.MultipleChoiceField(
         choices=RELIEF_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="What helped?",
+        label=_("What helped?"),
     )
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+        label=_("Notes"),
     )
 
     def __init__(
@@ -259,7 +278,7 @@ class EpisodeForm(PatientFormMixin, forms.Form):
             # No time was given when it was logged: the field starts blank, and stays unknown
             # (the night's placeholder time is kept) unless the patient enters one.
             self.fields["started_at"].required = False
-            self.fields["started_at"].help_text = (
+            self.fields["started_at"].help_text = gettext(
                 "Not given when you logged it. Enter it if you remember; leave it blank if not."
             )
 
@@ -288,27 +307,34 @@ class EpisodeForm(PatientFormMixin, forms.Form):
         }
 
 
-SLEEP_DISTURBANCE_LABEL = (
+SLEEP_DISTURBANCE_LABEL = _(
     "How much did cramps disturb your sleep? (0 = not at all, 10 = could not sleep)"
 )
-SLEEP_DISTURBANCE_INVALID = (
-    "Choose a number from 0 to 10 for how much cramps disturbed your sleep"
+SLEEP_DISTURBANCE_REQUIRED = _(
+    "Choose a number from 0 to 10 for how much cramps disturbed your sleep."
 )
+SLEEP_DISTURBANCE_INVALID_OR_SKIP = _(
+    "Choose a number from 0 to 10 for how much cramps disturbed your sleep, or Skip."
+)
+# The answer that leaves a question unanswered.
+SKIP_CHOICE = ("", _("Skip"))
 
 
 def sleep_disturbance_field(*, skippable: bool) -> forms.TypedChoiceField:
     """The sleep question, the same on the morning entry (with Skip) and as the home page's
     one tap (an answer, or no post at all)."""
     return forms.TypedChoiceField(
-        choices=([("", "Skip")] if skippable else []) + SEVERITY_CHOICES,
+        choices=([SKIP_CHOICE] if skippable else []) + SEVERITY_CHOICES,
         coerce=int,
         empty_value=None,
         required=not skippable,
         widget=forms.RadioSelect,
         label=SLEEP_DISTURBANCE_LABEL,
         error_messages={
-            "required": f"{SLEEP_DISTURBANCE_INVALID}.",
-            "invalid_choice": f"{SLEEP_DISTURBANCE_INVALID}{', or Skip' if skippable else ''}.",
+            "required": SLEEP_DISTURBANCE_REQUIRED,
+            "invalid_choice": (
+                SLEEP_DISTURBANCE_INVALID_OR_SKIP if skippable else SLEEP_DISTURBANCE_REQUIRED
+            ),
         },
     )
 
@@ -323,35 +349,35 @@ class NightForm(forms.ModelForm):
     """How the night and the day went: the therapy's own benefit and the confounders."""
 
     therapy_benefit = forms.TypedChoiceField(
-        choices=[("", "Skip")] + SEVERITY_CHOICES,
+        choices=[SKIP_CHOICE] + SEVERITY_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
     )
     sleep_quality = forms.TypedChoiceField(
-        choices=[("", "Skip")] + SEVERITY_CHOICES,
+        choices=[SKIP_CHOICE] + SEVERITY_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        label="How well did you sleep? (0 = not at all, 10 = very well)",
+        label=_("How well did you sleep? (0 = not at all, 10 = very well)"),
     )
     sleep_disturbance = sleep_disturbance_field(skippable=True)
     fluids = forms.ChoiceField(
-        choices=[("", "Skip")] + LEVEL_CHOICES,
+        choices=[SKIP_CHOICE] + LEVEL_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        label="How much did you drink yesterday?",
+        label=_("How much did you drink yesterday?"),
     )
     activity = forms.ChoiceField(
-        choices=[("", "Skip")] + LEVEL_CHOICES,
+        choices=[SKIP_CHOICE] + LEVEL_CHOICES,
         required=False,
         widget=forms.RadioSelect,
-        label="How active were you yesterday?",
+        label=_("How active were you yesterday?"),
     )
-    alcohol = yes_no_field("Any alcohol yesterday evening?")
-    lumbar_support = yes_no_field("Did you use lumbar support in bed?")
+    alcohol = yes_no_field(_("Any alcohol yesterday evening?"))
+    lumbar_support = yes_no_field(_("Did you use lumbar support in bed?"))
 
     class Meta:
         model = Night
@@ -366,25 +392,35 @@ class NightForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"notes": _("Notes")}
 
-    def __init__(
-        self, *args: Any, benefit_label: str = "how well the therapy worked", **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, therapy: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields[
-            "therapy_benefit"
-        ].label = f"How was your {benefit_label} yesterday? (0 = none, 10 = excellent)"
+        self.fields["therapy_benefit"].label = therapy_benefit_question(therapy)
         if self.instance.pk:
             for name in ("alcohol", "lumbar_support"):
                 value = getattr(self.instance, name)
                 self.initial[name] = yes_no_initial(value)
 
 
+def therapy_benefit_question(therapy: str | None) -> str:
+    """The morning question about the therapy's own benefit, in the words of the device's
+    therapy (programming.models.therapy_benefit_label), one whole sentence each."""
+    if therapy == "sacral":
+        return gettext(
+            "How was your bladder or bowel control yesterday? (0 = none, 10 = excellent)"
+        )
+    if therapy in {"spinal_cord", "drg"}:
+        return gettext("How was your pain relief yesterday? (0 = none, 10 = excellent)")
+    return gettext("How well did the therapy work yesterday? (0 = not at all, 10 = excellent)")
+
+
 class PastNightForm(forms.Form):
     """Log a night after the fact: a cramp-free night, or open it to add its cramps."""
 
     date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="Which night? (the evening it began)"
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Which night? (the evening it began)"),
     )
 
     def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
@@ -396,10 +432,14 @@ class PastNightForm(forms.Form):
         night_date = self.cleaned_data["date"]
         check_date(night_date, what="night")
         if night_date > self.patient.last_completed_night():
-            raise forms.ValidationError("That night has not ended yet. Choose an earlier evening.")
+            raise forms.ValidationError(
+                gettext("That night has not ended yet. Choose an earlier evening.")
+            )
         self.existing = Night.objects.for_patient(self.patient).filter(date=night_date).first()
         if self.existing is not None:
-            raise forms.ValidationError("You already logged that night.", code="exists")
+            raise forms.ValidationError(
+                gettext("You already logged that night."), code="exists"
+            )
         return night_date
 
 
@@ -408,20 +448,22 @@ class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
     unusual amplitude is saved once the patient confirms it (programming.plausibility)."""
 
     stimulation_on = forms.TypedChoiceField(
-        choices=[("on", "On"), ("off", "Off")],
+        choices=[
+            ("on", pgettext_lazy("stimulator", "On")), ("off", pgettext_lazy("stimulator", "Off"))
+        ],
         coerce=lambda v: v == "on",
         widget=forms.RadioSelect,
-        label="Is your stimulator on now?",
+        label=_("Is your stimulator on now?"),
     )
     amplitude = DecimalCommaField(
-        max_digits=5, decimal_places=2, label="Amplitude now", min_value=Decimal("0")
+        max_digits=5, decimal_places=2, label=_("Amplitude now"), min_value=Decimal("0")
     )
-    effective_at = PatientLocalDateTimeField(label="When did you change it?")
+    effective_at = PatientLocalDateTimeField(label=_("When did you change it?"))
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Anything to add? (optional)",
+        label=_("Anything to add? (optional)"),
     )
 
     def __init__(
@@ -440,8 +482,11 @@ class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
         self.current_amplitude = current_amplitude
         self.amplitude_concerns = []
         self.confirmation_value = ""
-        self.fields["amplitude"].label = f"Amplitude now ({unit})"
-        self.fields["amplitude"].error_messages["min_value"] = "Amplitude cannot be negative."
+        # Translators: %(unit)s is the amplitude's unit symbol, mA or V.
+        self.fields["amplitude"].label = gettext("Amplitude now (%(unit)s)") % {"unit": unit}
+        self.fields["amplitude"].error_messages["min_value"] = gettext(
+            "Amplitude cannot be negative."
+        )
         if not self.is_bound:
             self.initial.setdefault("effective_at", local_input(timezone.now(), patient))
 
@@ -480,13 +525,16 @@ class RemoteChangeForm(AmplitudeConfirmMixin, PatientFormMixin, forms.Form):
 
 
 class MedicationForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Medicine")
+    name = forms.CharField(max_length=120, label=_("Medicine"))
     # No default: a kind picked for the patient would be a guess recorded as a fact.
     category = forms.ChoiceField(
-        choices=[("", "Choose a kind"), *MEDICATION_CATEGORY_CHOICES], label="Kind",
-        error_messages={"required": "Choose what kind of medicine it is, or 'Not sure'."},
+        choices=[("", _("Choose a kind")), *MEDICATION_CATEGORY_CHOICES],
+        label=pgettext_lazy("kind of medicine", "Kind"),
+        error_messages={"required": _("Choose what kind of medicine it is, or 'Not sure'.")},
     )
-    started_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Started on")
+    started_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label=_("Started on")
+    )
 
     def clean_started_on(self) -> date:
         started_on = self.cleaned_data["started_on"]
@@ -495,7 +543,9 @@ class MedicationForm(forms.Form):
 
 
 class MedicationStopForm(forms.Form):
-    stopped_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Stopped on")
+    stopped_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label=_("Stopped on")
+    )
 
     def __init__(self, *args: Any, started_on: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -504,39 +554,63 @@ class MedicationStopForm(forms.Form):
     def clean_stopped_on(self) -> date:
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.started_on:
-            raise forms.ValidationError("The stop date is before the start date.")
+            raise forms.ValidationError(gettext("The stop date is before the start date."))
         check_date(stopped_on)
         return stopped_on
 
 
-# How each outcome is asked, in the patient's words: (label, hint, what the number counts).
+# How each outcome is asked, in the patient's words: (label, hint, the message for an answer
+# out of range). Translators: %(top)s is the largest number allowed, for example 50.
 OUTCOME_QUESTIONS = {
-    "leaks": ("Leaks", "Times urine leaked today", "how many times urine leaked"),
-    "urgency_episodes": (
-        "Sudden urges", "Strong, sudden urges to pass urine", "how many sudden urges you had"
+    "leaks": (
+        _("Leaks"), _("Times urine leaked today"),
+        _("Enter a whole number from 0 to %(top)s for how many times urine leaked, or leave it "
+          "empty."),
     ),
-    "voids": ("Toilet visits", "Times you passed urine today", "how many times you passed urine"),
-    "pads": ("Pads", "Pads you used today", "how many pads you used"),
+    "urgency_episodes": (
+        _("Sudden urges"), _("Strong, sudden urges to pass urine"),
+        _("Enter a whole number from 0 to %(top)s for how many sudden urges you had, or leave "
+          "it empty."),
+    ),
+    "voids": (
+        _("Toilet visits"), _("Times you passed urine today"),
+        _("Enter a whole number from 0 to %(top)s for how many times you passed urine, or "
+          "leave it empty."),
+    ),
+    "pads": (
+        _("Pads"), _("Pads you used today"),
+        _("Enter a whole number from 0 to %(top)s for how many pads you used, or leave it "
+          "empty."),
+    ),
     "bowel_incontinence_episodes": (
-        "Bowel accidents", "Times you could not hold your bowels today", "how many bowel accidents"
+        _("Bowel accidents"), _("Times you could not hold your bowels today"),
+        _("Enter a whole number from 0 to %(top)s for how many bowel accidents, or leave it "
+          "empty."),
     ),
     "bowel_urgency": (
-        "Sudden bowel urges", "Urges you had to rush for", "how many sudden bowel urges"
+        _("Sudden bowel urges"), _("Urges you had to rush for"),
+        _("Enter a whole number from 0 to %(top)s for how many sudden bowel urges, or leave it "
+          "empty."),
     ),
-    "pain_average": ("Average pain today", "0 = no pain, 10 = worst pain imaginable",
-                     "your average pain"),
-    "pain_worst": ("Worst pain today", "0 = no pain, 10 = worst pain imaginable",
-                   "your worst pain"),
+    # Translators: the 0-10 pain score (NRS); keep the anchors' usual wording in your language.
+    "pain_average": (
+        _("Average pain today (0 = no pain, 10 = worst pain imaginable)"), "",
+        _("Choose a number from 0 to 10 for your average pain, or skip it."),
+    ),
+    "pain_worst": (
+        _("Worst pain today (0 = no pain, 10 = worst pain imaginable)"), "",
+        _("Choose a number from 0 to 10 for your worst pain, or skip it."),
+    ),
 }
-DAY_CHOICES = [("today", "Today"), ("yesterday", "Yesterday")]
+DAY_CHOICES = [("today", _("Today")), ("yesterday", _("Yesterday"))]
 # PGIC is asked at most this often: it is an impression of change over weeks, not of a day.
 PGIC_INTERVAL_DAYS = 28
 
 
 def _count_field(name: str) -> forms.IntegerField:
-    label, hint, what = OUTCOME_QUESTIONS[name]
+    label, hint, message = OUTCOME_QUESTIONS[name]
     top = OUTCOME_LIMITS[name]
-    message = f"Enter a whole number from 0 to {top} for {what}, or leave it empty."
+    message = message % {"top": top}
     return forms.IntegerField(
         label=label, help_text=hint, required=False, min_value=0, max_value=top,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*",
@@ -546,10 +620,9 @@ def _count_field(name: str) -> forms.IntegerField:
 
 
 def _score_field(name: str) -> forms.TypedChoiceField:
-    label, hint, what = OUTCOME_QUESTIONS[name]
-    message = f"Choose a number from 0 to 10 for {what}, or skip it."
+    label, _hint, message = OUTCOME_QUESTIONS[name]
     return forms.TypedChoiceField(
-        label=f"{label} ({hint})", choices=[("", "Skip")] + SEVERITY_CHOICES, coerce=int,
+        label=label, choices=[SKIP_CHOICE] + SEVERITY_CHOICES, coerce=int,
         empty_value=None, required=False, widget=forms.RadioSelect,
         error_messages={"invalid_choice": message},
     )
@@ -560,9 +633,9 @@ class DailyOutcomeForm(forms.Form):
     (diary.models.OUTCOME_FIELDS), the day (today or yesterday), and PGIC when it is due."""
 
     day = forms.ChoiceField(
-        choices=DAY_CHOICES, widget=forms.RadioSelect, label="Which day?",
-        error_messages={"required": "Choose today or yesterday.",
-                        "invalid_choice": "Choose today or yesterday."},
+        choices=DAY_CHOICES, widget=forms.RadioSelect, label=_("Which day?"),
+        error_messages={"required": _("Choose today or yesterday."),
+                        "invalid_choice": _("Choose today or yesterday.")},
     )
 
     def __init__(self, *args: Any, kind: str, today: date, ask_pgic: bool = False,
@@ -577,11 +650,16 @@ class DailyOutcomeForm(forms.Form):
             )
         if ask_pgic:
             self.fields["pgic"] = forms.TypedChoiceField(
-                label="Since your stimulator was first switched on, how would you describe "
-                "the change in your condition?",
-                choices=[("", "Skip")] + PGIC_CHOICES, coerce=int, empty_value=None,
+                # Translators: the PGIC question; use its published translation if there is one.
+                label=gettext(
+                    "Since your stimulator was first switched on, how would you describe the "
+                    "change in your condition?"
+                ),
+                choices=[SKIP_CHOICE] + PGIC_CHOICES, coerce=int, empty_value=None,
                 required=False, widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Choose one of the seven answers, or skip it."},
+                error_messages={
+                    "invalid_choice": gettext("Choose one of the seven answers, or skip it.")
+                },
             )
 
     @property
@@ -599,7 +677,7 @@ class DailyOutcomeForm(forms.Form):
         cleaned = super().clean()
         asked = [*self.outcome_fields, *(("pgic",) if "pgic" in self.fields else ())]
         if not self.errors and all(cleaned.get(n) is None for n in asked):
-            raise forms.ValidationError("Fill in at least one answer, or go back.")
+            raise forms.ValidationError(gettext("Fill in at least one answer, or go back."))
         return cleaned
 
     def values(self) -> dict[str, int | None]:

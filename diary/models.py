@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from diary.medicines import kind_unknown
 from diary.validators import check_date, check_moment
@@ -18,7 +20,7 @@ from diary.validators import check_date, check_moment
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("Choose a time zone from the list, for example Europe/Amsterdam.")
+        raise ValidationError(_("Choose a time zone from the list, for example Europe/Amsterdam."))
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -40,7 +42,7 @@ def next_night_end(zone: zoneinfo.ZoneInfo, at: datetime | None = None) -> datet
     return datetime.combine(day, time(settings.NIGHT_END_HOUR), tzinfo=zone)
 
 
-SACRAL_INDICATION_CHOICES = [("bladder", "Bladder control"), ("bowel", "Bowel control")]
+SACRAL_INDICATION_CHOICES = [("bladder", _("Bladder control")), ("bowel", _("Bowel control"))]
 
 
 def clinic_time_zone() -> str:
@@ -58,18 +60,18 @@ class Patient(models.Model):
     # Shown to clinicians beside the username; the username stays the sign-in name.
     display_name = models.CharField(
         max_length=80, blank=True,
-        help_text="How the care team knows the patient, for example 'A. Jansen'. Optional.",
+        help_text=_("How the care team knows the patient, for example 'A. Jansen'. Optional."),
     )
     record_number = models.CharField(
-        "clinic record number", max_length=32, blank=True,
-        help_text="The clinic's own record or MRN number, if you use one. Optional.",
+        _("clinic record number"), max_length=32, blank=True,
+        help_text=_("The clinic's own record or MRN number, if you use one. Optional."),
     )
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="patients_in_care",
         blank=True,
         limit_choices_to={"clinician__isnull": False},
-        help_text="Clinicians who may see this patient.",
+        help_text=_("Clinicians who may see this patient."),
     )
     # Bumped on every write to the patient's diary, settings or medications: charts and
     # summaries are cached under it, so a new entry changes them and a repeat view does not.
@@ -78,7 +80,7 @@ class Patient(models.Model):
     # outcome the patient logs (DailyOutcome). Ignored for other therapies.
     sacral_indication = models.CharField(
         max_length=8, choices=SACRAL_INDICATION_CHOICES, default="bladder",
-        help_text="Sacral stimulation only: bladder or bowel control.",
+        help_text=_("Sacral stimulation only: bladder or bowel control."),
     )
     # A bladder diary the clinic asked for: `outcome_diary_days` consecutive days from this
     # day (before a visit, or after a settings change). None: no diary asked for.
@@ -171,7 +173,9 @@ class NightQuerySet(models.QuerySet["Night"]):
         return qs
 
 
-LEVEL_CHOICES = [("low", "Less than usual"), ("usual", "Usual"), ("high", "More than usual")]
+LEVEL_CHOICES = [
+    ("low", _("Less than usual")), ("usual", _("Usual")), ("high", _("More than usual"))
+]
 
 
 class Night(models.Model):
@@ -179,14 +183,14 @@ class Night(models.Model):
     Night at all is missing, never zero."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="nights")
-    date = models.DateField(help_text="The evening the night began.")
+    date = models.DateField(help_text=_("The evening the night began."))
     # The zone the night was lived in, kept so a patient who moves keeps every night in place.
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     therapy_benefit = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="How well the therapy itself worked that day, 0-10.",
+        help_text=_("How well the therapy itself worked that day, 0-10."),
     )
     sleep_quality = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
@@ -195,13 +199,13 @@ class Night(models.Model):
     # the night's cramps disturbed sleep, 0 (not at all) to 10. Unanswered is None, never 0.
     sleep_disturbance = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="How much cramps disturbed sleep that night, 0-10.",
+        help_text=_("How much cramps disturbed sleep that night, 0-10."),
     )
     fluids = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     activity = models.CharField(max_length=8, choices=LEVEL_CHOICES, blank=True)
     alcohol = models.BooleanField(null=True, blank=True)
     lumbar_support = models.BooleanField(
-        null=True, blank=True, help_text="Lumbar support used in bed."
+        null=True, blank=True, help_text=_("Lumbar support used in bed.")
     )
     notes = models.TextField(blank=True, max_length=2000)
     # When the patient answered "How was last night?"; null for a night created by logging
@@ -239,44 +243,85 @@ class Night(models.Model):
                      checked_in_at=lambda: check_moment(self.checked_in_at))
 
 
-SIDE_CHOICES = [("left", "Left"), ("right", "Right"), ("both", "Both")]
+# Which leg the cramp was in.
+SIDE_CHOICES = [
+    ("left", pgettext_lazy("leg", "Left")),
+    ("right", pgettext_lazy("leg", "Right")),
+    ("both", pgettext_lazy("legs", "Both")),
+]
+# Where in the leg (a body site).
 SITE_CHOICES = [
-    ("calf", "Calf"),
-    ("foot", "Foot"),
-    ("thigh", "Thigh"),
-    ("hamstring", "Hamstring"),
-    ("groin", "Groin"),
-    ("other", "Other"),
+    ("calf", pgettext_lazy("body site", "Calf")),
+    ("foot", pgettext_lazy("body site", "Foot")),
+    ("thigh", pgettext_lazy("body site", "Thigh")),
+    ("hamstring", pgettext_lazy("body site", "Hamstring")),
+    ("groin", pgettext_lazy("body site", "Groin")),
+    ("other", pgettext_lazy("body site", "Other")),
 ]
+# Where a cramp was felt, said as one phrase: in many languages the word for "left" agrees
+# with the body site ("linke Wade", "linker Fuß"), or follows it ("mollet gauche").
+_FELT = "where a cramp was felt"
+WHERE_FELT = {
+    ("left", "calf"): pgettext_lazy(_FELT, "left calf"),
+    ("left", "foot"): pgettext_lazy(_FELT, "left foot"),
+    ("left", "thigh"): pgettext_lazy(_FELT, "left thigh"),
+    ("left", "hamstring"): pgettext_lazy(_FELT, "left hamstring"),
+    ("left", "groin"): pgettext_lazy(_FELT, "left groin"),
+    ("left", "other"): pgettext_lazy(_FELT, "left leg, elsewhere"),
+    ("left", ""): pgettext_lazy(_FELT, "left leg"),
+    ("right", "calf"): pgettext_lazy(_FELT, "right calf"),
+    ("right", "foot"): pgettext_lazy(_FELT, "right foot"),
+    ("right", "thigh"): pgettext_lazy(_FELT, "right thigh"),
+    ("right", "hamstring"): pgettext_lazy(_FELT, "right hamstring"),
+    ("right", "groin"): pgettext_lazy(_FELT, "right groin"),
+    ("right", "other"): pgettext_lazy(_FELT, "right leg, elsewhere"),
+    ("right", ""): pgettext_lazy(_FELT, "right leg"),
+    ("both", "calf"): pgettext_lazy(_FELT, "both calves"),
+    ("both", "foot"): pgettext_lazy(_FELT, "both feet"),
+    ("both", "thigh"): pgettext_lazy(_FELT, "both thighs"),
+    ("both", "hamstring"): pgettext_lazy(_FELT, "both hamstrings"),
+    ("both", "groin"): pgettext_lazy(_FELT, "both sides of the groin"),
+    ("both", "other"): pgettext_lazy(_FELT, "both legs, elsewhere"),
+    ("both", ""): pgettext_lazy(_FELT, "both legs"),
+    ("", "calf"): pgettext_lazy(_FELT, "calf"),
+    ("", "foot"): pgettext_lazy(_FELT, "foot"),
+    ("", "thigh"): pgettext_lazy(_FELT, "thigh"),
+    ("", "hamstring"): pgettext_lazy(_FELT, "hamstring"),
+    ("", "groin"): pgettext_lazy(_FELT, "groin"),
+    ("", "other"): pgettext_lazy(_FELT, "elsewhere in the leg"),
+}
+
+
 STIMULATION_FELT_CHOICES = [
-    ("usual", "In the usual place"),
-    ("different_location", "In a different place"),
-    ("not_felt", "Not felt"),
+    ("usual", _("In the usual place")),
+    ("different_location", _("In a different place")),
+    ("not_felt", _("Not felt")),
 ]
+# A new muscle movement felt with the stimulation (a sign a lead may have moved).
 NEW_MOVEMENT_CHOICES = [
-    ("none", "None"),
-    ("toes", "Toes"),
-    ("calf", "Calf"),
-    ("thigh_or_hip", "Thigh or hip"),
+    ("none", pgettext_lazy("new muscle movement", "None")),
+    ("toes", pgettext_lazy("new muscle movement", "Toes")),
+    ("calf", pgettext_lazy("new muscle movement", "Calf")),
+    ("thigh_or_hip", pgettext_lazy("new muscle movement", "Thigh or hip")),
 ]
 RELIEF_CHOICES = [
-    ("stretching", "Stretching"),
-    ("walking", "Walking"),
-    ("device_off", "Turning the device off"),
-    ("amplitude_lowered", "Lowering the amplitude with the remote"),
-    ("massage", "Massage"),
-    ("heat", "Heat"),
-    ("nothing", "Nothing helped"),
-    ("other", "Something else"),
+    ("stretching", _("Stretching")),
+    ("walking", _("Walking")),
+    ("device_off", _("Turning the device off")),
+    ("amplitude_lowered", _("Lowering the amplitude with the remote")),
+    ("massage", _("Massage")),
+    ("heat", _("Heat")),
+    ("nothing", _("Nothing helped")),
+    ("other", _("Something else")),
 ]
-RELIEF_CODES = frozenset(code for code, _ in RELIEF_CHOICES)
+RELIEF_CODES = frozenset(code for code, _label in RELIEF_CHOICES)
 
 
 def validate_relief_list(value: object) -> None:
     if not isinstance(value, list) or any(
         not isinstance(item, str) or item not in RELIEF_CODES for item in value
     ):
-        raise ValidationError("Choose what helped from the list.")
+        raise ValidationError(_("Choose what helped from the list."))
 
 
 class EpisodeQuerySet(models.QuerySet["CrampEpisode"]):
@@ -320,6 +365,11 @@ class CrampEpisode(models.Model):
         ordering = ["started_at", "id"]
         indexes = [models.Index(fields=["night", "started_at"])]
 
+    @property
+    def where_felt(self) -> str:
+        """The side and body site as one phrase ("left calf"), or "" when neither is known."""
+        return str(WHERE_FELT.get((self.side, self.site), ""))
+
     def __str__(self) -> str:
         return f"cramp at {self.started_at.isoformat()}"
 
@@ -331,12 +381,12 @@ class CrampEpisode(models.Model):
 
 
 MEDICATION_CATEGORY_CHOICES = [
-    ("steroid", "Steroid"),
-    ("diuretic", "Diuretic"),
-    ("statin", "Statin"),
-    ("opioid", "Opioid"),
-    ("other", "Other"),
-    ("not_sure", "Not sure"),
+    ("steroid", pgettext_lazy("kind of medicine", "Steroid")),
+    ("diuretic", pgettext_lazy("kind of medicine", "Diuretic")),
+    ("statin", pgettext_lazy("kind of medicine", "Statin")),
+    ("opioid", pgettext_lazy("kind of medicine", "Opioid")),
+    ("other", pgettext_lazy("kind of medicine", "Other")),
+    ("not_sure", pgettext_lazy("kind of medicine", "Not sure")),
 ]
 # The kinds the ladder's medication rule reads: steroids (../shared/seeds/001, "Pain Medication
 # Side-Effects and Leg Cramps"), diuretics and, weakly, statins (Garrison 2012; the sources are
@@ -356,7 +406,7 @@ class Medication(models.Model):
     # when the answer was "Other" or "Not sure" (diary.medicines.stored_kind), or a clinician's.
     category = models.CharField(max_length=12, choices=MEDICATION_CATEGORY_CHOICES)
     kind_confirmed = models.BooleanField(
-        default=False, help_text="A clinician set or confirmed the kind."
+        default=False, help_text=_("A clinician set or confirmed the kind.")
     )
     started_on = models.DateField()
     stopped_on = models.DateField(null=True, blank=True)
@@ -385,7 +435,7 @@ class Medication(models.Model):
         field_errors(self, started_on=lambda: check_date(self.started_on),
                      stopped_on=lambda: check_date(self.stopped_on))
         if self.stopped_on and self.started_on and self.stopped_on < self.started_on:
-            raise ValidationError({"stopped_on": "The stop date is before the start date."})
+            raise ValidationError({"stopped_on": _("The stop date is before the start date.")})
 
 
 # The daily outcome in the clinic's own units (issue 24). Each count's upper bound is far
@@ -400,14 +450,16 @@ OUTCOME_LIMITS = {
     "pain_worst": 10,
     "pain_average": 10,
 }
+# Translators: the seven answers of the Patient Global Impression of Change (PGIC), a
+# validated questionnaire: use the wording of its published translation where there is one.
 PGIC_CHOICES = [
-    (1, "Very much improved"),
-    (2, "Much improved"),
-    (3, "Minimally improved"),
-    (4, "No change"),
-    (5, "Minimally worse"),
-    (6, "Much worse"),
-    (7, "Very much worse"),
+    (1, pgettext_lazy("PGIC answer", "Very much improved")),
+    (2, pgettext_lazy("PGIC answer", "Much improved")),
+    (3, pgettext_lazy("PGIC answer", "Minimally improved")),
+    (4, pgettext_lazy("PGIC answer", "No change")),
+    (5, pgettext_lazy("PGIC answer", "Minimally worse")),
+    (6, pgettext_lazy("PGIC answer", "Much worse")),
+    (7, pgettext_lazy("PGIC answer", "Very much worse")),
 ]
 
 
@@ -418,7 +470,9 @@ OUTCOME_FIELDS = {
     "bowel": ("bowel_incontinence_episodes", "bowel_urgency"),
     "pain": ("pain_average", "pain_worst"),
 }
-OUTCOME_KIND_LABELS = {"bladder": "Bladder diary", "bowel": "Bowel diary", "pain": "Pain diary"}
+OUTCOME_KIND_LABELS = {
+    "bladder": _("Bladder diary"), "bowel": _("Bowel diary"), "pain": _("Pain diary")
+}
 
 
 def outcome_kind(therapy: str | None, sacral_indication: str = "bladder") -> str | None:
@@ -449,21 +503,23 @@ class DailyOutcome(models.Model):
     blank: a question not answered is None, never 0."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="outcomes")
-    date = models.DateField(help_text="The day (not the night) the outcome describes.")
-    voids = _count(OUTCOME_LIMITS["voids"], "Times the patient passed urine that day.")
-    leaks = _count(OUTCOME_LIMITS["leaks"], "Urine leaks that day.")
-    urgency_episodes = _count(OUTCOME_LIMITS["urgency_episodes"], "Sudden urges that day.")
-    pads = _count(OUTCOME_LIMITS["pads"], "Pads used that day.")
+    date = models.DateField(help_text=_("The day (not the night) the outcome describes."))
+    voids = _count(OUTCOME_LIMITS["voids"], _("Times the patient passed urine that day."))
+    leaks = _count(OUTCOME_LIMITS["leaks"], _("Urine leaks that day."))
+    urgency_episodes = _count(OUTCOME_LIMITS["urgency_episodes"], _("Sudden urges that day."))
+    pads = _count(OUTCOME_LIMITS["pads"], _("Pads used that day."))
     bowel_incontinence_episodes = _count(
-        OUTCOME_LIMITS["bowel_incontinence_episodes"], "Bowel accidents that day."
+        OUTCOME_LIMITS["bowel_incontinence_episodes"], _("Bowel accidents that day.")
     )
-    bowel_urgency = _count(OUTCOME_LIMITS["bowel_urgency"], "Sudden bowel urges that day.")
-    pain_worst = _count(10, "Worst pain that day, 0-10 (NRS).")
-    pain_average = _count(10, "Average pain that day, 0-10 (NRS).")
+    bowel_urgency = _count(OUTCOME_LIMITS["bowel_urgency"], _("Sudden bowel urges that day."))
+    pain_worst = _count(10, _("Worst pain that day, 0-10 (NRS)."))
+    pain_average = _count(10, _("Average pain that day, 0-10 (NRS)."))
     pgic = models.PositiveSmallIntegerField(
-        "PGIC", null=True, blank=True, choices=PGIC_CHOICES,
+        # Translators: the Patient Global Impression of Change; keep the acronym your
+        # language's clinicians use.
+        _("PGIC"), null=True, blank=True, choices=PGIC_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
-        help_text="Patient Global Impression of Change since the therapy began, 1-7.",
+        help_text=_("Patient Global Impression of Change since the therapy began, 1-7."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

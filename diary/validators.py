@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 # A phone's clock may run a little ahead of the server's.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -42,6 +43,29 @@ def _long(day: date) -> str:
     return date_format(day, "j F Y")
 
 
+# One whole sentence for each kind of value checked (`what`), so a translator sees each one.
+# Translators: %(earliest)s is a date, for example "1 January 2000".
+TOO_EARLY = {
+    "date": _("That date is before %(earliest)s, the earliest the diary accepts."),
+    "night": _("That night is before %(earliest)s, the earliest the diary accepts."),
+    "day": _("That day is before %(earliest)s, the earliest the diary accepts."),
+    "implant date": _("That implant date is before %(earliest)s, the earliest the diary accepts."),
+    "time": _("That time is before %(earliest)s, the earliest the diary accepts."),
+}
+IN_FUTURE = {
+    "date": _("That date is in the future."),
+    "night": _("That night is in the future."),
+    "day": _("That day is in the future."),
+    "implant date": _("That implant date is in the future."),
+    "time": _("That time is in the future. Enter when it happened."),
+}
+
+
+def _too_early(what: str, earliest: date) -> ValidationError:
+    message = TOO_EARLY.get(what, TOO_EARLY["date"])
+    return ValidationError(message % {"earliest": _long(earliest)}, code="too_early")
+
+
 def check_date(day: date | None, *, not_before: date | None = None, what: str = "date") -> None:
     """A date the patient or clinician entered: not before the diary's earliest date (or
     `not_before`, when later), not in the future."""
@@ -49,12 +73,9 @@ def check_date(day: date | None, *, not_before: date | None = None, what: str = 
         return
     earliest = max(earliest_date(), not_before) if not_before else earliest_date()
     if day < earliest:
-        raise ValidationError(
-            f"That {what} is before {_long(earliest)}, the earliest the diary accepts.",
-            code="too_early",
-        )
+        raise _too_early(what, earliest)
     if day > latest_date():
-        raise ValidationError(f"That {what} is in the future.", code="future")
+        raise ValidationError(IN_FUTURE.get(what, IN_FUTURE["date"]), code="future")
 
 
 def check_moment(
@@ -66,14 +87,9 @@ def check_moment(
         return
     earliest = max(earliest_date(), not_before) if not_before else earliest_date()
     if moment.date() < earliest:
-        raise ValidationError(
-            f"That {what} is before {_long(earliest)}, the earliest the diary accepts.",
-            code="too_early",
-        )
+        raise _too_early(what, earliest)
     if moment > timezone.now() + FUTURE_SLACK:
-        raise ValidationError(
-            f"That {what} is in the future. Enter when it happened.", code="future"
-        )
+        raise ValidationError(IN_FUTURE.get(what, IN_FUTURE["time"]), code="future")
 
 
 def local_date(moment: datetime, zone: tzinfo | None) -> date:
@@ -100,13 +116,16 @@ def check_settings_moment(
         return
     if local_date(moment, zone) < implanted_on:
         raise ValidationError(
-            f"That is before the device was implanted ({_long(implanted_on)}). A settings "
-            "record starts on or after the implant date.",
+            # Translators: %(implanted_on)s is a date, for example "3 March 2025".
+            _(
+                "That is before the device was implanted (%(implanted_on)s). A settings "
+                "record starts on or after the implant date."
+            ) % {"implanted_on": _long(implanted_on)},
             code="before_implant",
         )
     if moment > timezone.now() + FUTURE_SLACK:
         raise ValidationError(
-            "That time is in the future. Record a change once it has been made.",
+            _("That time is in the future. Record a change once it has been made."),
             code="future",
         )
 

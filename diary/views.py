@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,10 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from diary import services
@@ -28,7 +32,7 @@ from diary.forms import (
     RemoteChangeForm,
     SleepDisturbanceForm,
     local_input,
-    night_label,
+    night_words,
 )
 from diary.models import (
     OUTCOME_FIELDS,
@@ -42,7 +46,6 @@ from diary.models import (
 )
 from diary.validators import local_moment, parse_query_date
 from programming.models import SettingsRecord
-from programming.plausibility import show
 from programming.services import (
     current_device,
     remote_entry_undo,
@@ -145,13 +148,23 @@ def outcome_context(patient: Patient, device: Any) -> dict[str, Any]:
     }
 
 
+# One whole sentence for each kind, so a translator can inflect it.
+OUTCOME_SAVED = {
+    "bladder": gettext_lazy("Saved: your bladder diary."),
+    "bowel": gettext_lazy("Saved: your bowel diary."),
+    "pain": gettext_lazy("Saved: your pain diary."),
+}
+
+
 @patient_required
 def outcome(request: HttpRequest) -> HttpResponse:
     """The day's outcome in the clinic's own units (issue 24): a few numbers or taps."""
     patient: Patient = request.user.patient
     kind = patient_outcome_kind(patient, current_device(patient))
     if kind is None:
-        messages.info(request, "Your clinic has not set up a daily outcome for your stimulator.")
+        messages.info(
+            request, _("Your clinic has not set up a daily outcome for your stimulator.")
+        )
         return redirect("diary:home")
     today = patient.local_now().date()
     ask_pgic = not DailyOutcome.objects.for_patient(patient).filter(
@@ -169,7 +182,7 @@ def outcome(request: HttpRequest) -> HttpResponse:
             services.outcome_record(
                 patient=patient, day=form.cleaned_data["day"], **form.values()
             )
-            messages.success(request, f"Saved: your {OUTCOME_KIND_LABELS[kind].lower()}.")
+            messages.success(request, OUTCOME_SAVED[kind])
             return redirect("diary:home")
         status = 400
     else:
@@ -194,7 +207,7 @@ def night_sleep(request: HttpRequest, night_id: int) -> HttpResponse:
         patient=patient, night_date=item.date, cramp_free=False,
         sleep_disturbance=form.cleaned_data["sleep_disturbance"],
     )
-    messages.success(request, "Saved: how much cramps disturbed your sleep.")
+    messages.success(request, _("Saved: how much cramps disturbed your sleep."))
     return redirect("diary:home")
 
 
@@ -211,18 +224,29 @@ def log_cramp(request: HttpRequest) -> HttpResponse:
                 client_token=form.cleaned_data["client_token"],
                 time_estimated=form.cleaned_data["time_estimated"],
             )
-            where = night_label(episode.night.date)
+            where = night_words(episode.night.date)
             if created:
                 at = local_input(episode.started_at, patient)[11:]
+                # Translators: %(night)s is a date ("Sunday 6 December 2026"), %(time)s a time
+                # of day ("03:00").
                 if episode.time_estimated:
-                    at += " (no time given, so that is an estimate)"
-                messages.success(
-                    request,
-                    f"Cramp saved to {where}, at {at}. "
-                    "Add more detail below if you like, or go back to sleep.",
-                )
+                    saved = _(
+                        "Cramp saved to the night of %(night)s, at %(time)s (no time given, so "
+                        "that is an estimate). Add more detail below if you like, or go back to "
+                        "sleep."
+                    )
+                else:
+                    saved = _(
+                        "Cramp saved to the night of %(night)s, at %(time)s. Add more detail "
+                        "below if you like, or go back to sleep."
+                    )
+                messages.success(request, saved % {"night": where, "time": at})
             else:
-                messages.info(request, f"That cramp was already saved, to {where}.")
+                messages.info(
+                    request,
+                    _("That cramp was already saved, to the night of %(night)s.")
+                    % {"night": where},
+                )
             return redirect("diary:episode", episode_id=episode.pk)
     else:
         form = LogCrampForm(patient=patient, initial=past_night_initial(request, patient))
@@ -247,7 +271,8 @@ def past_night_initial(request: HttpRequest, patient: Patient) -> dict[str, Any]
     if night_date is None:
         if night:
             messages.error(
-                request, "That night is outside the diary's dates. Enter when the cramp started."
+                request,
+                _("That night is outside the diary's dates. Enter when the cramp started."),
             )
         return {}
     if night_date > night_of(timezone.now(), patient.tz):
@@ -280,9 +305,9 @@ def episode(request: HttpRequest, episode_id: int) -> HttpResponse:
                 if "started_at" in changes:
                     changes["time_estimated"] = False  # the patient has now given a time
                 services.episode_update(episode=item, **changes)
-                messages.success(request, "Cramp details saved.")
+                messages.success(request, _("Cramp details saved."))
             elif then == "diary:history":
-                messages.info(request, "Nothing changed, so nothing new was saved.")
+                messages.info(request, _("Nothing changed, so nothing new was saved."))
             return redirect(then)
     else:
         form = EpisodeForm(initial=initial, patient=patient, time_estimated=item.time_estimated)
@@ -303,10 +328,11 @@ def episode_delete(request: HttpRequest, episode_id: int) -> HttpResponse:
     if request.method == "POST":
         services.episode_delete(episode=item)
         messages.success(
-            request, "Cramp removed from your diary. Your clinic keeps a record of the change."
+            request,
+            _("Cramp removed from your diary. Your clinic keeps a record of the change."),
         )
         return redirect("diary:history")
-    return render(request, "diary/confirm_delete.html", {"what": "this cramp", "object": item})
+    return render(request, "diary/confirm_delete.html", {"what": "cramp", "object": item})
 
 
 @patient_required
@@ -317,22 +343,34 @@ def no_cramps(request: HttpRequest) -> HttpResponse:
     posted = request.POST.get("date", "")
     night_date = parse_query_date(posted) if posted else patient.last_completed_night()
     if night_date is None:
-        messages.error(request, "That night is outside the diary's dates.")
+        messages.error(request, _("That night is outside the diary's dates."))
         return redirect("diary:home")
     if night_date > patient.last_completed_night():
-        messages.error(request, "That night has not ended yet.")
+        messages.error(request, _("That night has not ended yet."))
         return redirect("diary:home")
     try:
         night = services.night_check_in(patient=patient, night_date=night_date, cramp_free=True)
     except services.NightHasCramps as exc:
         messages.error(
             request,
-            f"You logged {exc.count} cramp{'s' if exc.count != 1 else ''} that night, "
-            "so it is not cramp-free. Open it to check.",
+            ngettext(
+                "You logged %(count)s cramp that night, so it is not cramp-free. Open it to "
+                "check.",
+                "You logged %(count)s cramps that night, so it is not cramp-free. Open it to "
+                "check.",
+                exc.count,
+            ) % {"count": exc.count},
         )
         return redirect("diary:night", night_id=exc.night.pk)
-    messages.success(request, f"Saved: no cramps on the night of {night.date:%A %-d %B}.")
+    messages.success(request, no_cramps_saved(night.date))
     return redirect("diary:home")
+
+
+def no_cramps_saved(night_date: date) -> str:
+    # Translators: %(night)s is a date, for example "Sunday 6 December".
+    return _("Saved: no cramps on the night of %(night)s.") % {
+        "night": date_format(night_date, "l j F")
+    }
 
 
 @patient_required
@@ -344,7 +382,7 @@ def night_new(request: HttpRequest) -> HttpResponse:
         if request.POST.get("had_cramps"):
             return redirect(f"{reverse('diary:log-cramp')}?night={night_date.isoformat()}")
         night = services.night_check_in(patient=patient, night_date=night_date, cramp_free=True)
-        messages.success(request, f"Saved: no cramps on the night of {night.date:%A %-d %B}.")
+        messages.success(request, no_cramps_saved(night.date))
         return redirect("diary:history")
     return render(request, "diary/night_new.html", {"form": form, "existing": form.existing})
 
@@ -354,12 +392,13 @@ def night(request: HttpRequest, night_id: int) -> HttpResponse:
     patient: Patient = request.user.patient
     item: Night = get_scoped_or_404(request.user, nights_with_episodes(patient), night_id)
     device = current_device(patient)
-    benefit_label = device.benefit_label if device else "how well the therapy worked"
-    form = NightForm(request.POST or None, instance=item, benefit_label=benefit_label)
+    form = NightForm(
+        request.POST or None, instance=item, therapy=device.therapy if device else None
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.night_check_in(patient=patient, night_date=item.date, cramp_free=False, **fields)
-        messages.success(request, "Night saved.")
+        messages.success(request, _("Night saved."))
         return redirect("diary:home")
     timeline = timeline_for(patient)
     episodes = list(item.episodes.all())
@@ -381,13 +420,14 @@ def night_delete(request: HttpRequest, night_id: int) -> HttpResponse:
     if request.method == "POST":
         services.night_delete(night=item)
         messages.success(
-            request, "Night removed from your diary. Your clinic keeps a record of the change."
+            request,
+            _("Night removed from your diary. Your clinic keeps a record of the change."),
         )
         return redirect("diary:history")
     return render(
         request,
         "diary/confirm_delete.html",
-        {"what": "this whole night and its cramps", "object": item},
+        {"what": "night", "object": item},
     )
 
 
@@ -424,7 +464,7 @@ def remote_change(request: HttpRequest) -> HttpResponse:
     device = current_device(patient)
     current = SettingsRecord.objects.for_patient(patient).current().timeline_order().last()
     if device is None or current is None:
-        messages.error(request, "Your clinic has not recorded your stimulator yet.")
+        messages.error(request, _("Your clinic has not recorded your stimulator yet."))
         return redirect("diary:home")
     form = RemoteChangeForm(
         request.POST or None,
@@ -465,12 +505,19 @@ def remote_change(request: HttpRequest) -> HttpResponse:
             current.amplitude, current.stimulation_on
         )
         if unchanged and not duplicate:
-            state = "on" if current.stimulation_on else "off"
-            now = show(current.amplitude, current.amplitude_unit)
-            messages.info(
-                request, f"Nothing changed: your stimulator is already at {now}, {state}. "
-                "Nothing was saved.",
-            )
+            now = amplitude_words(current.amplitude, current.amplitude_unit)
+            # Translators: %(amplitude)s is an amplitude with its unit, for example "1.5 mA".
+            if current.stimulation_on:
+                unchanged_words = _(
+                    "Nothing changed: your stimulator is already at %(amplitude)s, on. Nothing "
+                    "was saved."
+                )
+            else:
+                unchanged_words = _(
+                    "Nothing changed: your stimulator is already at %(amplitude)s, off. Nothing "
+                    "was saved."
+                )
+            messages.info(request, unchanged_words % {"amplitude": now})
             return redirect("diary:home")
         if not duplicate:
             settings_record_create(
@@ -482,8 +529,10 @@ def remote_change(request: HttpRequest) -> HttpResponse:
             )
         messages.success(
             request,
-            "Saved. Your diary now uses the new setting from that time on. Typed it wrong? "
-            "Undo it on your home page.",
+            _(
+                "Saved. Your diary now uses the new setting from that time on. Typed it wrong? "
+                "Undo it on your home page."
+            ),
         )
         return redirect("diary:home")
     return render(request, "diary/remote_change.html", {
@@ -492,9 +541,23 @@ def remote_change(request: HttpRequest) -> HttpResponse:
     })
 
 
+def amplitude_words(amount: Decimal, unit: str) -> str:
+    """1.50 mA as "1.5 mA" in English, "1,5 mA" in German: the reader's decimal mark, no
+    trailing zeros (as programming.plausibility.show)."""
+    return f"{number_format(Decimal(format(amount.normalize(), 'f')))} {unit}"
+
+
 def _settings_words(record: SettingsRecord) -> str:
-    state = "on" if record.stimulation_on else "off"
-    return f"{show(record.amplitude, record.amplitude_unit)}, {state}"
+    amplitude = amplitude_words(record.amplitude, record.amplitude_unit)
+    # Translators: a stimulator's setting; %(amplitude)s is, for example, "1.5 mA".
+    if record.stimulation_on:
+        return _("%(amplitude)s, on") % {"amplitude": amplitude}
+    return _("%(amplitude)s, off") % {"amplitude": amplitude}
+
+
+def already_undone(when: str) -> str:
+    # Translators: %(when)s is a day and time, for example "Sun 6 Dec, 03:00".
+    return _("Your change of %(when)s was already undone.") % {"when": when}
 
 
 @patient_required
@@ -507,27 +570,36 @@ def remote_undo(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_scoped_or_404(
         request.user, SettingsRecord.objects.all(), record_id, patient_path="device__patient"
     )
-    when = dateformat.format(local_moment(record.effective_at, patient.tz), "D j M, H:i")
+    when = date_format(local_moment(record.effective_at, patient.tz), "D j M, H:i")
     already = SettingsRecord.objects.filter(
         corrects=record, source="patient_remote", recorded_by=request.user
     ).exists()
     entry = None if already else remote_entry_undoable(patient)
     if entry is None or entry.record.pk != record.pk:
         if already:  # a double tap: the first one did it
-            messages.info(request, f"Your change of {when} was already undone.")
+            messages.info(request, already_undone(when))
             return redirect("diary:home")
         return render(
             request, "diary/remote_undo_refused.html",
-            {"hours": settings.REMOTE_UNDO_HOURS}, status=403,
+            # An int for the plural form of "hours" (a float may be 1.5).
+            {"hours": settings.REMOTE_UNDO_HOURS,
+             "hours_count": max(round(settings.REMOTE_UNDO_HOURS), 1)}, status=403,
         )
     if remote_entry_undo(entry=entry, recorded_by=request.user) is None:
-        messages.info(request, f"Your change of {when} was already undone.")
+        messages.info(request, already_undone(when))
         return redirect("diary:home")
     messages.success(
         request,
-        f"Undone: your change to {_settings_words(record)} on {when} is no longer in your "
-        f"diary, which reads {_settings_words(entry.before)} from then on, as before. "
-        "If you did change your stimulator, record the change again.",
+        # Translators: %(change)s and %(before)s are settings ("1.5 mA, on"), %(when)s a day and
+        # time ("Sun 6 Dec, 03:00").
+        _(
+            "Undone: your change to %(change)s on %(when)s is no longer in your diary, which "
+            "reads %(before)s from then on, as before. If you did change your stimulator, "
+            "record the change again."
+        ) % {
+            "change": _settings_words(record), "when": when,
+            "before": _settings_words(entry.before),
+        },
     )
     return redirect("diary:home")
 
@@ -545,7 +617,8 @@ def medications(request: HttpRequest) -> HttpResponse:
         )
         if not exists:
             services.medication_create(patient=patient, recorded_by=request.user, **data)
-        messages.success(request, f"Saved: {data['name']}.")
+        # Translators: %(name)s is the medicine's name as the patient typed it.
+        messages.success(request, _("Saved: %(name)s.") % {"name": data["name"]})
         return redirect("diary:medications")
     items = Medication.objects.for_patient(patient)
     return render(request, "diary/medications.html", {"form": form, "medications": items})
@@ -563,6 +636,6 @@ def medication_stop(request: HttpRequest, medication_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.medication_stop(medication=item, stopped_on=form.cleaned_data["stopped_on"])
-        messages.success(request, f"Saved: you stopped {item.name}.")
+        messages.success(request, _("Saved: you stopped %(name)s.") % {"name": item.name})
         return redirect("diary:medications")
     return render(request, "diary/medication_stop.html", {"form": form, "medication": item})

@@ -179,8 +179,10 @@ def concept(*codings: Coding, text: str | None = None) -> dict[str, Any]:
 
 
 def local(system: str, choices: Iterable[tuple[str, str]], code: str) -> dict[str, Any]:
-    """A code from one of the app's choice lists, in its local code system."""
-    display = str(dict(choices).get(code, code))
+    """A code from one of the app's choice lists, in its local code system. The display is
+    the vocabulary's own English, whatever the reader's language (the labels are lazy)."""
+    with translation.override("en"):
+        display = str(dict(choices).get(code, code))
     return concept((system, code, display), text=display)
 
 

@@ -4,16 +4,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from notify.models import Preference
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         required=False,
         max_length=254,
-        help_text="For reminders and for resetting your password. Leave empty for none.",
+        help_text=_("For reminders and for resetting your password. Leave empty for none."),
     )
 
     def __init__(self, *args: Any, user: Any, required: bool = False, **kwargs: Any) -> None:
@@ -21,7 +23,9 @@ class EmailForm(forms.Form):
         self.user = user
         self.fields["email"].required = required
         if required:
-            self.fields["email"].help_text = "For your digest and for resetting your password."
+            self.fields["email"].help_text = gettext(
+                "For your digest and for resetting your password."
+            )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -31,11 +35,18 @@ class EmailForm(forms.Form):
             .exclude(pk=self.user.pk)
             .exists()
         ):
-            raise forms.ValidationError("Another account uses this address. Use your own address.")
+            raise forms.ValidationError(
+                gettext("Another account uses this address. Use your own address.")
+            )
         return email
 
 
-PUSH_NOT_SET_UP = "Phone notifications are not set up on this server; reminders come by email."
+PUSH_NOT_SET_UP = _(
+    "Phone notifications are not set up on this server; reminders come by email."
+)
+PUSH_NOT_SET_UP_CHOOSE_EMAIL = _(
+    "Phone notifications are not set up on this server; reminders come by email. Choose email."
+)
 
 
 class ChannelRadioSelect(forms.RadioSelect):
@@ -73,7 +84,7 @@ class PatientPreferenceForm(forms.ModelForm):
     def clean_channel(self) -> str:
         channel = self.cleaned_data["channel"]
         if channel == "push" and not self.push_available:
-            raise forms.ValidationError(f"{PUSH_NOT_SET_UP} Choose email.")
+            raise forms.ValidationError(PUSH_NOT_SET_UP_CHOOSE_EMAIL)
         return channel
 
     class Meta:
@@ -84,8 +95,8 @@ class PatientPreferenceForm(forms.ModelForm):
             "channel": ChannelRadioSelect,
         }
         help_texts = {
-            "evening_time": "On your own clock. Sent only if last night is not logged yet.",
-            "nudge_enabled": "Then nothing more until you log again.",
+            "evening_time": _("On your own clock. Sent only if last night is not logged yet."),
+            "nudge_enabled": _("Then nothing more until you log again."),
         }
 
 
@@ -95,8 +106,9 @@ class ClinicianPreferenceForm(forms.ModelForm):
         fields = ["digest_enabled", "digest_time"]
         widgets = {"digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
-            "digest_time": "In the clinic's time zone. Sent only when a flag is new or has new "
-            "evidence.",
+            "digest_time": _(
+                "In the clinic's time zone. Sent only when a flag is new or has new evidence."
+            ),
         }
 
 
@@ -110,5 +122,5 @@ class PushSubscriptionForm(forms.Form):
     def clean_endpoint(self) -> str:
         endpoint = self.cleaned_data["endpoint"]
         if not endpoint.startswith("https://"):
-            raise forms.ValidationError("A push endpoint must use https.")
+            raise forms.ValidationError(gettext("A push endpoint must use https."))
         return endpoint

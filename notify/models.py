@@ -7,13 +7,15 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-CHANNEL_CHOICES = [("email", "Email"), ("push", "A notification on my phone")]
+CHANNEL_CHOICES = [("email", _("Email")), ("push", _("A notification on my phone"))]
 
 KIND_CHOICES = [
-    ("evening", "Evening reminder"),
-    ("nudge", "Missed-night nudge"),
-    ("digest", "Clinician digest"),
+    ("evening", _("Evening reminder")),
+    ("nudge", _("Missed-night nudge")),
+    ("digest", _("Clinician digest")),
 ]
 
 
@@ -22,15 +24,18 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preference"
     )
     # Patients: a reminder to log last night, at a time on their own clock.
-    evening_enabled = models.BooleanField("Remind me to log last night", default=True)
-    evening_time = models.TimeField("At", default=time(21, 0))
-    channel = models.CharField("By", max_length=8, choices=CHANNEL_CHOICES, default="email")
+    evening_enabled = models.BooleanField(_("Remind me to log last night"), default=True)
+    evening_time = models.TimeField(pgettext_lazy("time of day", "At"), default=time(21, 0))
+    channel = models.CharField(
+        pgettext_lazy("how a reminder is sent, email or phone", "By"),
+        max_length=8, choices=CHANNEL_CHOICES, default="email",
+    )
     nudge_enabled = models.BooleanField(
-        "One gentle message after two nights in a row not logged", default=True
+        _("One gentle message after two nights in a row not logged"), default=True
     )
     # Clinicians: a daily list of patients whose flags are new or carry new evidence.
-    digest_enabled = models.BooleanField("Send me a daily digest of new flags", default=True)
-    digest_time = models.TimeField("At", default=time(7, 30))
+    digest_enabled = models.BooleanField(_("Send me a daily digest of new flags"), default=True)
+    digest_time = models.TimeField(pgettext_lazy("time of day", "At"), default=time(7, 30))
 
     def __str__(self) -> str:
         return f"notification preferences of {self.user}"
@@ -59,10 +64,10 @@ class Delivery(models.Model):
     sent, so two workers running the same schedule send it once (notify.dispatch)."""
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", "Claimed"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        NOTHING_NEW = "nothing_new", "Nothing new to send"
+        CLAIMED = "claimed", _("Claimed")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        NOTHING_NEW = "nothing_new", _("Nothing new to send")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
@@ -80,7 +85,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "key"], name="one_delivery_per_key"),
         ]

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,10 +22,36 @@ from notify.forms import (
     PatientPreferenceForm,
     PushSubscriptionForm,
 )
-from notify.models import KIND_CHOICES, PushSubscription
+from notify.models import PushSubscription
 
 KIND_FIELD = {"evening": "evening_enabled", "nudge": "nudge_enabled", "digest": "digest_enabled"}
-KIND_NAMES = dict(KIND_CHOICES)
+# The turn-off page's words for each kind of message, whole sentences so each translates well.
+TURN_OFF_WORDS = {
+    "evening": {
+        "title": gettext_lazy("Turn off evening reminders"),
+        "question": gettext_lazy("Turn off evening reminders?"),
+        "done": gettext_lazy(
+            "You will not get any more evening reminders. You can turn them on again under "
+            "Reminders and email after you log in."
+        ),
+    },
+    "nudge": {
+        "title": gettext_lazy("Turn off missed-night nudges"),
+        "question": gettext_lazy("Turn off missed-night nudges?"),
+        "done": gettext_lazy(
+            "You will not get any more missed-night nudges. You can turn them on again under "
+            "Reminders and email after you log in."
+        ),
+    },
+    "digest": {
+        "title": gettext_lazy("Turn off clinician digests"),
+        "question": gettext_lazy("Turn off clinician digests?"),
+        "done": gettext_lazy(
+            "You will not get any more clinician digests. You can turn them on again under "
+            "Reminders and email after you log in."
+        ),
+    },
+}
 
 
 @login_required
@@ -44,7 +72,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         user.email = email_form.cleaned_data["email"]
         user.save(update_fields=["email"])
         form.save()
-        messages.success(request, "Saved your reminder settings.")
+        messages.success(request, _("Saved your reminder settings."))
         return redirect("notify:preferences")
     return render(
         request,
@@ -101,7 +129,7 @@ def turn_off(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "notify/turn_off.html",
-        {"kind_name": KIND_NAMES[claim["k"]], "done": done},
+        {"words": TURN_OFF_WORDS[claim["k"]], "done": done},
     )
 
 
@@ -109,4 +137,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from the site's root so its scope covers every page. Like
     every response it is sent with no-store (accounts.middleware), so a new version is
     picked up at once."""
-    return render(request, "notify/sw.js", content_type="application/javascript")
+    # The offline page's words live here, not in the script, so makemessages finds them.
+    words = {
+        "offline_title": _("Offline · StimDiary"),
+        "offline_text": _("You are offline and this page is not on your phone yet."),
+        "offline_open": _("Open your diary"),
+    }
+    return render(request, "notify/sw.js", words, content_type="application/javascript")

@@ -1,4 +1,4 @@
-{% load static %}// StimDiary's service worker. It keeps a copy of the diary's own pages (the home page with
+{% load i18n static %}// StimDiary's service worker. It keeps a copy of the diary's own pages (the home page with
 // "No cramps last night", and the cramp log) and of the files they need, so the diary opens
 // with no connection at all; it shows reminder notifications and opens the diary when one is
 // tapped. Nothing is fetched from outside the app. The copies live on the patient's phone
@@ -27,13 +27,20 @@ self.addEventListener("activate", function (event) {
   event.waitUntil(self.clients.claim());
 });
 
+{% get_current_language as LANGUAGE_CODE %}{% get_current_language_bidi as LANGUAGE_BIDI %}
+// The offline page's words (notify.views.service_worker) are in the language the worker was
+// fetched in; escapejs keeps them inside the script's strings, and they go into the page as
+// text, never markup.
 function offlinePage() {
-  var html = "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport " +
-    "content='width=device-width,initial-scale=1'><title>Offline · StimDiary</title>" +
+  var esc = function (text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  };
+  var html = "<!doctype html><html lang={{ LANGUAGE_CODE|escapejs }}{% if LANGUAGE_BIDI %} dir=rtl{% endif %}><meta charset=utf-8><meta name=viewport " +
+    "content='width=device-width,initial-scale=1'><title>" + esc("{{ offline_title|escapejs }}") + "</title>" +
     "<link rel=stylesheet href='{% static 'css/bootstrap.min.css' %}'>" +
-    "<main class='container py-4'><p class=lead>You are offline and this page is not on " +
-    "your phone yet.</p><p><a class='btn btn-primary btn-lg' href='" + PAGES[0] +
-    "'>Open your diary</a></p></main></html>";
+    "<main class='container py-4'><p class=lead>" + esc("{{ offline_text|escapejs }}") +
+    "</p><p><a class='btn btn-primary btn-lg' href='" + PAGES[0] +
+    "'>" + esc("{{ offline_open|escapejs }}") + "</a></p></main></html>";
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
