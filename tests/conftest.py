@@ -3,9 +3,12 @@ and carmen's clinician), dr_okafor (bob's clinician, not alice's)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from diary.models import Patient
 from tests.factories import make_clinician, make_patient
@@ -43,6 +46,16 @@ def _private_media_dir(tmp_path_factory) -> object:
 def _private_media(settings, _private_media_dir) -> None:
     # Uploaded reports go to a temporary folder, never into the work tree.
     settings.PRIVATE_MEDIA_ROOT = _private_media_dir
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Each test starts in the default language: a request's language stays active in the
+    # thread after the response (LocaleMiddleware activates it; nothing deactivates it), and
+    # a plain function's words and numbers would otherwise follow the previous test's reader.
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
