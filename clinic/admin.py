@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinician
 from diary.models import Patient
@@ -18,8 +19,9 @@ class ClinicianForm(forms.ModelForm):
     patients = forms.ModelMultipleChoiceField(
         queryset=Patient.objects.select_related("user"),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple("patients", is_stacked=False),
-        help_text="The patients this clinician may see (their care team membership).",
+        label=_("Patients"),
+        widget=admin.widgets.FilteredSelectMultiple(_("patients"), is_stacked=False),
+        help_text=_("The patients this clinician may see (their care team membership)."),
     )
 
     class Meta:
@@ -43,7 +45,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).annotate(n_patients=Count("user__patients_in_care"))
 
-    @admin.display(description="Patients", ordering="n_patients")
+    @admin.display(description=_("Patients"), ordering="n_patients")
     def patient_count(self, clinician: Clinician) -> int:
         return clinician.n_patients
 

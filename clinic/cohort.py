@@ -31,7 +31,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient, last_completed_night
@@ -304,7 +305,7 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
     for row in rows:
         if row.last_night is not None:
             if row.last_night not in labels:
-                labels[row.last_night] = dateformat.format(row.last_night, "D j M")
+                labels[row.last_night] = date_format(row.last_night, "D j M")
             row.last_night_label = labels[row.last_night]
             row.days_since_entry = max((window.last - row.last_night).days, 0)
     return rows

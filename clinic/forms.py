@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.usernames import similar_username
 from diary.models import MEDICATION_CATEGORY_CHOICES, Medication, Patient, timezone_choices
@@ -21,30 +23,33 @@ class PatientOnboardForm(SettingsForm):
     """Account, device and initial settings of a new patient, in one form."""
 
     username = forms.CharField(
-        max_length=150, validators=[User.username_validator],
-        help_text="What the patient will sign in with. Letters, digits and @ . + - _ only.",
+        label=_("Username"), max_length=150, validators=[User.username_validator],
+        help_text=_("What the patient will sign in with. Letters, digits and @ . + - _ only."),
     )
     display_name = forms.CharField(
-        label="Display name", max_length=80, required=False,
-        help_text="Optional. How the care team knows the patient; shown to clinicians only.",
+        label=_("Display name"), max_length=80, required=False,
+        help_text=_("Optional. How the care team knows the patient; shown to clinicians only."),
     )
     record_number = forms.CharField(
-        label="Clinic record number", max_length=32, required=False,
-        help_text="Optional. Your clinic's record or MRN number, for reports.",
+        label=_("Clinic record number"), max_length=32, required=False,
+        # Translators: MRN is a medical record number.
+        help_text=_("Optional. Your clinic's record or MRN number, for reports."),
     )
     email = forms.EmailField(
-        label="Email address", max_length=254, required=False,
-        help_text="Optional. For evening reminders and for resetting a forgotten password.",
+        label=_("Email address"), max_length=254, required=False,
+        help_text=_("Optional. For evening reminders and for resetting a forgotten password."),
     )
     timezone = forms.ChoiceField(
-        label="Time zone", choices=timezone_choices,
-        help_text="Where the patient lives. Starts at the clinic's own zone.",
+        label=_("Time zone"), choices=timezone_choices,
+        help_text=_("Where the patient lives. Starts at the clinic's own zone."),
     )
-    therapy = forms.ChoiceField(choices=THERAPY_CHOICES)
-    phase = forms.ChoiceField(choices=PHASE_CHOICES, initial="trial")
-    implanted_on = forms.DateField(label="Implant date", widget=DATE_WIDGET)
+    therapy = forms.ChoiceField(label=_("Therapy"), choices=THERAPY_CHOICES)
+    phase = forms.ChoiceField(label=_("Phase"), choices=PHASE_CHOICES, initial="trial")
+    implanted_on = forms.DateField(label=_("Implant date"), widget=DATE_WIDGET)
     lead_site = forms.CharField(
-        label="Lead site", max_length=80, required=False, help_text="For example 'left S3'."
+        label=_("Lead site"), max_length=80, required=False,
+        # Translators: a sacral root; keep "S3" as it is.
+        help_text=_("For example 'left S3'."),
     )
 
     field_order = [
@@ -59,7 +64,7 @@ class PatientOnboardForm(SettingsForm):
         clinic_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.fields["timezone"].initial = settings.TIME_ZONE
         self.fields["effective_at"].initial = local_now(clinic_zone)
-        self.fields["effective_at"].label = "Settings in effect from"
+        self.fields["effective_at"].label = gettext("Settings in effect from")
 
     def zone_for(self, cleaned: dict[str, Any]) -> tzinfo | None:
         name = cleaned.get("timezone")
@@ -69,13 +74,13 @@ class PatientOnboardForm(SettingsForm):
         username = self.cleaned_data["username"].strip()
         # One rule for "the same name" (accounts.usernames): case and Unicode compatibility form.
         if User.objects.filter(username=username).exists() or similar_username(username):
-            raise forms.ValidationError("That username is taken. Choose another.")
+            raise forms.ValidationError(gettext("That username is taken. Choose another."))
         return username
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if email and User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("Another account uses this address.")
+            raise forms.ValidationError(gettext("Another account uses this address."))
         return email
 
     def clean_display_name(self) -> str:
@@ -98,7 +103,10 @@ class MedicationForm(forms.ModelForm):
         model = Medication
         fields = ["name", "category", "started_on", "stopped_on"]
         widgets = {"started_on": DATE_WIDGET, "stopped_on": DATE_WIDGET}
-        labels = {"started_on": "Started on", "stopped_on": "Stopped on (if already stopped)"}
+        labels = {
+            "name": _("Name"), "category": _("Category"), "started_on": _("Started on"),
+            "stopped_on": _("Stopped on (if already stopped)"),
+        }
 
     # The bounds (diary.validators): not before EARLIEST_DIARY_DATE, not in the future.
     def clean_started_on(self) -> date:
@@ -118,18 +126,18 @@ KIND_CHOICES = [(code, label) for code, label in MEDICATION_CATEGORY_CHOICES if 
 
 class MedicationKindForm(forms.Form):
     category = forms.ChoiceField(
-        label="Kind",
-        choices=[("", "Choose a kind"), *KIND_CHOICES],
-        help_text="'Other' marks the kind as checked: none the ladder's medication rule reads.",
+        label=_("Kind"),
+        choices=[("", _("Choose a kind")), *KIND_CHOICES],
+        help_text=_("'Other' marks the kind as checked: none the ladder's medication rule reads."),
         error_messages={
-            "required": "Choose the kind of this medicine.",
-            "invalid_choice": "Choose one of the kinds in the list.",
+            "required": _("Choose the kind of this medicine."),
+            "invalid_choice": _("Choose one of the kinds in the list."),
         },
     )
 
 
 class MedicationStopForm(forms.Form):
-    stopped_on = forms.DateField(label="Stopped on", widget=DATE_WIDGET)
+    stopped_on = forms.DateField(label=_("Stopped on"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, medication: Medication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +146,7 @@ class MedicationStopForm(forms.Form):
     def clean_stopped_on(self) -> date:
         stopped_on = self.cleaned_data["stopped_on"]
         if stopped_on < self.medication.started_on:
-            raise forms.ValidationError("The stop date is before the start date.")
+            raise forms.ValidationError(gettext("The stop date is before the start date."))
         check_date(stopped_on)
         return stopped_on
 
@@ -153,18 +161,20 @@ class OutcomeSettingsForm(forms.ModelForm):
         model = Patient
         fields = ["sacral_indication", "outcome_diary_start", "outcome_diary_days"]
         labels = {
-            "sacral_indication": "Sacral stimulation for",
-            "outcome_diary_start": "Bladder diary: first day",
-            "outcome_diary_days": "Bladder diary: number of days",
+            "sacral_indication": _("Sacral stimulation for"),
+            "outcome_diary_start": _("Bladder diary: first day"),
+            "outcome_diary_days": _("Bladder diary: number of days"),
         }
         help_texts = {
-            "outcome_diary_start": "Leave empty for no diary. Usually the 3 days before a visit "
-            "or after a settings change.",
+            "outcome_diary_start": _(
+                "Leave empty for no diary. Usually the 3 days before a visit or after a "
+                "settings change."
+            ),
         }
         widgets = {"outcome_diary_start": DATE_WIDGET}
 
     def clean_outcome_diary_start(self) -> date | None:
         day = self.cleaned_data.get("outcome_diary_start")
         if day is not None and not (earliest_date() <= day <= latest_date() + timedelta(366)):
-            raise forms.ValidationError("Choose a first day within the diary's dates.")
+            raise forms.ValidationError(gettext("Choose a first day within the diary's dates."))
         return day

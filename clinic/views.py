@@ -13,12 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.lockout import locked_addresses, login_unlock
@@ -51,7 +52,7 @@ from insights.panel import patient_insights
 from insights.summary import ensure_fresh
 from insights.visit_charts import threshold_series, visit_thresholds_alt
 from programming.models import PHASE_CHOICES, THERAPY_CHOICES, ProgrammingVisit, SettingsRecord
-from programming.services import corrected_timeline
+from programming.services import corrected_timeline, note_shown
 from programming.timeline import Settings
 from programming.views import visit_or_404
 
@@ -96,16 +97,19 @@ def cohort(request: HttpRequest) -> HttpResponse:
 # The cohort table's columns: sort key (None: not sortable), label, cell class. What a
 # clinician triages by comes first, so a phone shows it without scrolling sideways.
 COHORT_COLUMNS = [
-    ("patient", "Patient", ""),
-    ("ladder", "Ladder", "col-ladder"),
-    ("unacknowledged", "Unacknowledged flags", "text-end"),
-    ("days_since_entry", "Days since last entry", "text-end"),
-    ("last_night", "Last logged night", ""),
-    ("nights_logged", "Nights logged /14", "text-end"),
-    ("cramp_nights", "Cramp nights /14", "text-end"),
-    ("outcome", "Therapy outcome", ""),
-    ("therapy", "Therapy / phase", ""),
-    (None, "Current settings", ""),
+    ("patient", gettext_lazy("Patient"), ""),
+    # Translators: the column of each patient's step on the management ladder.
+    ("ladder", gettext_lazy("Ladder"), "col-ladder"),
+    ("unacknowledged", gettext_lazy("Unacknowledged flags"), "text-end"),
+    ("days_since_entry", gettext_lazy("Days since last entry"), "text-end"),
+    ("last_night", gettext_lazy("Last logged night"), ""),
+    # Translators: a column heading: nights logged out of the last 14.
+    ("nights_logged", gettext_lazy("Nights logged /14"), "text-end"),
+    # Translators: a column heading: nights with a cramp out of the last 14.
+    ("cramp_nights", gettext_lazy("Cramp nights /14"), "text-end"),
+    ("outcome", gettext_lazy("Therapy outcome"), ""),
+    ("therapy", gettext_lazy("Therapy / phase"), ""),
+    (None, gettext_lazy("Current settings"), ""),
 ]
 
 
@@ -159,7 +163,8 @@ def page_requested(value: str | None) -> int:
 
 
 def patient_record_cache_key(patient: Patient, page_number: int) -> str:
-    return patient.cache_key("clinic:patient-record", page_number)
+    # The parts are rendered in the reader's language: one entry per language.
+    return patient.cache_key("clinic:patient-record", page_number, get_language())
 
 
 def patient_record(patient: Patient, page_number: int) -> dict[str, str]:
@@ -199,6 +204,7 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     settings_html = SettingsHtml()
     for record in history:
         record.settings_html = settings_html(record)
+        record.note_shown = note_shown(record.note)
     night_rows = []
     for night in page.object_list:
         zone = night.timezone
@@ -227,6 +233,8 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
     visits = list(
         ProgrammingVisit.objects.for_patient(patient).select_related("settings_record", "clinician")
     )
+    for visit in visits:
+        visit.settings_html = settings_html(visit.settings_record)
     thresholds_alt = ""
     if visits:
         visit_records = load_visits(patient)
@@ -257,28 +265,32 @@ def night_facts(night: Night, episodes: list[CrampEpisode], home_zone: str) -> l
     has: the minutes added up (insights.burden's rule) and the sleep answer."""
     cramps = len(episodes)
     if cramps:
-        facts = [f"{cramps} cramp{pluralize(cramps)}"]
+        facts = [ngettext("%(n)s cramp", "%(n)s cramps", cramps) % {"n": cramps}]
         minutes = night_minutes([e.duration_min for e in episodes])
         if cramps > 1 and minutes is not None:
-            facts.append(f"{minutes} min in all")
+            facts.append(_("%(minutes)s min in all") % {"minutes": minutes})
     else:
-        facts = ["Cramp-free" if night.checked_in_at else "No cramps logged"]
+        facts = [_("Cramp-free") if night.checked_in_at else _("No cramps logged")]
     if night.sleep_disturbance is not None:
-        facts.append(f"sleep disturbed {night.sleep_disturbance}/10")
+        # Translators: the night card's facts, joined by " · "; each score is out of 10.
+        facts.append(_("sleep disturbed %(score)s/10") % {"score": night.sleep_disturbance})
     if night.therapy_benefit is not None:
-        facts.append(f"benefit {night.therapy_benefit}/10")
+        facts.append(_("benefit %(score)s/10") % {"score": night.therapy_benefit})
     if night.sleep_quality is not None:
-        facts.append(f"sleep {night.sleep_quality}/10")
+        facts.append(_("sleep %(score)s/10") % {"score": night.sleep_quality})
     if night.fluids:
-        facts.append(f"fluids {night.get_fluids_display().lower()}")
+        # Translators: %(amount)s is the evening's fluids in lower case, e.g. "more than usual".
+        facts.append(_("fluids %(amount)s") % {"amount": night.get_fluids_display().lower()})
     if night.activity:
-        facts.append(f"activity {night.get_activity_display().lower()}")
+        # Translators: %(amount)s is the day's activity in lower case, e.g. "more than usual".
+        facts.append(_("activity %(amount)s") % {"amount": night.get_activity_display().lower()})
     if night.alcohol:
-        facts.append("alcohol")
+        facts.append(pgettext("a fact of the night: alcohol was drunk", "alcohol"))
     if night.lumbar_support:
-        facts.append("lumbar support")
+        facts.append(_("lumbar support"))
     if night.timezone != home_zone:
-        facts.append(f"in {night.timezone}")
+        # Translators: the night was spent in another time zone, e.g. "in Europe/Madrid".
+        facts.append(_("in %(zone)s") % {"zone": night.timezone})
     return facts
 
 
@@ -323,7 +335,9 @@ def set_password_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("clinic:patient", patient_id=patient.pk)
     if patient.user.has_usable_password():
-        messages.error(request, "This patient has set a password already; no link is needed.")
+        messages.error(
+            request, _("This patient has set a password already; no link is needed.")
+        )
         return redirect("clinic:patient", patient_id=patient.pk)
     link = request.build_absolute_uri(set_password_path(patient.user))
     return render(
@@ -338,7 +352,9 @@ def patient_unlock(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_or_404(request.user, patient_id)
     if request.method == "POST":
         login_unlock(user=patient.user, request=request)
-        messages.success(request, f"{patient.user.username} can log in again now.")
+        messages.success(
+            request, _("%(username)s can log in again now.") % {"username": patient.user.username}
+        )
     return redirect("clinic:patient", patient_id=patient.pk)
 
 
@@ -355,7 +371,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your password is set. You can sign in now.")
+        messages.success(request, _("Your password is set. You can sign in now."))
         return redirect("login")
     return render(
         request, "clinic/set_password.html", {"form": form, "username": user.get_username()}
@@ -368,7 +384,7 @@ def medication_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = MedicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         medication_create(patient=patient, recorded_by=request.user, **form.cleaned_data)
-        messages.success(request, "Medication recorded.")
+        messages.success(request, _("Medication recorded."))
         return redirect("clinic:patient", patient_id=patient.pk)
     return render(request, "clinic/medication_form.html", {"patient": patient, "form": form})
 
@@ -385,9 +401,9 @@ def medication_kind(request: HttpRequest, patient_id: int, medication_id: int) -
     form = MedicationKindForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         medication_set_kind(medication=medication, category=form.cleaned_data["category"])
-        messages.success(
-            request, f"{medication.name}: kind set to {medication.get_category_display()}."
-        )
+        messages.success(request, _("%(medicine)s: kind set to %(kind)s.") % {
+            "medicine": medication.name, "kind": medication.get_category_display(),
+        })
         return redirect("clinic:patient", patient_id=patient.pk)
     return render(request, "clinic/medication_form.html", {
         "patient": patient, "form": form, "medication": medication,
@@ -403,7 +419,9 @@ def medication_stop_view(request: HttpRequest, patient_id: int, medication_id: i
     form = MedicationStopForm(request.POST or None, medication=medication)
     if request.method == "POST" and form.is_valid():
         medication_stop(medication=medication, stopped_on=form.cleaned_data["stopped_on"])
-        messages.success(request, f"Recorded the stop of {medication.name}.")
+        messages.success(
+            request, _("Recorded the stop of %(medicine)s.") % {"medicine": medication.name}
+        )
         return redirect("clinic:patient", patient_id=patient.pk)
     return render(request, "clinic/medication_stop.html", {
         "patient": patient, "medication": medication, "form": form,
@@ -439,7 +457,7 @@ def outcome_settings(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = OutcomeSettingsForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         outcome_settings_update(patient=patient, **form.cleaned_data)
-        messages.success(request, "Outcome settings saved.")
+        messages.success(request, _("Outcome settings saved."))
         return redirect("clinic:patient", patient_id=patient.pk)
     return render(request, "clinic/outcome_settings.html", {"patient": patient, "form": form},
                   status=400 if form.errors else 200)

@@ -11,6 +11,7 @@ import sys
 from django.db import DatabaseError, IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 
 RETRY_AFTER_SECONDS = 30
@@ -31,7 +32,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "errors/database_unavailable.html", {"saving": request.method == "POST"}
         )
     except Exception:  # the page itself must not fail: fall back to plain words
-        return HttpResponseServerError("StimDiary cannot reach its records right now.")
+        return HttpResponseServerError(_("StimDiary cannot reach its records right now."))
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store, private"

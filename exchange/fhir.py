@@ -793,8 +793,11 @@ def bundle_resources(source: FhirSource) -> list[dict[str, Any]]:
 def fhir_bundle(source: FhirSource, *, now: datetime | None = None) -> dict[str, Any]:
     """The bundle as plain JSON data, validated with the R4B models first: a mapping mistake
     raises here, never in a clinic's importer. The data (not the model) is what gets written:
-    the models' own serialiser costs more than the validation and adds nothing to it."""
-    resources = bundle_resources(source)
+    the models' own serialiser costs more than the validation and adds nothing to it.
+    The displays and narrative are English whatever the reader's language: the code systems'
+    displays are a contract (docs/fhir.md), and the choices' labels are translatable."""
+    with translation.override("en"):
+        resources = bundle_resources(source)
     data = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

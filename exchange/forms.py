@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from diary.validators import check_date
 from exchange.csv_reports import DateRange
@@ -11,8 +13,10 @@ from exchange.csv_reports import DateRange
 class DateRangeForm(forms.Form):
     """The optional from/to of an export, as nights' dates (the evening each night began)."""
 
-    start = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"])
-    end = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"])
+    start = forms.DateField(
+        required=False, label=_("From"), input_formats=["%Y-%m-%d"]
+    )
+    end = forms.DateField(required=False, label=_("To"), input_formats=["%Y-%m-%d"])
 
     def __init__(self, data: object = None, **kwargs: object) -> None:
         # The query string says from= and to=; "from" is a Python keyword, hence the mapping.
@@ -32,7 +36,7 @@ class DateRangeForm(forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
-            raise forms.ValidationError("The first date is after the last one.")
+            raise forms.ValidationError(gettext("The first date is after the last one."))
         return cleaned
 
     def date_range(self) -> DateRange:
@@ -41,9 +45,13 @@ class DateRangeForm(forms.Form):
 
 class ErasureRequestForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that, once my clinic approves, my whole diary is erased and cannot "
-        "be brought back, and I can no longer sign in.",
-        error_messages={"required": "Tick the box to say you understand, or leave this page."},
+        label=_(
+            "I understand that, once my clinic approves, my whole diary is erased and cannot "
+            "be brought back, and I can no longer sign in."
+        ),
+        error_messages={
+            "required": _("Tick the box to say you understand, or leave this page."),
+        },
     )
 
 
@@ -52,10 +60,11 @@ class ErasureDecisionForm(forms.ModelForm):
     the patient reads."""
 
     decision = forms.ChoiceField(
-        choices=[("", "Choose"), ("approve", "Approve: erase the diary now"),
-                 ("refuse", "Refuse")],
-        error_messages={"required": "Choose approve or refuse.",
-                        "invalid_choice": "Choose approve or refuse."},
+        label=_("Decision"),
+        choices=[("", _("Choose")), ("approve", _("Approve: erase the diary now")),
+                 ("refuse", _("Refuse"))],
+        error_messages={"required": _("Choose approve or refuse."),
+                        "invalid_choice": _("Choose approve or refuse.")},
     )
 
     class Meta:
@@ -67,6 +76,6 @@ class ErasureDecisionForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["reason"].required = True
-        self.fields["reason"].error_messages["required"] = (
+        self.fields["reason"].error_messages["required"] = gettext(
             "Give the reason: the patient reads it (for a refusal, the rule that keeps the record)."
         )

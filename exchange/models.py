@@ -8,41 +8,47 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from diary.models import Patient
 
 
 class ErasureRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the clinic"
-        APPROVED = "approved", "Approved: the diary was erased"
-        REFUSED = "refused", "Refused"
-        WITHDRAWN = "withdrawn", "Withdrawn by the patient"
+        PENDING = "pending", _("Waiting for the clinic")
+        APPROVED = "approved", _("Approved: the diary was erased")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the patient")
 
     # Null once the diary is erased; patient_ref keeps which patient it was.
     patient = models.ForeignKey(
-        Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasure_requests"
+        Patient, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasure_requests",
+        verbose_name=_("patient"),
     )
-    patient_ref = models.PositiveIntegerField(editable=False)
+    patient_ref = models.PositiveIntegerField(_("patient number"), editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False,
+        editable=False, verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.TextField(
-        blank=True, max_length=2000,
-        help_text="Why the clinic approved or refused: the patient reads it.",
+        _("reason"), blank=True, max_length=2000,
+        help_text=_("Why the clinic approved or refused: the patient reads it."),
     )
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
         constraints = [
             # One open request per patient: a double tap asks once.
             models.UniqueConstraint(

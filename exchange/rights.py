@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from diary.models import Patient
 from exchange.models import ErasureRequest
@@ -70,7 +71,7 @@ def erasure_decide(*, erasure: ErasureRequest, approve: bool, reason: str, by: A
         pk=erasure.pk, status=ErasureRequest.Status.PENDING
     ).update(status=status, decided_by=by, decided_at=now, reason=reason)
     if not claimed:
-        raise ErasureError("This request was already decided or withdrawn.")
+        raise ErasureError(gettext("This request was already decided or withdrawn."))
     erasure.refresh_from_db()
     _audit_decision(erasure, f"erasure_{status}", by)
     if approve and erasure.patient_id is not None:

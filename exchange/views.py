@@ -19,6 +19,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_access
@@ -65,7 +67,7 @@ def _csv_response(
     return response
 
 
-BAD_RANGE = (
+BAD_RANGE = gettext_lazy(
     "Dates must be written YYYY-MM-DD, within the diary's dates (see docs/security.md) and not "
     "in the future, the first no later than the last."
 )
@@ -78,7 +80,7 @@ def patient_csv(request: HttpRequest, patient_id: int, kind: str) -> HttpRespons
         raise Http404("No such report.")
     dates = _date_range(request)
     if dates is None:
-        return HttpResponseBadRequest(BAD_RANGE)
+        return HttpResponseBadRequest(str(BAD_RANGE))
     return _csv_response(request, [patient], kind, dates, patient.user.username)
 
 
@@ -100,7 +102,7 @@ def cohort_csv(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such report.")
     dates = _date_range(request)
     if dates is None:
-        return HttpResponseBadRequest(BAD_RANGE)
+        return HttpResponseBadRequest(str(BAD_RANGE))
     patients = list(visible_patients(request.user).select_related("user"))
     return _csv_response(request, patients, kind, dates, f"cohort-{request.user.get_username()}")
 
@@ -111,7 +113,7 @@ def my_csv(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such report.")
     dates = _date_range(request)
     if dates is None:
-        return HttpResponseBadRequest(BAD_RANGE)
+        return HttpResponseBadRequest(str(BAD_RANGE))
     patient = request.user.patient  # type: ignore[union-attr]
     return _csv_response(request, [patient], kind, dates, patient.user.username)
 
@@ -137,14 +139,14 @@ def my_data(request: HttpRequest) -> HttpResponse:
     # An empty POST (the box not ticked) is still a POST: bound, so its error is shown.
     form = ErasureRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        _, created = erasure_request_create(patient=patient, user=request.user)
+        _erasure, created = erasure_request_create(patient=patient, user=request.user)
         if created:
-            messages.success(
-                request, "Your request is with your clinic. Nothing is erased until they decide; "
-                "you can withdraw it until then."
-            )
+            messages.success(request, _(
+                "Your request is with your clinic. Nothing is erased until they decide; you "
+                "can withdraw it until then."
+            ))
         else:
-            messages.info(request, "You have already asked; your clinic has not decided yet.")
+            messages.info(request, _("You have already asked; your clinic has not decided yet."))
         return redirect("exchange:my-data")
     return render(request, "exchange/my_data.html", {
         "patient": patient,
@@ -162,5 +164,5 @@ def my_erasure_withdraw(request: HttpRequest) -> HttpResponse:
     erasure = erasure_request_open(patient)
     if erasure is not None:
         erasure_request_withdraw(erasure=erasure)
-        messages.success(request, "Request withdrawn: your diary stays as it is.")
+        messages.success(request, _("Request withdrawn: your diary stays as it is."))
     return redirect("exchange:my-data")

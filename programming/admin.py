@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from diary.models import Patient
 from diary.services import patient_data_changed
@@ -74,7 +75,7 @@ class SettingsRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["corrects"]
     exclude = ["recorded_by"]
 
-    @admin.display(description="Patient", ordering="device__patient__user__username")
+    @admin.display(description=_("Patient"), ordering="device__patient__user__username")
     def device_patient(self, record: SettingsRecord) -> str:
         return record.device.patient.user.username
 
@@ -120,7 +121,7 @@ class PlannedTrialAdmin(admin.ModelAdmin):
     autocomplete_fields = ["device"]
     exclude = ["recorded_by"]
 
-    @admin.display(description="Patient", ordering="device__patient__user__username")
+    @admin.display(description=_("Patient"), ordering="device__patient__user__username")
     def device_patient(self, trial: PlannedTrial) -> str:
         return trial.device.patient.user.username
 
@@ -171,7 +172,7 @@ class ProgrammingVisitAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [VisitConfigurationInline]
 
-    @admin.display(description="patient")
+    @admin.display(description=_("patient"))
     def device_patient(self, obj: ProgrammingVisit) -> str:
         return obj.device.patient.user.username
 

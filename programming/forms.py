@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diary.decimals import DecimalCommaField
 from diary.validators import check_settings_moment, readable_moment
@@ -26,7 +28,7 @@ from programming.models import (
 from programming.plausibility import (
     amplitude_concerns,
     confirmation_token,
-    show,
+    shown,
     unit_change_message,
 )
 
@@ -65,15 +67,21 @@ def local_now(zone: tzinfo) -> datetime:
 
 class SettingsForm(forms.Form):
     effective_at = LocalDateTimeField(
-        label="In effect from", help_text="Local time where the patient lives."
+        label=gettext_lazy("In effect from"),
+        help_text=gettext_lazy("Local time where the patient lives."),
     )
-    amplitude = DecimalCommaField(max_digits=5, decimal_places=2)
-    amplitude_unit = forms.ChoiceField(label="Unit", choices=AMPLITUDE_UNIT_CHOICES)
-    pulse_width_us = forms.IntegerField(label="Pulse width (µs)")
-    frequency_hz = DecimalCommaField(label="Frequency (Hz)", max_digits=7, decimal_places=1)
+    amplitude = DecimalCommaField(
+        label=gettext_lazy("Amplitude"), max_digits=5, decimal_places=2
+    )
+    amplitude_unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=AMPLITUDE_UNIT_CHOICES)
+    pulse_width_us = forms.IntegerField(label=gettext_lazy("Pulse width (µs)"))
+    frequency_hz = DecimalCommaField(
+        label=gettext_lazy("Frequency (Hz)"), max_digits=7, decimal_places=1
+    )
     electrode_configuration = forms.CharField(
-        label="Electrode configuration", max_length=80, required=False,
-        help_text="For example '0-3+' or 'bipolar 1-2'.",
+        label=gettext_lazy("Electrode configuration"), max_length=80, required=False,
+        # Translators: electrode configurations as a programmer writes them; keep them as is.
+        help_text=gettext_lazy("For example '0-3+' or 'bipolar 1-2'."),
     )
 
     def __init__(
@@ -136,12 +144,9 @@ class AmplitudeConfirmMixin:
         self.confirmation_value = ""
         if therapy is None or amplitude is None or unit is None:
             return
-        words = "the amplitude before this record" if before_record else (
-            "the amplitude in effect now"
-        )
         concerns = amplitude_concerns(
             therapy=therapy, unit=unit, new=amplitude, current=current,
-            current_unit=current_unit, current_words=words,
+            current_unit=current_unit, before_record=before_record,
         )
         if not concerns:
             return
@@ -150,18 +155,25 @@ class AmplitudeConfirmMixin:
             return
         self.amplitude_concerns = [c.message for c in concerns]
         self.confirmation_value = token
-        now = ""
-        if current is not None:
-            was = show(current, current_unit or unit)
-            now = (
-                f" The amplitude before this record is {was}." if before_record
-                else f" The amplitude now is {was}."
-            )
-        self.add_error(  # type: ignore[attr-defined]
-            "amplitude",
-            f"Is {show(amplitude, unit)} right?{now} Check the number; if it is right, tick "
-            "'Yes, this is right' below and save again.",
-        )
+        values = {"amplitude": shown(amplitude, unit)}
+        if current is None:
+            message = _(
+                "Is %(amplitude)s right? Check the number; if it is right, tick 'Yes, this is "
+                "right' below and save again."
+            ) % values
+        elif before_record:
+            values["was"] = shown(current, current_unit or unit)
+            message = _(
+                "Is %(amplitude)s right? The amplitude before this record is %(was)s. Check the "
+                "number; if it is right, tick 'Yes, this is right' below and save again."
+            ) % values
+        else:
+            values["was"] = shown(current, current_unit or unit)
+            message = _(
+                "Is %(amplitude)s right? The amplitude now is %(was)s. Check the number; if it "
+                "is right, tick 'Yes, this is right' below and save again."
+            ) % values
+        self.add_error("amplitude", message)  # type: ignore[attr-defined]
 
 
 class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
@@ -171,11 +183,15 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
     before the one it corrects (`before`; None for a device's first record): the corrected
     value is the mistake, so 0.15 put back to 1.5 is no jump when 1.5 was in effect before."""
 
-    stimulation_on = forms.BooleanField(label="Stimulation on", required=False)
-    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *REASON_CHOICES])
+    stimulation_on = forms.BooleanField(label=gettext_lazy("Stimulation on"), required=False)
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"),
+        choices=[("", gettext_lazy("Choose a reason")), *REASON_CHOICES],
+    )
     note = forms.CharField(
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
-        help_text="What was changed and why, for the next clinician.",
+        help_text=gettext_lazy("What was changed and why, for the next clinician."),
     )
 
     field_order = [
@@ -207,9 +223,9 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
         cleaned = super().clean()
         reason, on = cleaned.get("reason"), cleaned.get("stimulation_on")
         if reason == "device_off" and on:
-            self.add_error("stimulation_on", "A device-off record has stimulation off.")
+            self.add_error("stimulation_on", _("A device-off record has stimulation off."))
         if reason == "device_on" and not on:
-            self.add_error("stimulation_on", "A device-on record has stimulation on.")
+            self.add_error("stimulation_on", _("A device-on record has stimulation on."))
         unit = cleaned.get("amplitude_unit")
         if unit and reason:
             message = unit_change_message(
@@ -222,8 +238,10 @@ class ProgrammingForm(AmplitudeConfirmMixin, SettingsForm):
         if self.current is not None and self.unchanged(cleaned):
             self.nothing_changed = True
             raise forms.ValidationError(
-                "Nothing changed: these are the values already recorded. Nothing was saved. "
-                "Change what was changed, or cancel.",
+                _(
+                    "Nothing changed: these are the values already recorded. Nothing was "
+                    "saved. Change what was changed, or cancel."
+                ),
                 code="nothing_changed",
             )
         compared = self.before if self.correcting else self.current
@@ -277,23 +295,29 @@ class PlannedTrialForm(forms.Form):
     """Mark a planned trial: the parameter tried and the nights its periods begin on."""
 
     parameter = forms.ChoiceField(
-        label="Parameter tried", choices=[("", "Choose a parameter"), *TRIAL_PARAMETER_CHOICES]
+        label=gettext_lazy("Parameter tried"),
+        choices=[("", gettext_lazy("Choose a parameter")), *TRIAL_PARAMETER_CHOICES],
     )
     first_night = forms.DateField(
-        label="First night", widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The first night of the trial's first settings (its first planned change).",
+        label=gettext_lazy("First night"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "The first night of the trial's first settings (its first planned change)."
+        ),
     )
     last_night = forms.DateField(
-        label="Last night", widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The last night of the trial's last settings.",
+        label=gettext_lazy("Last night"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The last night of the trial's last settings."),
     )
     order_randomised = forms.BooleanField(
-        label="The order of the levels was drawn at random", required=False,
-        help_text="Leave unticked if the order was fixed in advance but not drawn at random.",
+        label=gettext_lazy("The order of the levels was drawn at random"), required=False,
+        help_text=gettext_lazy(
+            "Leave unticked if the order was fixed in advance but not drawn at random."
+        ),
     )
     note = forms.CharField(
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
-        help_text="The levels and their order as planned, for the next clinician.",
+        help_text=gettext_lazy("The levels and their order as planned, for the next clinician."),
     )
 
     def __init__(self, *args: Any, implanted_on: date | None = None, **kwargs: Any) -> None:
@@ -323,34 +347,39 @@ class VisitConfigurationForm(forms.Form):
     any row that is used needs its electrodes."""
 
     electrodes = forms.CharField(
-        max_length=80, required=False, help_text="For example 0-3+ or 1-2+.",
+        label=gettext_lazy("Electrodes"), max_length=80, required=False,
+        # Translators: electrode configurations as a programmer writes them; keep them as is.
+        help_text=gettext_lazy("For example 0-3+ or 1-2+."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    amplitude = DecimalCommaField(max_digits=5, decimal_places=2, required=False)
-    amplitude_unit = forms.ChoiceField(label="Unit", choices=AMPLITUDE_UNIT_CHOICES)
-    pulse_width_us = forms.IntegerField(label="Pulse width (µs)", required=False)
+    amplitude = DecimalCommaField(
+        label=gettext_lazy("Amplitude"), max_digits=5, decimal_places=2, required=False
+    )
+    amplitude_unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=AMPLITUDE_UNIT_CHOICES)
+    pulse_width_us = forms.IntegerField(label=gettext_lazy("Pulse width (µs)"), required=False)
     frequency_hz = DecimalCommaField(
-        label="Frequency (Hz)", max_digits=7, decimal_places=1, required=False
+        label=gettext_lazy("Frequency (Hz)"), max_digits=7, decimal_places=1, required=False
     )
     sensory_threshold = DecimalCommaField(
-        label="Sensory threshold", max_digits=5, decimal_places=2, required=False
+        label=gettext_lazy("Sensory threshold"), max_digits=5, decimal_places=2, required=False
     )
     motor_threshold = DecimalCommaField(
-        label="Motor threshold", max_digits=5, decimal_places=2, required=False
+        label=gettext_lazy("Motor threshold"), max_digits=5, decimal_places=2, required=False
     )
-    felt_at = forms.CharField(label="Felt where", max_length=120, required=False)
+    felt_at = forms.CharField(label=gettext_lazy("Felt where"), max_length=120, required=False)
     responses = forms.MultipleChoiceField(
-        label="Motor response", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Motor response"), required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     comfort = forms.ChoiceField(
-        label="Comfort", required=False, choices=[("", "—"), *COMFORT_CHOICES]
+        label=gettext_lazy("Comfort"), required=False, choices=[("", "—"), *COMFORT_CHOICES]
     )
 
     def __init__(self, *args: Any, therapy: str = "sacral", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responses"].choices = response_choices_for(therapy)
         if therapy != "sacral":
-            self.fields["responses"].label = "Areas covered"
+            self.fields["responses"].label = _("Areas covered")
         for name, field in self.fields.items():
             if name == "responses":
                 continue
@@ -379,9 +408,9 @@ class VisitConfigurationForm(forms.Form):
         if self.has_changed() and not cleaned.get("electrodes") and not self.has_error(
             "electrodes"
         ):
-            self.add_error("electrodes", "Which electrodes? For example 0-3+.")
+            self.add_error("electrodes", _("Which electrodes? For example 0-3+."))
         if "none" in (cleaned.get("responses") or []) and len(cleaned["responses"]) > 1:
-            self.add_error("responses", "“None” cannot go with a movement.")
+            self.add_error("responses", _("“None” cannot go with a movement."))
         return cleaned
 
     def used(self) -> bool:
@@ -417,7 +446,7 @@ class BaseVisitConfigurationFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if not any(form.has_changed() for form in self.forms):
-            raise ValidationError("Enter at least one configuration tried.", code="no_rows")
+            raise ValidationError(_("Enter at least one configuration tried."), code="no_rows")
 
 
 VisitConfigurationFormSet = forms.formset_factory(
@@ -429,11 +458,13 @@ VisitConfigurationFormSet = forms.formset_factory(
 
 class VisitForm(forms.Form):
     visited_at = LocalDateTimeField(
-        label="Visit date and time", help_text="Local time where the patient lives."
+        label=gettext_lazy("Visit date and time"),
+        help_text=gettext_lazy("Local time where the patient lives."),
     )
     note = forms.CharField(
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False,
-        help_text="For the next clinician.",
+        help_text=gettext_lazy("For the next clinician."),
     )
     left_in_place = forms.CharField(required=False)  # a row's index, or "" for none
 
@@ -467,7 +498,7 @@ class VisitForm(forms.Form):
         try:
             return int(value)
         except ValueError:
-            raise ValidationError("Choose a row, or none.") from None
+            raise ValidationError(_("Choose a row, or none.")) from None
 
     def check_rows(self, formset: BaseVisitConfigurationFormSet) -> None:
         """The row left in place must be a full programme in the device's unit; the error goes
@@ -476,37 +507,47 @@ class VisitForm(forms.Form):
         if index is None:
             return
         if not (0 <= index < len(formset.forms)):
-            self.add_error("left_in_place", "Choose a row, or none.")
+            self.add_error("left_in_place", _("Choose a row, or none."))
             return
         row = formset.forms[index]
         if not row.has_changed():
             self.add_error(
                 "left_in_place",
-                f"Row {index + 1}, the one left in place, is empty. Fill it in or choose "
-                "another row.",
+                _(
+                    "Row %(row)s, the one left in place, is empty. Fill it in or choose "
+                    "another row."
+                ) % {"row": index + 1},
             )
             return
         if not row.is_valid():
             return
         data = row.cleaned_data
         missing = False
-        for name, words in (
-            ("amplitude", "the amplitude"), ("pulse_width_us", "the pulse width"),
-            ("frequency_hz", "the frequency"),
+        for name, message in (
+            ("amplitude", _("The row left in place needs the amplitude.")),
+            ("pulse_width_us", _("The row left in place needs the pulse width.")),
+            ("frequency_hz", _("The row left in place needs the frequency.")),
         ):
             if data.get(name) is None:
-                row.add_error(name, f"The row left in place needs {words}.")
+                row.add_error(name, message)
                 missing = True
         if missing:
-            self.add_error("left_in_place", f"Row {index + 1}, the one left in place, is "
-                                            "missing part of its programme.")
+            self.add_error(
+                "left_in_place",
+                _("Row %(row)s, the one left in place, is missing part of its programme.")
+                % {"row": index + 1},
+            )
             return
         message = unit_change_message(
             previous_unit=self.device_unit, unit=data["amplitude_unit"], reason="reprogram"
         )
         if message:
             row.add_error("amplitude_unit", message)
-            self.add_error("left_in_place", f"Row {index + 1}: {message}")
+            self.add_error(
+                "left_in_place",
+                # Translators: a visit's row number, then what is wrong with that row.
+                _("Row %(row)s: %(message)s") % {"row": index + 1, "message": message},
+            )
             return
         self.check_amplitude(index, row)
 
@@ -527,19 +568,23 @@ class VisitForm(forms.Form):
             return
         self.amplitude_concerns = [c.message for c in concerns]
         self.confirmation_value = token
-        message = (
-            f"Is {show(amplitude, unit)} right? Check the number; if it is right, tick 'Yes, "
-            "this is right' below and save again."
-        )
+        message = _(
+            "Is %(amplitude)s right? Check the number; if it is right, tick 'Yes, this is "
+            "right' below and save again."
+        ) % {"amplitude": shown(amplitude, unit)}
         row.add_error("amplitude", message)
-        self.add_error("left_in_place", f"Row {index + 1}: {message}")
+        self.add_error(
+            "left_in_place",
+            # Translators: a visit's row number, then what is wrong with that row.
+            _("Row %(row)s: %(message)s") % {"row": index + 1, "message": message},
+        )
 
 
 class VisitReportForm(forms.Form):
     """The programmer's printed session report: a PDF by its first bytes (never by its name or
     the browser's content type), within settings.VISIT_REPORT_MAX_BYTES. Never parsed."""
 
-    report = forms.FileField(label="Session report (PDF)")
+    report = forms.FileField(label=gettext_lazy("Session report (PDF)"))
 
     def clean_report(self) -> Any:
         from django.conf import settings
@@ -548,15 +593,18 @@ class VisitReportForm(forms.Form):
         limit = settings.VISIT_REPORT_MAX_BYTES
         if report.size > limit:
             raise ValidationError(
-                f"That file is larger than {limit // (1024 * 1024)} MB. Attach the report "
-                "as the programmer printed it.", code="too_large",
+                _(
+                    "That file is larger than %(megabytes)s MB. Attach the report as the "
+                    "programmer printed it."
+                ) % {"megabytes": limit // (1024 * 1024)},
+                code="too_large",
             )
         report.seek(0)
         head = report.read(5)
         report.seek(0)
         if head != b"%PDF-":
             raise ValidationError(
-                "That file is not a PDF. Attach the programmer's printed report as a PDF.",
+                _("That file is not a PDF. Attach the programmer's printed report as a PDF."),
                 code="not_pdf",
             )
         return report

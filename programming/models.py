@@ -10,30 +10,37 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from diary.models import Patient, field_errors
 from diary.validators import check_date, check_settings_moment, earliest_date, latest_date
 
 THERAPY_CHOICES = [
-    ("sacral", "Sacral nerve stimulation"),
-    ("spinal_cord", "Spinal cord stimulation"),
-    ("drg", "Dorsal root ganglion stimulation"),
-    ("peripheral", "Peripheral nerve stimulation"),
-    ("other", "Other"),
+    ("sacral", _("Sacral nerve stimulation")),
+    ("spinal_cord", _("Spinal cord stimulation")),
+    ("drg", _("Dorsal root ganglion stimulation")),
+    ("peripheral", _("Peripheral nerve stimulation")),
+    ("other", pgettext_lazy("therapy", "Other")),
 ]
-PHASE_CHOICES = [("trial", "Trial"), ("permanent", "Permanent")]
+# Translators: the phase of a stimulator: a trial (temporary lead) or the permanent implant.
+PHASE_CHOICES = [("trial", pgettext_lazy("device phase", "Trial")), ("permanent", _("Permanent"))]
 AMPLITUDE_UNIT_CHOICES = [("mA", "mA"), ("V", "V")]
-SOURCE_CHOICES = [("clinic", "Clinic"), ("patient_remote", "Patient remote"), ("import", "Import")]
+SOURCE_CHOICES = [
+    ("clinic", _("Clinic")), ("patient_remote", _("Patient remote")), ("import", _("Import")),
+]
 REASON_CHOICES = [
-    ("initial", "Initial settings"),
-    ("reduce_amplitude", "Reduce amplitude"),
-    ("increase_amplitude", "Increase amplitude"),
-    ("reprogram", "Reprogram pulse width or frequency"),
-    ("device_off", "Device turned off"),
-    ("device_on", "Device turned back on"),
-    ("lead_revision", "Lead revision"),
-    ("other", "Other"),
+    ("initial", _("Initial settings")),
+    ("reduce_amplitude", _("Reduce amplitude")),
+    ("increase_amplitude", _("Increase amplitude")),
+    ("reprogram", _("Reprogram pulse width or frequency")),
+    ("device_off", _("Device turned off")),
+    ("device_on", _("Device turned back on")),
+    # Translators: "lead" is the stimulator's electrode lead; a revision is surgery to move or
+    # replace it.
+    ("lead_revision", _("Lead revision")),
+    ("other", pgettext_lazy("reason for a settings change", "Other")),
 ]
 
 # Physical ranges of current devices.
@@ -44,23 +51,35 @@ FREQUENCY_RANGE = (Decimal("1"), Decimal("10000"))
 
 def therapy_benefit_label(therapy: str) -> str:
     """What 'the therapy worked' means for this device, in the patient's words."""
+    # Translators: what the therapy is for, as a noun phrase inside a question or a chart
+    # label ("How was your bladder or bowel control yesterday?").
     if therapy == "sacral":
-        return "bladder or bowel control"
+        return gettext("bladder or bowel control")
     if therapy in {"spinal_cord", "drg"}:
-        return "pain relief"
-    return "how well the therapy worked"
+        return gettext("pain relief")
+    return gettext("how well the therapy worked")
 
 
 class Device(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="devices")
-    therapy = models.CharField(max_length=12, choices=THERAPY_CHOICES)
-    phase = models.CharField(max_length=10, choices=PHASE_CHOICES, default="permanent")
-    implanted_on = models.DateField()
-    lead_site = models.CharField(max_length=80, blank=True, help_text="For example 'left S3'.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="devices", verbose_name=_("patient")
+    )
+    therapy = models.CharField(_("therapy"), max_length=12, choices=THERAPY_CHOICES)
+    phase = models.CharField(
+        _("phase"), max_length=10, choices=PHASE_CHOICES, default="permanent"
+    )
+    implanted_on = models.DateField(_("implanted on"))
+    lead_site = models.CharField(
+        _("lead site"), max_length=80, blank=True,
+        # Translators: a sacral root; keep "S3" as it is.
+        help_text=_("For example 'left S3'."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-implanted_on", "-id"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
 
     def __str__(self) -> str:
         return f"{self.get_therapy_display()} ({self.get_phase_display().lower()})"
@@ -92,29 +111,42 @@ class SettingsRecord(models.Model):
     """One step of a device's settings history. Append-only: a mistake is fixed by a new
     record whose `corrects` points at it, and the corrected record drops out of the timeline."""
 
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="settings_records")
-    effective_at = models.DateTimeField()
-    amplitude = models.DecimalField(max_digits=5, decimal_places=2)
-    amplitude_unit = models.CharField(max_length=2, choices=AMPLITUDE_UNIT_CHOICES, default="mA")
-    pulse_width_us = models.PositiveIntegerField("pulse width (µs)")
-    frequency_hz = models.DecimalField("frequency (Hz)", max_digits=7, decimal_places=1)
-    stimulation_on = models.BooleanField(default=True)
-    electrode_configuration = models.CharField(max_length=80, blank=True)
-    source = models.CharField(max_length=16, choices=SOURCE_CHOICES, default="clinic")
-    reason = models.CharField(max_length=20, choices=REASON_CHOICES, default="other")
-    note = models.TextField(blank=True, max_length=2000)
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="settings_records",
+        verbose_name=_("device"),
+    )
+    effective_at = models.DateTimeField(_("in effect from"))
+    amplitude = models.DecimalField(_("amplitude"), max_digits=5, decimal_places=2)
+    amplitude_unit = models.CharField(
+        _("amplitude unit"), max_length=2, choices=AMPLITUDE_UNIT_CHOICES, default="mA"
+    )
+    pulse_width_us = models.PositiveIntegerField(_("pulse width (µs)"))
+    frequency_hz = models.DecimalField(_("frequency (Hz)"), max_digits=7, decimal_places=1)
+    stimulation_on = models.BooleanField(_("stimulation on"), default=True)
+    electrode_configuration = models.CharField(
+        _("electrode configuration"), max_length=80, blank=True
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=SOURCE_CHOICES, default="clinic"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=REASON_CHOICES, default="other")
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+        to="self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        verbose_name=_("corrects"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = SettingsRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["effective_at", "id"]
+        verbose_name = _("settings record")
+        verbose_name_plural = _("settings records")
         indexes = [models.Index(fields=["device", "effective_at"])]
 
     def __str__(self) -> str:
@@ -167,22 +199,28 @@ def settings_range_errors(
     if amplitude is not None and amplitude_unit in AMPLITUDE_MAX:
         top = AMPLITUDE_MAX[amplitude_unit]
         if not (0 <= amplitude <= top):
-            errors["amplitude"] = f"Amplitude must be between 0 and {top} {amplitude_unit}."
+            errors["amplitude"] = gettext(
+                "Amplitude must be between 0 and %(top)s %(unit)s."
+            ) % {"top": number_format(top), "unit": amplitude_unit}
     if pulse_width_us is not None:
         low, high = PULSE_WIDTH_RANGE
         if not (low <= pulse_width_us <= high):
-            errors["pulse_width_us"] = f"Pulse width must be between {low} and {high} µs."
+            errors["pulse_width_us"] = gettext(
+                "Pulse width must be between %(low)s and %(high)s µs."
+            ) % {"low": low, "high": high}
     if frequency_hz is not None:
         low, high = FREQUENCY_RANGE
         if not (low <= frequency_hz <= high):
-            errors["frequency_hz"] = f"Frequency must be between {low} and {high:,} Hz."
+            errors["frequency_hz"] = gettext(
+                "Frequency must be between %(low)s and %(high)s Hz."
+            ) % {"low": number_format(low), "high": number_format(high, force_grouping=True)}
     return errors
 
 
 TRIAL_PARAMETER_CHOICES = [
-    ("amplitude", "Amplitude"),
-    ("pulse_width_us", "Pulse width"),
-    ("frequency_hz", "Frequency"),
+    ("amplitude", _("Amplitude")),
+    ("pulse_width_us", _("Pulse width")),
+    ("frequency_hz", _("Frequency")),
 ]
 # A trial is marked before it begins (its order fixed in advance), so its nights may lie ahead,
 # but not further than this.
@@ -202,26 +240,36 @@ class PlannedTrial(models.Model):
     change among them counts as made because of cramps, and the association of `parameter`
     is measured over them alone. The settings themselves stay in the settings history."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="planned_trials")
-    parameter = models.CharField("parameter tried", max_length=16, choices=TRIAL_PARAMETER_CHOICES)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="planned_trials", verbose_name=_("device")
+    )
+    parameter = models.CharField(
+        _("parameter tried"), max_length=16, choices=TRIAL_PARAMETER_CHOICES
+    )
     first_night = models.DateField(
-        help_text="The first night of the trial's first settings (its first planned change)."
+        _("first night"),
+        help_text=_("The first night of the trial's first settings (its first planned change)."),
     )
-    last_night = models.DateField(help_text="The last night of the trial's last settings.")
+    last_night = models.DateField(
+        _("last night"), help_text=_("The last night of the trial's last settings.")
+    )
     order_randomised = models.BooleanField(
-        "order drawn at random", default=False,
-        help_text="Tick only if the order of the levels was drawn at random before the trial.",
+        _("order drawn at random"), default=False,
+        help_text=_("Tick only if the order of the levels was drawn at random before the trial."),
     )
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = PlannedTrialQuerySet.as_manager()
 
     class Meta:
         ordering = ["first_night", "id"]
+        verbose_name = _("planned trial")
+        verbose_name_plural = _("planned trials")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(last_night__gte=models.F("first_night")),
@@ -257,18 +305,22 @@ def planned_trial_errors(
         if not isinstance(day, date):
             continue
         if day < earliest:
-            errors[name] = (
-                f"That night is before {date_format(earliest, 'j F Y')}, "
-                + ("the implant date." if implanted_on and earliest == implanted_on
-                   else "the earliest the diary accepts.")
-            )
+            values = {"date": date_format(earliest, "j F Y")}
+            if implanted_on and earliest == implanted_on:
+                errors[name] = gettext("That night is before %(date)s, the implant date.") % values
+            else:
+                errors[name] = gettext(
+                    "That night is before %(date)s, the earliest the diary accepts."
+                ) % values
         elif day > latest:
-            errors[name] = "That night is more than a year ahead. Mark a trial you have planned."
+            errors[name] = gettext(
+                "That night is more than a year ahead. Mark a trial you have planned."
+            )
     if (
         isinstance(first_night, date) and isinstance(last_night, date)
         and last_night < first_night and "last_night" not in errors
     ):
-        errors["last_night"] = "The last night is before the first night."
+        errors["last_night"] = gettext("The last night is before the first night.")
     return errors
 
 
@@ -285,29 +337,31 @@ auditlog.register(SettingsRecord, mask_fields=["note"], mask_callable="accounts.
 # ../shared/seeds/README.md). A response that moves from the first two to the last two is the
 # clinic's own sign that the lead has moved toward S2 (insights.visits).
 SACRAL_RESPONSE_CHOICES = [
-    ("bellows", "Bellows"),
-    ("great_toe", "Great toe"),
-    ("foot_calf", "Whole foot / calf"),
-    ("leg_rotation", "Leg rotation"),
-    ("none", "None"),
+    # Translators: the "bellows" response to sacral nerve stimulation: a contraction of the
+    # pelvic floor (anal sphincter), the sign of the S3 or S4 root.
+    ("bellows", _("Bellows")),
+    ("great_toe", _("Great toe")),
+    ("foot_calf", _("Whole foot / calf")),
+    ("leg_rotation", _("Leg rotation")),
+    ("none", pgettext_lazy("no motor response", "None")),
 ]
 SACRAL_S3_RESPONSES = frozenset({"bellows", "great_toe"})
 SACRAL_LEG_RESPONSES = frozenset({"foot_calf", "leg_rotation"})
 # Spinal cord and DRG stimulation: where the paresthesia covers.
 COVERAGE_CHOICES = [
-    ("low_back", "Low back"),
-    ("buttocks", "Buttocks"),
-    ("left_leg", "Left leg"),
-    ("right_leg", "Right leg"),
-    ("left_foot", "Left foot"),
-    ("right_foot", "Right foot"),
-    ("groin", "Groin"),
-    ("other", "Elsewhere"),
+    ("low_back", _("Low back")),
+    ("buttocks", _("Buttocks")),
+    ("left_leg", _("Left leg")),
+    ("right_leg", _("Right leg")),
+    ("left_foot", _("Left foot")),
+    ("right_foot", _("Right foot")),
+    ("groin", _("Groin")),
+    ("other", _("Elsewhere")),
 ]
 COMFORT_CHOICES = [
-    ("comfortable", "Comfortable"),
-    ("tolerable", "Tolerable"),
-    ("uncomfortable", "Uncomfortable"),
+    ("comfortable", _("Comfortable")),
+    ("tolerable", _("Tolerable")),
+    ("uncomfortable", _("Uncomfortable")),
 ]
 
 
@@ -318,7 +372,7 @@ def response_choices_for(therapy: str) -> list[tuple[str, str]]:
 
 def response_labels(therapy: str, codes: list[str] | tuple[str, ...]) -> list[str]:
     labels = dict(SACRAL_RESPONSE_CHOICES) | dict(COVERAGE_CHOICES)
-    return [labels.get(code, code) for code in codes]
+    return [str(labels.get(code, code)) for code in codes]
 
 
 def threshold_range_errors(
@@ -329,15 +383,21 @@ def threshold_range_errors(
     in the row's unit), keyed by field: the visit form's and the bundle's one rule."""
     errors: dict[str, str] = {}
     top = AMPLITUDE_MAX.get(amplitude_unit or "")
-    for name, value, words in (
-        ("sensory_threshold", sensory_threshold, "sensory"),
-        ("motor_threshold", motor_threshold, "motor"),
+    messages = {
+        "sensory_threshold": gettext(
+            "A sensory threshold is between 0 and %(top)s %(unit)s, the most the device can "
+            "deliver."
+        ),
+        "motor_threshold": gettext(
+            "A motor threshold is between 0 and %(top)s %(unit)s, the most the device can "
+            "deliver."
+        ),
+    }
+    for name, value in (
+        ("sensory_threshold", sensory_threshold), ("motor_threshold", motor_threshold),
     ):
         if value is not None and top is not None and not (0 <= value <= top):
-            errors[name] = (
-                f"A {words} threshold is between 0 and {top} {amplitude_unit}, the most the "
-                "device can deliver."
-            )
+            errors[name] = messages[name] % {"top": number_format(top), "unit": amplitude_unit}
     return errors
 
 
@@ -397,6 +457,8 @@ class ProgrammingVisit(models.Model):
 
     class Meta:
         ordering = ["-visited_at", "-id"]
+        verbose_name = _("programming visit")
+        verbose_name_plural = _("programming visits")
 
     def __str__(self) -> str:
         return f"Programming visit of {self.visited_at:%Y-%m-%d}"
@@ -416,15 +478,15 @@ class VisitConfiguration(models.Model):
     electrodes = models.CharField(max_length=80)
     amplitude = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     amplitude_unit = models.CharField(max_length=2, choices=AMPLITUDE_UNIT_CHOICES, default="mA")
-    pulse_width_us = models.PositiveIntegerField("pulse width (µs)", null=True, blank=True)
+    pulse_width_us = models.PositiveIntegerField(_("pulse width (µs)"), null=True, blank=True)
     frequency_hz = models.DecimalField(
-        "frequency (Hz)", max_digits=7, decimal_places=1, null=True, blank=True
+        _("frequency (Hz)"), max_digits=7, decimal_places=1, null=True, blank=True
     )
     sensory_threshold = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True
     )
     motor_threshold = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    felt_at = models.CharField("felt where", max_length=120, blank=True)
+    felt_at = models.CharField(_("felt where"), max_length=120, blank=True)
     # Motor responses (sacral) or areas covered (spinal cord, DRG): codes of
     # response_choices_for(the device's therapy).
     responses = models.JSONField(default=list, blank=True)
@@ -433,6 +495,8 @@ class VisitConfiguration(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("configuration tried")
+        verbose_name_plural = _("configurations tried")
         constraints = [
             models.UniqueConstraint(
                 fields=["visit"], condition=models.Q(left_in_place=True),
@@ -458,7 +522,7 @@ class VisitConfiguration(models.Model):
         if not isinstance(self.responses, list) or not all(
             isinstance(code, str) for code in self.responses
         ):
-            errors["responses"] = "Must be a list of response codes."
+            errors["responses"] = gettext("Must be a list of response codes.")
         if errors:
             raise ValidationError(errors)
 

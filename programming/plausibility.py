@@ -11,10 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from programming.models import THERAPY_CHOICES
-
-THERAPY_LABELS = dict(THERAPY_CHOICES)
+# The therapies' names inside a sentence ("... above the usual range for sacral nerve
+# stimulation"): lower case in English, each language's own case in its catalogue.
+THERAPY_IN_SENTENCE = {
+    "sacral": pgettext_lazy("therapy name inside a sentence", "sacral nerve stimulation"),
+    "spinal_cord": pgettext_lazy("therapy name inside a sentence", "spinal cord stimulation"),
+    "drg": pgettext_lazy("therapy name inside a sentence", "dorsal root ganglion stimulation"),
+    "peripheral": pgettext_lazy("therapy name inside a sentence", "peripheral nerve stimulation"),
+    "other": pgettext_lazy("therapy name inside a sentence", "other"),
+}
 
 # Reasons after which a device's amplitude may be recorded in another unit: a lead revision
 # can come with a new programme; anything else is one device, one unit.
@@ -28,8 +37,14 @@ def usual_max(therapy: str, unit: str) -> Decimal | None:
 
 
 def show(amount: Decimal, unit: str) -> str:
-    """1.50 -> '1.5 mA', 25.00 -> '25 mA'."""
+    """1.50 -> '1.5 mA', 25.00 -> '25 mA'. The same in every language: it is also the value
+    the 'yes, this is right' box carries (confirmation_token)."""
     return f"{format(amount.normalize(), 'f')} {unit}"
+
+
+def shown(amount: Decimal, unit: str) -> str:
+    """show() in the reader's number format, for sentences: '1.5 mA' in English."""
+    return f"{number_format(Decimal(format(amount.normalize(), 'f')))} {unit}"
 
 
 @dataclass(frozen=True)
@@ -46,45 +61,79 @@ def amplitude_concerns(
     new: Decimal,
     current: Decimal | None,
     current_unit: str | None = None,
-    current_words: str = "the amplitude in effect now",
+    before_record: bool = False,
 ) -> list[AmplitudeConcern]:
     """What is unusual about `new`: above the therapy's usual top, a jump from `current`
-    (the value it is compared with, same unit; `current_words` says what that value is) of
-    more than AMPLITUDE_JUMP_FACTOR times or more than AMPLITUDE_JUMP_MAX, or a cut to less
+    (the value it is compared with, same unit: the amplitude in effect now, or with
+    `before_record` the one before the record being corrected) of more than
+    AMPLITUDE_JUMP_FACTOR times or more than AMPLITUDE_JUMP_MAX, or a cut to less
     than 1/AMPLITUDE_DROP_FACTOR of it. An ordinary reduction is never questioned (it is the
     ladder's first step, 000 "management ladder"); a cut by ten is a slipped decimal point
     (0.15 typed for 1.5) far more often than a change a patient or clinician meant."""
     concerns: list[AmplitudeConcern] = []
     top = usual_max(therapy, unit)
     if top is not None and new > top:
-        name = THERAPY_LABELS.get(therapy, "this therapy").lower()
+        name = THERAPY_IN_SENTENCE.get(
+            therapy, pgettext_lazy("therapy name inside a sentence", "this therapy")
+        )
         concerns.append(AmplitudeConcern(
-            f"{show(new, unit)} is above the usual range for {name} (up to {show(top, unit)})."
+            # Translators: e.g. "25 mA is above the usual range for sacral nerve stimulation
+            # (up to 5 mA)."
+            _("%(new)s is above the usual range for %(therapy)s (up to %(top)s).")
+            % {"new": shown(new, unit), "therapy": name, "top": shown(top, unit)}
         ))
     if current is None or (current_unit or unit) != unit:
         return concerns
+    values = {"new": shown(new, unit), "current": shown(current, unit)}
     if new > current:
         factor = Decimal(str(settings.AMPLITUDE_JUMP_FACTOR))
         step = Decimal(str(settings.AMPLITUDE_JUMP_MAX.get(unit, 0)))
         doubled = current > 0 and new > current * factor
         if doubled or new - current > step:
-            concerns.append(AmplitudeConcern(
-                f"{show(new, unit)} is a big jump from {show(current, unit)}, {current_words}."
-            ))
+            if before_record:
+                message = _(
+                    "%(new)s is a big jump from %(current)s, the amplitude before this record."
+                ) % values
+            else:
+                message = _(
+                    "%(new)s is a big jump from %(current)s, the amplitude in effect now."
+                ) % values
+            concerns.append(AmplitudeConcern(message))
     elif new < current and new * Decimal(str(settings.AMPLITUDE_DROP_FACTOR)) < current:
-        concerns.append(AmplitudeConcern(
-            f"{show(new, unit)} is much lower than {show(current, unit)}, {current_words}: "
-            f"less than {drop_fraction_words()} of it. If you meant to turn the stimulation "
-            "off, choose Off instead."
-        ))
+        values["fraction"] = drop_fraction_words()
+        if before_record:
+            # Translators: %(fraction)s is a fraction in words, e.g. "a quarter" or "1/6".
+            message = _(
+                "%(new)s is much lower than %(current)s, the amplitude before this record: "
+                "less than %(fraction)s of it. If you meant to turn the stimulation off, "
+                "choose Off instead."
+            ) % values
+        else:
+            # Translators: %(fraction)s is a fraction in words, e.g. "a quarter" or "1/6".
+            message = _(
+                "%(new)s is much lower than %(current)s, the amplitude in effect now: "
+                "less than %(fraction)s of it. If you meant to turn the stimulation off, "
+                "choose Off instead."
+            ) % values
+        concerns.append(AmplitudeConcern(message))
     return concerns
+
+
+# Translators: fractions in "less than a quarter of it" (an amplitude cut by a slipped
+# decimal point).
+FRACTION_WORDS = {
+    2: pgettext_lazy("fraction of an amplitude", "half"),
+    3: pgettext_lazy("fraction of an amplitude", "a third"),
+    4: pgettext_lazy("fraction of an amplitude", "a quarter"),
+    5: pgettext_lazy("fraction of an amplitude", "a fifth"),
+    10: pgettext_lazy("fraction of an amplitude", "a tenth"),
+}
 
 
 def drop_fraction_words() -> str:
     """1/AMPLITUDE_DROP_FACTOR in words: 'a quarter' for 4, 'a fifth' for 5, else '1/n'."""
     factor = Decimal(str(settings.AMPLITUDE_DROP_FACTOR)).normalize()
-    names = {2: "half", 3: "a third", 4: "a quarter", 5: "a fifth", 10: "a tenth"}
-    return names.get(factor, f"1/{format(factor, 'f')}")
+    return str(FRACTION_WORDS.get(factor, f"1/{format(factor, 'f')}"))
 
 
 def confirmation_token(amplitude: Decimal, unit: str) -> str:
@@ -102,7 +151,7 @@ def unit_change_message(
         return None
     if reason in UNIT_CHANGE_REASONS:
         return None
-    return (
-        f"This device's settings are recorded in {previous_unit}. Enter the amplitude in "
-        f"{previous_unit}, or record a lead revision if the new programme is in {unit}."
-    )
+    return _(
+        "This device's settings are recorded in %(previous_unit)s. Enter the amplitude in "
+        "%(previous_unit)s, or record a lead revision if the new programme is in %(unit)s."
+    ) % {"previous_unit": previous_unit, "unit": unit}

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from diary.models import Patient
 from diary.services import patient_data_changed
@@ -144,7 +145,9 @@ def record_before(record: SettingsRecord) -> SettingsRecord | None:
 
 
 # The note on a patient's undo: fixed words, never the patient's own text.
-UNDO_NOTE = "Undone by the patient: entered by mistake with the remote form."
+# The notes this module writes are stored in English (the record); note_shown() reads them in
+# the reader's language.
+UNDO_NOTE = gettext_noop("Undone by the patient: entered by mistake with the remote form.")
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,13 @@ CONFIGURATION_FIELDS = (
     "electrodes", "amplitude", "amplitude_unit", "pulse_width_us", "frequency_hz",
     "sensory_threshold", "motor_threshold", "felt_at", "responses", "comfort",
 )
-VISIT_NOTE = "Left in place at the programming visit."
+VISIT_NOTE = gettext_noop("Left in place at the programming visit.")
+
+
+def note_shown(note: str) -> str:
+    """A record's note for a page: a note written by this module in the reader's language,
+    anyone's own words as they were typed."""
+    return gettext(note) if note in (UNDO_NOTE, VISIT_NOTE) else note
 
 
 def reason_for_change(current: SettingsRecord | None, row: dict[str, Any]) -> str:

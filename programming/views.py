@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diary.access import clinician_required, get_patient_or_404, get_scoped_or_404
 from diary.models import Patient
@@ -43,11 +46,25 @@ from programming.services import (
 
 # What each entry point records; one form serves them all, prefilled with the current values.
 KINDS: dict[str, dict[str, Any]] = {
-    "visit": {"title": "Record a programming visit", "reason": ""},
-    "device_off": {"title": "Record the device turned off", "reason": "device_off", "on": False},
-    "device_on": {"title": "Record the device turned back on", "reason": "device_on", "on": True},
-    "lead_revision": {"title": "Record a lead revision", "reason": "lead_revision"},
+    "visit": {"title": gettext_lazy("Record a programming visit"), "reason": ""},
+    "device_off": {
+        "title": gettext_lazy("Record the device turned off"), "reason": "device_off", "on": False,
+    },
+    "device_on": {
+        "title": gettext_lazy("Record the device turned back on"), "reason": "device_on",
+        "on": True,
+    },
+    "lead_revision": {"title": gettext_lazy("Record a lead revision"), "reason": "lead_revision"},
 }
+
+
+def settings_html(settings: SettingsRecord | None) -> str:
+    """clinic/_settings.html for one record, to place inside a translated sentence."""
+    return render_to_string("clinic/_settings.html", {"s": settings}) if settings else ""
+
+
+def responses_label(therapy: str) -> str:
+    return _("Motor response") if therapy == "sacral" else _("Areas covered")
 
 
 def _save(form: ProgrammingForm, request: HttpRequest, **extra: Any) -> bool:
@@ -73,7 +90,7 @@ def _save(form: ProgrammingForm, request: HttpRequest, **extra: Any) -> bool:
             raise
         # Another correction of the same record got there first (corrects is one-to-one).
         form.add_error(
-            None, "This record has been corrected already. Correct the newer record instead."
+            None, _("This record has been corrected already. Correct the newer record instead.")
         )
         return False
     return True
@@ -96,7 +113,9 @@ def record_settings(request: HttpRequest, patient_id: int, kind: str = "visit") 
     if request.method == "POST":
         form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
         if form.is_valid() and _save(form, request, device=device):
-            messages.success(request, "Settings recorded. The diary reads from them from now on.")
+            messages.success(
+                request, _("Settings recorded. The diary reads from them from now on.")
+            )
             return redirect("clinic:patient", patient_id=patient.pk)
     else:
         initial = initial_from_record(latest, patient.tz, keep_time=False) if latest else {}
@@ -106,7 +125,7 @@ def record_settings(request: HttpRequest, patient_id: int, kind: str = "visit") 
         form = ProgrammingForm(initial=initial, zone=patient.tz, **checks)
     return render(request, "programming/settings_form.html", {
         "patient": patient, "device": device, "form": form, "title": spec["title"],
-        "latest": latest,
+        "latest": latest, "latest_html": settings_html(latest),
     })
 
 
@@ -122,7 +141,10 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
     if SettingsRecord.objects.filter(corrects=record).exists():
         messages.error(
             request,
-            "That record has been corrected already. To change it again, correct the newer record.",
+            _(
+                "That record has been corrected already. To change it again, correct the newer "
+                "record."
+            ),
         )
         return redirect("clinic:patient", patient_id=patient.pk)
     before = record_before(record)
@@ -137,7 +159,9 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
     if request.method == "POST":
         form = ProgrammingForm(request.POST, zone=patient.tz, **checks)
         if form.is_valid() and _save(form, request, device=record.device, corrects=record):
-            messages.success(request, "Correction recorded. The original is kept in the history.")
+            messages.success(
+                request, _("Correction recorded. The original is kept in the history.")
+            )
             return redirect("clinic:patient", patient_id=patient.pk)
     else:
         form = ProgrammingForm(
@@ -147,7 +171,8 @@ def correct_record(request: HttpRequest, patient_id: int, record_id: int) -> Htt
         )
     return render(request, "programming/settings_form.html", {
         "patient": patient, "device": record.device, "form": form, "record": record,
-        "before": before, "title": "Correct a settings record",
+        "before": before, "title": _("Correct a settings record"),
+        "record_html": settings_html(record), "before_html": settings_html(before),
     })
 
 
@@ -218,7 +243,7 @@ def visit_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             form.check_rows(rows)
             if not form.errors and rows.is_valid():
                 visit = _save_visit(request, device, form, rows)
-                messages.success(request, "Visit recorded.")
+                messages.success(request, _("Visit recorded."))
                 return redirect("programming:visit", patient_id=patient.pk, visit_id=visit.pk)
     else:
         form = VisitForm(initial={"visited_at": local_now(patient.tz)}, **visit_kwargs)
@@ -229,7 +254,7 @@ def visit_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         "show_errors": request.method == "POST" and not adding,
         "patient": patient, "device": device, "form": form, "rows": rows, "latest": latest,
         "chosen": chosen, "can_add": rows.total_form_count() < VISIT_MAX_ROWS,
-        "responses_label": "Motor response" if device.therapy == "sacral" else "Areas covered",
+        "responses_label": responses_label(device.therapy), "latest_html": settings_html(latest),
     })
 
 
@@ -264,7 +289,7 @@ def visit_detail(request: HttpRequest, patient_id: int, visit_id: int) -> HttpRe
         report_form = VisitReportForm(request.POST, request.FILES)
         if report_form.is_valid():
             visit_report_attach(visit=visit, report=report_form.cleaned_data["report"])
-            messages.success(request, "Session report attached.")
+            messages.success(request, _("Session report attached."))
             return redirect("programming:visit", patient_id=patient.pk, visit_id=visit.pk)
     configurations = list(visit.configurations.all())
     for row in configurations:
@@ -272,9 +297,8 @@ def visit_detail(request: HttpRequest, patient_id: int, visit_id: int) -> HttpRe
     return render(request, "programming/visit_detail.html", {
         "patient": patient, "visit": visit, "configurations": configurations,
         "report_form": report_form,
-        "responses_label": (
-            "Motor response" if visit.device.therapy == "sacral" else "Areas covered"
-        ),
+        "responses_label": responses_label(visit.device.therapy),
+        "left_html": settings_html(visit.settings_record),
     })
 
 
@@ -295,8 +319,10 @@ def planned_trial(request: HttpRequest, patient_id: int) -> HttpResponse:
                 note=data["note"], recorded_by=request.user,
             )
             messages.success(
-                request, "Planned trial marked. The analysis reads its settings periods as the "
-                "trial's from now on."
+                request, _(
+                    "Planned trial marked. The analysis reads its settings periods as the "
+                    "trial's from now on."
+                ),
             )
             return redirect("clinic:patient", patient_id=patient.pk)
     else:
@@ -304,5 +330,5 @@ def planned_trial(request: HttpRequest, patient_id: int) -> HttpResponse:
     trials = PlannedTrial.objects.for_patient(patient).order_by("-first_night", "-id")
     return render(request, "programming/planned_trial_form.html", {
         "patient": patient, "device": device, "form": form, "trials": trials,
-        "title": "Mark a planned trial",
+        "title": _("Mark a planned trial"),
     })
