@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
+from config.words import number, percent
 from insights.association import CRAMPS_PER_NIGHT, Correlation, associate
 from insights.burden import Burden, burden_of
 from insights.outcomes import OutcomeDay, OutcomeSummary, summarise_outcomes
 from insights.thresholds import Thresholds
-from insights.words import number, percent
 from programming.timeline import Settings, Timeline, night_start
 
 # How many logged nights each side of a settings change are compared, how many are needed

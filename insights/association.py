@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
-from insights.words import number
+from config.words import number
 
 if TYPE_CHECKING:
     from insights.analysis import Epoch, PlannedTrial

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
+from config.words import day_month, number, percent
 from diary.models import CRAMP_ASSOCIATED_CATEGORIES
 from insights.analysis import (
     AttributedNight,
@@ -49,7 +50,6 @@ from insights.signals import (
 )
 from insights.thresholds import Thresholds
 from insights.visits import lead_migration_signs
-from insights.words import day_month, number, percent
 from programming.models import therapy_benefit_label
 
 # English as stored and exported (FHIR, `analyze --json`); pages show gettext(DECISION_SUPPORT).

@@ -28,8 +28,8 @@ from statistics import mean
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.words import number, percent
 from insights.thresholds import Thresholds
-from insights.words import number, percent
 
 # The clinic's thresholds are named settings (insights.thresholds.Thresholds, read from
 # OUTCOME_RESPONDER_FRACTION, PAIN_MODERATE_FRACTION, PAIN_SUBSTANTIAL_FRACTION,

@@ -29,12 +29,13 @@ from django.utils.translation import pgettext
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from config.words import day, number
 from diary.models import MEDICATION_CATEGORY_CHOICES, Patient
 from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
 from insights.burden import Burden
-from insights.charts.text import day, number, right_to_left
+from insights.charts.text import right_to_left
 from insights.data import cached_analysis
 from insights.evidence import SOURCES_PENDING_REVIEW, rule_source_in_words
 from insights.ladder import DECISION_SUPPORT, STEP_NAMES

@@ -17,8 +17,8 @@ from statistics import mean
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.words import number, percent
 from insights.analysis import NightRecord
-from insights.words import number, percent
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings as django_settings
+from django.utils.translation import pgettext
+
+from config.words import number
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,18 @@ class Settings:
         )
 
     def describe(self) -> str:
+        """The settings in the active language ("1.5 mA · 210 µs · 14 Hz"; "1,5 mA" in
+        German). The ladder's stored flags and their fingerprints are written under English
+        (insights.summary), so a reader's language never changes a fingerprint."""
         if not self.stimulation_on:
-            return "Stimulation off"
-        return (
-            f"{self.amplitude:g} {self.amplitude_unit} · {self.pulse_width_us} µs · "
-            f"{self.frequency_hz:g} Hz"
-        )
+            return pgettext("the stimulator's state", "Stimulation off")
+        # Translators: amplitude with its unit (mA or V), pulse width in µs, frequency in Hz.
+        return pgettext(
+            "stimulator settings", "%(amplitude)s %(unit)s · %(width)s µs · %(frequency)s Hz"
+        ) % {
+            "amplitude": number(self.amplitude), "unit": self.amplitude_unit,
+            "width": number(self.pulse_width_us), "frequency": number(self.frequency_hz),
+        }
 
 
 class Timeline:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
+from config.words import number
 from insights.analysis import Analysis, first_night_under
 from insights.charts.style import (
     AMPLITUDE,
@@ -17,7 +18,6 @@ from insights.charts.style import (
     _days,
     _text_inches,
 )
-from insights.charts.text import number
 
 LANES = (
     ("amplitude", AMPLITUDE, _("amplitude")),

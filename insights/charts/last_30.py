@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from config.words import day
 from insights.charts.style import DARK_THEME, LIGHT_THEME, save
-from insights.charts.text import day
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from config.words import day
 from insights.analysis import Analysis, AttributedNight
 from insights.charts.changes import _change_marks, _mark_changes, _off_periods, _shade_off
 from insights.charts.style import CRAMPS, Canvas, _days, _message, save
-from insights.charts.text import LocalDateFormatter, day
+from insights.charts.text import LocalDateFormatter
 
 
 def rolling_rate(nights: Sequence[AttributedNight], window: int = 14,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import pgettext
 
+from config.words import day, number
 from insights.analysis import Analysis, Epoch
-from insights.charts.text import day, number
 
 
 def comparison_rows(analysis: Analysis, limit: int = 6) -> list[list[str]]:

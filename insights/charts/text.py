@@ -12,28 +12,16 @@ matplotlib's strftime and Python's format() follow the C locale.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 import matplotlib.dates as mdates
 import numpy as np
-from django.utils import formats, translation
+from django.utils import translation
+
+from config.words import day
 
 
 def right_to_left() -> bool:
     return translation.get_language_bidi()
-
-
-def number(value: float, spec: str = "g") -> str:
-    """`format(value, spec)` with the active language's decimal separator: 1.5 in English,
-    1,5 in German. No grouping: the charts' numbers are small."""
-    text = format(value, spec)
-    separator = formats.get_format("DECIMAL_SEPARATOR")
-    return text.replace(".", separator) if separator != "." else text
-
-
-def day(value: date, fmt: str = "j M Y") -> str:
-    """A date in the active language, in Django's date format syntax ('j M Y': 6 Dec 2026)."""
-    return formats.date_format(value, fmt)
 
 
 class LocalDateFormatter(mdates.ConciseDateFormatter):

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from config.words import day
 from insights.analysis import Analysis, AttributedNight, first_night_under
 from insights.charts.changes import _change_marks, _off_periods, _shade_off, last_shown_night
 from insights.charts.lanes import LANE_NAMES, LANES, Lane, _draw_lane
@@ -30,7 +31,7 @@ from insights.charts.style import (
     _text_inches,
     save,
 )
-from insights.charts.text import LocalDateFormatter, day
+from insights.charts.text import LocalDateFormatter
 
 TIMELINE_NIGHTS = 90
 # Sized to the page: the clinician's page shows it at most 1,100 CSS px wide (static/css

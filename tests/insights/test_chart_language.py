@@ -13,10 +13,11 @@ from django.utils import translation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from config.words import day, number
 from diary.models import Patient
 from insights import charts
 from insights.analysis import analyse
-from insights.charts.text import LocalDateFormatter, day, number, right_to_left
+from insights.charts.text import LocalDateFormatter, right_to_left
 from insights.views import chart_cache_key, render_chart
 from tests.insights.builders import day as diary_day
 from tests.insights.builders import night, patient, settings

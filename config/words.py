@@ -1,4 +1,5 @@
-"""Numbers and dates in the reader's language, for the sentences insights writes.
+"""Numbers and dates in the reader's language, for every sentence, chart and table the
+project writes (settings, the ladder, the association, the PDF): the one place.
 
 Python rounds, then Django puts the locale's separator in: formats.number_format truncates a
 float's decimals, and the English sentences must read as they always have ("1.5", "33%",
@@ -35,3 +36,8 @@ def day_month(day: date) -> str:
 def day_month_year(day: date) -> str:
     """'6 Dec 2026' in English."""
     return formats.date_format(day, "j M Y")
+
+
+def day(value: date, fmt: str = "j M Y") -> str:
+    """A date in the active language, in Django's date format syntax ('j M Y': 6 Dec 2026)."""
+    return formats.date_format(value, fmt)
