@@ -14,7 +14,6 @@ ROOT = Path(settings.BASE_DIR)
 APPS = ("accounts", "clinic", "config", "diary", "exchange", "insights", "notify", "programming")
 
 
-@pytest.mark.xfail(strict=True, reason="the marking of issue 26 is being merged")
 def test_every_template_and_user_facing_python_string_is_marked() -> None:
     paths = [str(ROOT / "templates"), *(str(ROOT / app) for app in APPS)]
     found = [str(item).replace(str(ROOT) + "/", "") for item in unmarked_in_paths(paths)]
