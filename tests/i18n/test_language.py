@@ -17,6 +17,7 @@ from accounts.language import SESSION_KEY, language_of
 from accounts.models import LanguagePreference
 from diary.models import Patient
 from notify import dispatch
+from notify.models import Preference
 
 
 def html_tag(response) -> str:
@@ -125,3 +126,28 @@ def test_each_message_is_rendered_in_its_recipients_language(alice: Patient, mon
     ):
         call_command("send_reminders", "--inline", stdout=io.StringIO())
     assert seen == ["ar"]
+
+
+def test_the_evening_reminder_goes_out_in_spanish_to_a_patient_who_chose_it(
+    alice: Patient, bob: Patient
+) -> None:
+    from django.core import mail
+
+    LanguagePreference.objects.create(user=alice.user, language="es")
+    for patient in (alice, bob):
+        patient.user.email = f"{patient.user.username}@example.org"
+        patient.user.save()
+        Preference.objects.create(user=patient.user, nudge_enabled=False)
+    Patient.objects.filter(pk__in=[alice.pk, bob.pk]).update(
+        timezone="Europe/Amsterdam", created_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    with translation.override("de"), time_machine.travel(
+        datetime(2026, 11, 3, 20, 5, tzinfo=UTC), tick=False  # 21:05 in Amsterdam
+    ):
+        call_command("send_reminders", "--inline", stdout=io.StringIO())
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["bob@example.org"] == "How was last night?"  # no choice: English
+    with translation.override("es"):
+        spanish = translation.gettext("How was last night?")
+    assert spanish != "How was last night?"
+    assert subjects["alice@example.org"] == spanish
