@@ -50,6 +50,7 @@ from programming.services import (
     current_device,
     remote_entry_undo,
     remote_entry_undoable,
+    settings_from_record,
     settings_record_create,
     timeline_for,
 )
@@ -537,6 +538,7 @@ def remote_change(request: HttpRequest) -> HttpResponse:
         return redirect("diary:home")
     return render(request, "diary/remote_change.html", {
         "form": form, "current": current, "patient": patient,
+        "current_settings": settings_from_record(current) if current else None,
         "undoable": remote_entry_undoable(patient),
     })
 

@@ -31,7 +31,6 @@ def extracted(tmp_path_factory) -> Path:
     return copy / "locale"
 
 
-@pytest.mark.xfail(strict=True, reason="the catalogues of issue 26 are being written")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_catalogue_covers_every_string_in_the_code(extracted: Path, language: str) -> None:
     path = extracted / language / "LC_MESSAGES" / "django.po"
@@ -85,6 +84,16 @@ def test_the_check_finds_untranslated_fuzzy_and_broken_placeholders() -> None:
         "placeholders ['date', 'datum'] differ: 'Since %(date)s'",
         "untranslated: '%(counter)s night'",
     ]
+
+
+def test_the_check_finds_a_plural_with_fewer_forms_than_the_language_has() -> None:
+    arabic = polib.pofile(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 '
+        ': n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;\\n"\n\n'
+        'msgid "%(n)s night"\nmsgid_plural "%(n)s nights"\n'
+        'msgstr[0] "%(n)s ليلة"\nmsgstr[1] "%(n)s ليالٍ"\n'
+    )
+    assert problems(arabic) == ["2 of 6 plural forms: '%(n)s night'"]
 
 
 def test_placeholders_of_python_and_templates() -> None:
