@@ -54,10 +54,13 @@ def placeholders(text: str) -> set[str]:
 
 
 def problems(catalogue: polib.POFile) -> list[str]:
-    """What stops a catalogue from being complete: a message untranslated or fuzzy, or a
-    translation whose placeholders differ from the original's (which would fail, or say
-    the wrong number, when the page is drawn)."""
+    """What stops a catalogue from being complete: a message untranslated or fuzzy, a plural
+    with fewer forms than the language has (Arabic has six), or a translation whose
+    placeholders differ from the original's (which would fail, or say the wrong number, when
+    the page is drawn)."""
     found = []
+    match = re.search(r"nplurals\s*=\s*(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+    plural_forms = int(match.group(1)) if match else 2
     for entry in catalogue:
         if entry.obsolete:
             continue
@@ -68,6 +71,10 @@ def problems(catalogue: polib.POFile) -> list[str]:
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [
             entry.msgstr
         ]
+        if entry.msgid_plural and len(translations) != plural_forms:
+            # gettext falls back to the English for a form the entry lacks.
+            found.append(f"{len(translations)} of {plural_forms} plural forms: {label!r}")
+            continue
         if not translations or any(not t.strip() for t in translations):
             found.append(f"untranslated: {label!r}")
             continue
