@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Clinician
+from clinic.models import Clinic, Clinician, default_clinic
 from diary.models import Patient, last_completed_night
 from exchange.bundle import bundle_import, bundle_shift, bundle_validate, last_night
 from exchange.scenarios import SCENARIOS
@@ -39,7 +39,7 @@ class SeedReport:
     present: list[str]
 
 
-def seed_patient(path: Path) -> tuple[Patient, bool]:
+def seed_patient(path: Path, clinic: Clinic) -> tuple[Patient, bool]:
     bundle = json.loads(path.read_text(encoding="utf-8"))
     username = bundle["patient"]["username"]
     existing = Patient.objects.filter(user__username=username).first()
@@ -55,7 +55,7 @@ def seed_patient(path: Path) -> tuple[Patient, bool]:
     if last is not None:
         bundle = bundle_shift(bundle, (latest - last).days)
         answered_by_now(bundle)
-    patient = bundle_import(bundle_validate(bundle))
+    patient = bundle_import(bundle_validate(bundle), clinic=clinic)
     patient.user.set_password(DEMO_PASSWORD)
     patient.user.email = demo_email(username)
     patient.user.save(update_fields=["password", "email"])
@@ -89,14 +89,16 @@ def ensure_user(username: str, **flags: bool) -> User:
 @transaction.atomic
 def demo_seed(refresh: Callable[[Patient], None] | None = None) -> SeedReport:
     report = SeedReport(loaded=[], present=[])
+    # Every demo account is in the one clinic a single-clinic installation has.
+    clinic = default_clinic()
     patients: dict[str, Patient] = {}
     for scenario in SCENARIOS:
-        patient, created = seed_patient(SEEDS / f"{scenario.username}.json")
+        patient, created = seed_patient(SEEDS / f"{scenario.username}.json", clinic)
         patients[scenario.username] = patient
         (report.loaded if created else report.present).append(scenario.username)
     for username, team in CARE_TEAMS.items():
         clinician = ensure_user(username)
-        Clinician.objects.get_or_create(user=clinician)
+        Clinician.objects.get_or_create(user=clinician, defaults={"clinic": clinic})
         for patient_name in team:
             patients[patient_name].care_team.add(clinician)
     ensure_user("admin", is_staff=True, is_superuser=True)
