@@ -116,3 +116,23 @@ def session_scope_from_settings(
     value = settings.DATABASE_CLINIC_SCOPE
     if value and connection.vendor == "postgresql":
         scope_set(value, local=False, db=connection)
+
+
+def app_role_statements(role: str, database: str) -> list[str]:
+    """SQL, run by the tables' owner, that makes the role the web servers and the worker sign
+    in as: it may read and write rows (DML) and nothing else, and row-level security applies
+    to it (NOSUPERUSER NOBYPASSRLS, not the owner). Give it a password afterwards
+    (`\\password stimdiary_app` in psql); docs/deploy.md."""
+    name = connection.ops.quote_name(role)
+    db = connection.ops.quote_name(database)
+    return [
+        f"CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
+        f"GRANT CONNECT ON DATABASE {db} TO {name}",
+        f"GRANT USAGE ON SCHEMA public TO {name}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}",
+        # Tables a later migration creates (run by the owner) get the same grants.
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {name}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {name}",
+    ]
