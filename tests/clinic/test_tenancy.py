@@ -5,6 +5,7 @@ digest, audit list or admin page. tests/clinic/test_row_security.py is the datab
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -263,6 +265,16 @@ def test_a_staff_members_choices_are_their_clinics(
     assert refused.status_code == 200 and not Clinician.objects.filter(user__username="dr.new")
 
 
-def test_existing_rows_and_the_demo_are_in_the_default_clinic(alice: Patient, dr_lee: User) -> None:
+def test_existing_rows_are_in_the_default_clinic(alice: Patient, dr_lee: User) -> None:
     assert alice.clinic == default_clinic() and dr_lee.clinician.clinic == default_clinic()
     assert default_clinic().name == "Default clinic"
+
+
+def test_the_demo_has_a_second_clinic_that_sees_only_its_own(db, settings) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    novak, rivera = (User.objects.get(username=name) for name in ("dr.novak", "dr.rivera"))
+    assert [p.user.username for p in visible_patients(novak)] == ["pia"]
+    assert "pia" not in {p.user.username for p in visible_patients(rivera)}
+    assert visible_patients(rivera).count() == 7
+    assert Patient.objects.get(user__username="alice").clinic == default_clinic()
