@@ -39,6 +39,7 @@ run: $(STAMP) catalogues
 	@echo "                            dan reprogram, erin trial transient, frank no cramps,"
 	@echo "                            grace new movement, lumbar support, activity, therapy lost"
 	@echo "    clinicians: dr.lee (alice, carmen), dr.okafor (bob), dr.rivera (every demo patient)"
+	@echo "    a second clinic (Pain clinic): dr.novak (pia), who sees none of the above"
 	@echo "    staff:      admin (the Django admin at /admin/)"
 	@echo "  The task worker (ladder refreshes after each write, reminders) and the reminder"
 	@echo "  schedule (send_reminders every 5 minutes) run beside the server; Ctrl+C stops all."

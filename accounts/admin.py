@@ -1,6 +1,7 @@
 """The audit log in the admin: read-only (auditlog's admin has no add, change or delete),
 filterable by patient, exportable as CSV by staff. Users in the admin: a password reset ends
-the user's other sessions, and staff unlock a locked-out log-in (audited)."""
+the user's other sessions, and staff unlock a locked-out log-in (audited). Staff of a clinic
+see its entries and accounts only; superusers every clinic's (diary.access.clinic_scoped)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext, ngettext
@@ -23,7 +24,17 @@ from accounts.audit import csv_lines
 from accounts.lockout import login_unlock
 from accounts.models import HospitalIdentity
 from accounts.sessions import sessions_end_others
+from diary.access import USER_CLINIC_PATHS, clinic_of, clinic_scoped, is_installation_wide
+from diary.admin import ClinicScopedAdmin
 from diary.models import Patient
+
+
+def clinic_patient_ids(request: HttpRequest) -> list[int] | None:
+    """The ids of the patients of the staff user's clinic; None for a superuser (every one)."""
+    if is_installation_wide(request.user):
+        return None
+    patients = clinic_scoped(request.user, Patient.objects.all(), "clinic")
+    return list(patients.values_list("pk", flat=True))
 
 
 class PatientFilter(admin.SimpleListFilter):
@@ -31,7 +42,8 @@ class PatientFilter(admin.SimpleListFilter):
     parameter_name = "patient_id"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(pk), name) for pk, name in Patient.objects.values_list("pk", "user__username")]
+        patients = clinic_scoped(request.user, Patient.objects.all(), "clinic")
+        return [(str(pk), name) for pk, name in patients.values_list("pk", "user__username")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
@@ -48,6 +60,19 @@ class AuditLogEntryAdmin(LogEntryAdmin):
     list_filter = ["action", PatientFilter, *LogEntryAdmin.list_filter[1:]]
     list_display = [*LogEntryAdmin.list_display, "remote_addr"]
     change_list_template = "accounts/logentry_change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """A clinic's staff read the entries about its patients and those its people made.
+        Entries about no patient by no one of the clinic (a superuser's, the worker's, an
+        erased patient's) are for superusers only."""
+        entries = super().get_queryset(request)
+        patient_ids = clinic_patient_ids(request)
+        if patient_ids is None:
+            return entries
+        actors = clinic_scoped(request.user, User.objects.all(), USER_CLINIC_PATHS)
+        return entries.filter(
+            Q(additional_data__patient_id__in=patient_ids) | Q(actor__in=actors)
+        )
 
     def get_urls(self) -> list[URLPattern]:
         export = path(
@@ -94,8 +119,23 @@ def unlock_log_in(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: 
     modeladmin.message_user(request, message, messages.SUCCESS)
 
 
-class StimDiaryUserAdmin(UserAdmin):
+class StimDiaryUserAdmin(ClinicScopedAdmin, UserAdmin):
     actions = [*(UserAdmin.actions or []), unlock_log_in]
+    clinic_paths = USER_CLINIC_PATHS
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """The clinic's accounts, and accounts not yet in any clinic (a user just added, before
+        they are made a clinician or staff), which hold no patient data."""
+        users = super().get_queryset(request)
+        if is_installation_wide(request.user) or clinic_of(request.user) is None:
+            return users
+        unplaced = User.objects.filter(
+            is_superuser=False,
+            patient__isnull=True,
+            clinician__isnull=True,
+            staff_membership__isnull=True,
+        )
+        return users | unplaced
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
@@ -116,9 +156,11 @@ admin.site.register(User, StimDiaryUserAdmin)
 
 
 @admin.register(HospitalIdentity)
-class HospitalIdentityAdmin(admin.ModelAdmin):
+class HospitalIdentityAdmin(ClinicScopedAdmin):
     """Staff link a hospital identity (its issuer and `sub`) to a clinician or staff user, or
     remove a link; either ends the user's other sessions."""
+
+    clinic_paths = tuple(f"user__{path}" for path in USER_CLINIC_PATHS)
 
     list_display = ["user", "issuer", "linked_at", "last_sign_in_at"]
     search_fields = ["user__username", "user__email"]

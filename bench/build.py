@@ -41,10 +41,10 @@ def main() -> None:
 def clinician_create(username: str) -> None:
     from django.contrib.auth.models import User
 
-    from clinic.models import Clinician
+    from clinic.models import Clinician, default_clinic
 
     user = User.objects.create_user(username=username, password=None)
-    Clinician.objects.create(user=user)
+    Clinician.objects.create(user=user, clinic=default_clinic())
 
 
 def fill_episodes(clinician_username: str, total: int) -> int:

@@ -101,13 +101,13 @@ def setup(env: dict[str, str], patients: int) -> tuple[dict[str, str], list[tupl
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from clinic.models import Clinician
+    from clinic.models import Clinician, default_clinic
     from diary.models import Patient
     from exchange.synthetic import SyntheticRun, generate_synthetic
     from insights.summary import refresh_all
 
     clinician = User.objects.create_user("dr.soak")
-    Clinician.objects.create(user=clinician)
+    Clinician.objects.create(user=clinician, clinic=default_clinic())
     run = SyntheticRun(patients=patients, days=30, seed=27, end=date.today() - timedelta(days=2))
     ids = generate_synthetic(run, clinician)
     refresh_all(Patient.objects.filter(pk__in=ids))

@@ -38,10 +38,12 @@ def patient_onboard(
     email: str = "",
 ) -> Patient:
     """A new patient account with no usable password yet, their device and initial settings,
-    on the creating clinician's care team. The patient sets a password through set_password_path."""
+    in the creating clinician's clinic and on their care team. The patient sets a password
+    through set_password_path."""
     user = User.objects.create_user(username=username, email=email, password=None)
     patient = Patient.objects.create(
-        user=user, timezone=timezone, display_name=display_name, record_number=record_number
+        user=user, timezone=timezone, display_name=display_name, record_number=record_number,
+        clinic_id=clinician.clinician.clinic_id,  # the creator's clinic
     )
     patient.care_team.add(clinician)
     device = Device.objects.create(

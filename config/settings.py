@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # PostgreSQL: the request's transaction sees the signed-in user's clinic only (row-level
+    # security); after the user is known, before the first read of patient data.
+    "clinic.tenancy.ClinicScopeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "diary.middleware.PatientTimezoneMiddleware",
@@ -129,6 +132,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Clinics as tenants (clinic.tenancy; docs/security.md) ---------------------------------
+# On PostgreSQL, each web request runs in a transaction that names the signed-in user's clinic
+# to the database, whose row-level security shows only that clinic's patient data.
+CLINIC_ROW_SECURITY = env_bool("CLINIC_ROW_SECURITY", True)
+# The clinic a whole database session sees. manage.py sets "all" for every command but
+# runserver (the task worker, send_reminders, seed_demo, migrate); never set it for the web
+# servers, which name each request's clinic themselves.
+DATABASE_CLINIC_SCOPE = os.environ.get("STIMDIARY_DATABASE_SCOPE", "")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

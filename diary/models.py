@@ -54,6 +54,9 @@ class Patient(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
     )
+    # The tenant: the patient's data is seen only within this clinic (diary.access, and on
+    # PostgreSQL row-level security keyed on it; docs/security.md).
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="patients")
     timezone = models.CharField(
         max_length=64, default=clinic_time_zone, validators=[validate_timezone]
     )

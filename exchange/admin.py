@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from diary.admin import ClinicScopedAdmin
 from exchange.forms import ErasureDecisionForm
 from exchange.models import ErasureRequest
 from exchange.rights import ErasureError, erasure_decide
@@ -18,7 +19,7 @@ READ_ONLY = ("patient_ref", "requested_by", "requested_at", "status", "decided_b
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(admin.ModelAdmin):
+class ErasureRequestAdmin(ClinicScopedAdmin):
     list_display = ("id", "patient_ref", "requested_at", "status", "decided_at", "decided_by")
     list_filter = ("status",)
     ordering = ("-requested_at",)

@@ -23,6 +23,7 @@ from django.db import models, transaction
 
 from accounts.usernames import similar_username
 from clinic.audit import audit_access
+from clinic.models import Clinic, default_clinic
 from diary.models import CrampEpisode, DailyOutcome, Medication, Night, Patient
 from diary.services import medications_bulk_create, patient_data_changed
 from diary.validators import check_moment
@@ -568,7 +569,7 @@ def validate_patient(value: Any, problems: Problems) -> tuple[str | None, str | 
             username = None
     if zone_name is not None:
         before = len(problems.items)
-        check_model(Patient(timezone=zone_name), "patient", ["user"], problems)
+        check_model(Patient(timezone=zone_name), "patient", ["user", "clinic"], problems)
         if len(problems.items) > before:
             zone_name = None
     if username:
@@ -773,14 +774,17 @@ def within_bounds(moment: datetime) -> bool:
 
 
 @transaction.atomic
-def bundle_import(plan: ImportPlan) -> Patient:
-    """Write a validated bundle in bulk, in one transaction."""
+def bundle_import(plan: ImportPlan, *, clinic: Clinic | None = None) -> Patient:
+    """Write a validated bundle in bulk, in one transaction. A new patient joins `clinic`
+    (the default clinic when none is named); a patient already present stays in theirs."""
     user = User.objects.filter(username=plan.username).first()
     if user is None:
         user = User(username=plan.username)
         user.set_unusable_password()
         user.save()
-    patient, _ = Patient.objects.get_or_create(user=user, defaults={"timezone": plan.timezone})
+    patient, _ = Patient.objects.get_or_create(
+        user=user, defaults={"timezone": plan.timezone, "clinic": clinic or default_clinic()}
+    )
     if (patient.timezone, patient.sacral_indication) != (plan.timezone, plan.sacral_indication):
         patient.timezone = plan.timezone
         patient.sacral_indication = plan.sacral_indication

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Clinician
+from clinic.models import Clinic, Clinician, default_clinic
 from diary.models import Patient, last_completed_night
 from exchange.bundle import bundle_import, bundle_shift, bundle_validate, last_night
 from exchange.scenarios import SCENARIOS
@@ -29,6 +29,10 @@ CARE_TEAMS = {
     "dr.okafor": ("bob",),
     "dr.rivera": tuple(s.username for s in SCENARIOS),
 }
+# A second, small clinic shows the separation: dr.novak sees pia (grace's diary under another
+# name) and none of the patients above; dr.rivera, in the default clinic, does not see pia.
+SECOND_CLINIC = {"name": "Pain clinic", "slug": "pain"}
+SECOND_CLINIC_TEAM = ("dr.novak", "pia", "grace")  # clinician, patient, scenario it copies
 # Has not logged last night yet: `make run` shows the evening reminder this patient gets.
 NOT_YET_LOGGED_LAST_NIGHT = "frank"
 
@@ -39,8 +43,10 @@ class SeedReport:
     present: list[str]
 
 
-def seed_patient(path: Path) -> tuple[Patient, bool]:
+def seed_patient(path: Path, clinic: Clinic, username: str = "") -> tuple[Patient, bool]:
     bundle = json.loads(path.read_text(encoding="utf-8"))
+    if username:
+        bundle["patient"]["username"] = username
     username = bundle["patient"]["username"]
     existing = Patient.objects.filter(user__username=username).first()
     if existing is not None:
@@ -55,7 +61,7 @@ def seed_patient(path: Path) -> tuple[Patient, bool]:
     if last is not None:
         bundle = bundle_shift(bundle, (latest - last).days)
         answered_by_now(bundle)
-    patient = bundle_import(bundle_validate(bundle))
+    patient = bundle_import(bundle_validate(bundle), clinic=clinic)
     patient.user.set_password(DEMO_PASSWORD)
     patient.user.email = demo_email(username)
     patient.user.save(update_fields=["password", "email"])
@@ -89,16 +95,28 @@ def ensure_user(username: str, **flags: bool) -> User:
 @transaction.atomic
 def demo_seed(refresh: Callable[[Patient], None] | None = None) -> SeedReport:
     report = SeedReport(loaded=[], present=[])
+    # Every demo account is in the one clinic a single-clinic installation has.
+    clinic = default_clinic()
     patients: dict[str, Patient] = {}
     for scenario in SCENARIOS:
-        patient, created = seed_patient(SEEDS / f"{scenario.username}.json")
+        patient, created = seed_patient(SEEDS / f"{scenario.username}.json", clinic)
         patients[scenario.username] = patient
         (report.loaded if created else report.present).append(scenario.username)
     for username, team in CARE_TEAMS.items():
         clinician = ensure_user(username)
-        Clinician.objects.get_or_create(user=clinician)
+        Clinician.objects.get_or_create(user=clinician, defaults={"clinic": clinic})
         for patient_name in team:
             patients[patient_name].care_team.add(clinician)
+    clinician_name, patient_name, scenario = SECOND_CLINIC_TEAM
+    second = Clinic.objects.get_or_create(
+        slug=SECOND_CLINIC["slug"], defaults={"name": SECOND_CLINIC["name"]}
+    )[0]
+    patient, created = seed_patient(SEEDS / f"{scenario}.json", second, username=patient_name)
+    patients[patient_name] = patient
+    (report.loaded if created else report.present).append(patient_name)
+    clinician = ensure_user(clinician_name)
+    Clinician.objects.get_or_create(user=clinician, defaults={"clinic": second})
+    patient.care_team.add(clinician)
     ensure_user("admin", is_staff=True, is_superuser=True)
     if refresh is not None:
         for patient in patients.values():

@@ -67,7 +67,7 @@ def generate_batch(run: SyntheticRun, clinician: User, indexes: range) -> list[i
     ])
     rngs = [random.Random(f"{run.seed}-{i}") for i in indexes]
     patients = Patient.objects.bulk_create([
-        Patient(user=user, timezone=rng.choice(ZONES))
+        Patient(user=user, timezone=rng.choice(ZONES), clinic_id=clinician.clinician.clinic_id)
         for user, rng in zip(users, rngs, strict=True)
     ])
     Patient.care_team.through.objects.bulk_create([

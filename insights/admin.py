@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from diary.admin import ClinicScopedAdmin
 from insights.models import Flag, FlagAcknowledgement, PatientSummary
 
 
@@ -24,7 +25,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(PatientSummary)
-class PatientSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PatientSummaryAdmin(ReadOnlyMixin, ClinicScopedAdmin):
     list_display = [
         "patient", "ladder_step", "lead_migration", "cramp_night_rate_14", "computed_at",
     ]
@@ -39,7 +40,7 @@ class AcknowledgementInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Flag)
-class FlagAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FlagAdmin(ReadOnlyMixin, ClinicScopedAdmin):
     list_display = ["patient", "code", "step", "since", "raised_at", "resolved_at"]
     list_filter = ["code", "step"]
     readonly_fields = [f.name for f in Flag._meta.fields]

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from diary.access import user_clinic_paths
+from diary.admin import ClinicScopedAdmin
 from notify.models import Delivery, Preference, PushSubscription
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ClinicScopedAdmin):
     """The send audit: read-only, as an audit should be."""
+
+    clinic_paths = user_clinic_paths("user")
 
     list_display = ["created_at", "user", "kind", "key", "channel", "status"]
     list_filter = ["kind", "status", "channel"]
@@ -24,13 +28,15 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(ClinicScopedAdmin):
+    clinic_paths = user_clinic_paths("user")
     list_display = ["user", "evening_enabled", "evening_time", "channel", "digest_enabled"]
     search_fields = ["user__username"]
 
 
 @admin.register(PushSubscription)
-class PushSubscriptionAdmin(admin.ModelAdmin):
+class PushSubscriptionAdmin(ClinicScopedAdmin):
+    clinic_paths = user_clinic_paths("user")
     list_display = ["user", "created_at"]
     readonly_fields = ["user", "endpoint", "p256dh", "auth", "created_at"]
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
 from accounts.language import in_language_of
+from diary.access import visible_patients
 from diary.models import Night, Patient, last_completed_night
 from insights.models import Flag
 from insights.summary import ensure_fresh
@@ -229,8 +230,9 @@ def send_patient_messages(now: datetime, report: DispatchReport, ignore_time: bo
 
 def active_flag_fingerprints(clinician: AbstractBaseUser) -> dict[int, dict[str, str]]:
     """patient id -> {flag id: fingerprint} of each active flag, read after the ladder state
-    of every patient in care is brought up to date (the one freshness rule)."""
-    patients = list(Patient.objects.filter(care_team=clinician))
+    of every patient in care is brought up to date (the one freshness rule). The patients in
+    care are those the clinician may see (diary.access): their care team, in their clinic."""
+    patients = list(visible_patients(clinician))
     ensure_fresh(patients)
     current: dict[int, dict[str, str]] = {}
     for flag in Flag.objects.active().filter(patient__in=patients).only(

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from diary.admin import ClinicScopedAdmin
 from diary.models import Patient
 from diary.services import patient_data_changed
 from diary.validators import check_date
@@ -39,7 +40,7 @@ class DeviceAdminForm(forms.ModelForm):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(ClinicScopedAdmin):
     form = DeviceAdminForm
     list_display = ["patient", "therapy", "phase", "implanted_on", "lead_site"]
     list_filter = ["therapy", "phase"]
@@ -62,7 +63,8 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SettingsRecord)
-class SettingsRecordAdmin(admin.ModelAdmin):
+class SettingsRecordAdmin(ClinicScopedAdmin):
+    clinic_paths = "device__patient__clinic"
     list_display = [
         "device_patient", "effective_at", "amplitude", "amplitude_unit", "pulse_width_us",
         "frequency_hz", "stimulation_on", "reason", "source", "corrects",
@@ -110,7 +112,8 @@ class SettingsRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlannedTrial)
-class PlannedTrialAdmin(admin.ModelAdmin):
+class PlannedTrialAdmin(ClinicScopedAdmin):
+    clinic_paths = "device__patient__clinic"
     list_display = [
         "device_patient", "parameter", "first_night", "last_night", "order_randomised",
         "recorded_at",
@@ -160,10 +163,12 @@ class VisitConfigurationInline(admin.TabularInline):
 
 
 @admin.register(ProgrammingVisit)
-class ProgrammingVisitAdmin(admin.ModelAdmin):
+class ProgrammingVisitAdmin(ClinicScopedAdmin):
     """Staff read the programming visits; clinicians record them on the patient page (the
     visit and its settings record are written together, never here). No report link: a
     report goes to the care team only, through clinic:visit-report."""
+
+    clinic_paths = "device__patient__clinic"
 
     list_display = ["device_patient", "visited_at", "clinician", "settings_record"]
     search_fields = ["device__patient__user__username"]

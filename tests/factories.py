@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from clinic.models import Clinician
+from clinic.models import Clinic, Clinician, default_clinic
 from diary.models import CrampEpisode, Night, Patient
 from diary.services import episode_create, night_check_in
 from programming.models import Device, SettingsRecord
@@ -29,9 +29,12 @@ def make_patient(
     amplitude: str = "2.0",
     pulse_width_us: int = 210,
     frequency_hz: str = "14",
+    clinic: Clinic | None = None,
 ) -> Patient:
     user = User.objects.create_user(username=username, password=PASSWORD)
-    patient = Patient.objects.create(user=user, timezone=timezone)
+    patient = Patient.objects.create(
+        user=user, timezone=timezone, clinic=clinic or default_clinic()
+    )
     device = Device.objects.create(
         patient=patient,
         therapy=therapy,
@@ -54,9 +57,11 @@ def make_patient(
     return patient
 
 
-def make_clinician(username: str, *, patients: tuple[Patient, ...] = ()) -> User:
+def make_clinician(
+    username: str, *, patients: tuple[Patient, ...] = (), clinic: Clinic | None = None
+) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
-    Clinician.objects.create(user=user)
+    Clinician.objects.create(user=user, clinic=clinic or default_clinic())
     for patient in patients:
         patient.care_team.add(user)
     return user

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
+from clinic.models import default_clinic
 from diary.models import Patient
 from insights import charts
 from insights.data import today_for
@@ -48,7 +49,8 @@ def test_a_patient_with_a_reused_id_and_version_never_sees_anothers_cache(db) ->
 
     assert not Patient.objects.filter(pk=pk).exists()
     second = Patient.objects.create(
-        pk=pk, user=User.objects.create_user(username="second"), data_version=version
+        pk=pk, user=User.objects.create_user(username="second"), data_version=version,
+        clinic=default_clinic(),
     )
     client = client_for(make_clinician("dr.second", patients=(second,)))
     page = client.get(reverse("clinic:patient", args=[pk]))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from clinic.models import Clinic
 from exchange.bundle import BundleInvalid, bundle_import, bundle_loads, bundle_validate
 
 
@@ -18,9 +19,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
+        parser.add_argument(
+            "--clinic", metavar="SLUG",
+            help="The clinic a new patient joins (its slug); the default clinic if not given.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["file"]
+        clinic = None
+        if options["clinic"]:
+            clinic = Clinic.objects.filter(slug=options["clinic"]).first()
+            if clinic is None:
+                raise CommandError(f"No clinic with the slug {options['clinic']!r}.")
         try:
             with open(name, "rb") as handle:
                 # One byte over the limit is enough to know the file is too large.
@@ -38,7 +48,7 @@ class Command(BaseCommand):
                 f"{len(invalid.problems)} problem(s) found; nothing was imported."
             ) from None
         try:
-            patient = bundle_import(plan)
+            patient = bundle_import(plan, clinic=clinic)
         except DatabaseError as error:
             # Checked above, so this is the database refusing (a race, a limit of its own):
             # the import was one transaction and nothing of it was kept.

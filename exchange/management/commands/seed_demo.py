@@ -5,7 +5,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exchange.demo import CARE_TEAMS, DEMO_PASSWORD, demo_seed
+from exchange.demo import (
+    CARE_TEAMS,
+    DEMO_PASSWORD,
+    SECOND_CLINIC,
+    SECOND_CLINIC_TEAM,
+    demo_seed,
+)
 
 
 class Command(BaseCommand):
@@ -35,4 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Already present, left as they are: {', '.join(report.present)}.")
         for clinician, team in CARE_TEAMS.items():
             self.stdout.write(f"  {clinician}: {', '.join(team)}")
+        clinician, patient, _ = SECOND_CLINIC_TEAM
+        self.stdout.write(f"  {clinician}: {patient} (in the {SECOND_CLINIC['name']})")
         self.stdout.write(f"Password for every demo account (and admin): {DEMO_PASSWORD}")
