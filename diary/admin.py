@@ -71,22 +71,26 @@ class ClinicScopedAdmin(admin.ModelAdmin):
             return related_admin.get_queryset(request)
         return None
 
-    def formfield_for_foreignkey(
-        self, db_field: Field, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    def scoped_choices(
+        self, db_field: Field, request: HttpRequest, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The field's keyword arguments with its choices narrowed to the clinic's rows."""
         if "queryset" not in kwargs:
             choices = self.related_choices(db_field, request)
             if choices is not None:
                 kwargs["queryset"] = choices
+        return kwargs
+
+    def formfield_for_foreignkey(
+        self, db_field: Field, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        kwargs = self.scoped_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(
         self, db_field: Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        if "queryset" not in kwargs:
-            choices = self.related_choices(db_field, request)
-            if choices is not None:
-                kwargs["queryset"] = choices
+        kwargs = self.scoped_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
