@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
-from config.words import number, percent
+from diary.words import number, percent
 from insights.association import CRAMPS_PER_NIGHT, Correlation, associate
 from insights.burden import Burden, burden_of
 from insights.outcomes import OutcomeDay, OutcomeSummary, summarise_outcomes

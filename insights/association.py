@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from scipy import stats
 
-from config.words import number
+from diary.words import number
 
 if TYPE_CHECKING:
     from insights.analysis import Epoch, PlannedTrial

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.words import number
+from diary.words import number
 
 if TYPE_CHECKING:
     from insights.analysis import NightRecord

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.words import day_month, day_month_year, percent
+from diary.words import day_month, day_month_year, percent
 
 LADDER_DOC = "docs/management-ladder.md"
 

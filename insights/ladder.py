@@ -25,8 +25,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
-from config.words import day_month, number, percent
 from diary.models import CRAMP_ASSOCIATED_CATEGORIES
+from diary.words import day_month, number, percent
 from insights.analysis import (
     AttributedNight,
     Comparison,

@@ -28,7 +28,7 @@ from statistics import mean
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.words import number, percent
+from diary.words import number, percent
 from insights.thresholds import Thresholds
 
 # The clinic's thresholds are named settings (insights.thresholds.Thresholds, read from

@@ -29,8 +29,8 @@ from django.utils.translation import pgettext
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from config.words import day, number
 from diary.models import MEDICATION_CATEGORY_CHOICES, Patient
+from diary.words import day, number
 from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences

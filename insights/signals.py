@@ -17,7 +17,7 @@ from statistics import mean
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from config.words import number, percent
+from diary.words import number, percent
 from insights.analysis import NightRecord
 
 

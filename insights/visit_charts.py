@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from matplotlib.figure import Figure
 
-from config.words import day, number
+from diary.words import day, number
 from insights.analysis import VisitRecord
 from insights.charts.text import LocalDateFormatter
 from insights.visits import electrodes_key

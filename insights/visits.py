@@ -21,7 +21,7 @@ from datetime import date
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from config.words import number
+from diary.words import number
 from insights.analysis import VisitRecord, VisitRow
 from programming.models import SACRAL_LEG_RESPONSES, SACRAL_S3_RESPONSES, response_labels
 

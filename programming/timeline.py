@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from django.conf import settings as django_settings
 from django.utils.translation import pgettext
 
-from config.words import number
+from diary.words import number
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from config.words import number
+from diary.words import number
 from insights.analysis import Analysis, first_night_under
 from insights.charts.style import OFF, TEXT_PT, _days, _inches
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from config.words import number
+from diary.words import number
 from insights.analysis import Analysis, first_night_under
 from insights.charts.style import (
     AMPLITUDE,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from config.words import day
+from diary.words import day
 from insights.charts.style import DARK_THEME, LIGHT_THEME, save
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext, pgettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from config.words import day, number
+from diary.words import day, number
 from insights.analysis import Analysis, Epoch
 from insights.charts.style import AMPLITUDE, CRAMPS, MUTED, Canvas, _message, save
 

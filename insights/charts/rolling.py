@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from config.words import day
+from diary.words import day
 from insights.analysis import Analysis, AttributedNight
 from insights.charts.changes import _change_marks, _mark_changes, _off_periods, _shade_off
 from insights.charts.style import CRAMPS, Canvas, _days, _message, save

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import pgettext
 
-from config.words import day, number
+from diary.words import day, number
 from insights.analysis import Analysis, Epoch
 
 

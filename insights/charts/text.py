@@ -17,7 +17,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from django.utils import translation
 
-from config.words import day
+from diary.words import day
 
 
 def right_to_left() -> bool:

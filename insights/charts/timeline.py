@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from config.words import day
+from diary.words import day
 from insights.analysis import Analysis, AttributedNight, first_night_under
 from insights.charts.changes import _change_marks, _off_periods, _shade_off, last_shown_night
 from insights.charts.lanes import LANE_NAMES, LANES, Lane, _draw_lane

@@ -99,18 +99,22 @@ def source_titles() -> list[str]:
     return titles
 
 
-def english_left(text: str, typed: list[str]) -> list[str]:
+def english_left(text: str, typed: list[str], shared: frozenset[str] = frozenset()) -> list[str]:
+    """Runs of English around each English-only word left in the text, once the typed values,
+    the sources' English titles and the time zones' names are taken out. `shared`: words the
+    page's language writes too (Spanish "no", German "was")."""
     with translation.override("en"):
         kept = source_titles()
-    # Time zones are named by their IANA names ("Europe/Isle of Man"), the same everywhere.
-    zones = [label for _zone, label in timezone_choices()]
-    for value in [*typed, *kept, *sorted(zones, key=len, reverse=True)]:
+    # Time zones are named by their IANA names ("Europe/Isle of Man"), the same everywhere;
+    # taken out first, before a typed value can cut into one ("Pain" in "Spain").
+    zones = sorted((label for _zone, label in timezone_choices()), key=len, reverse=True)
+    for value in [*zones, *typed, *kept]:
         text = text.replace(value, " ")
     words = WORD.findall(text)
     return [
         " ".join(words[max(0, i - 3): i + 4])
         for i, word in enumerate(words)
-        if word.lower() in ENGLISH
+        if word.lower() in ENGLISH - shared
     ]
 
 

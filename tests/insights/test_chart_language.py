@@ -13,8 +13,8 @@ from django.utils import translation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from config.words import day, number
 from diary.models import Patient
+from diary.words import day, number
 from insights import charts
 from insights.analysis import analyse
 from insights.charts.text import LocalDateFormatter, right_to_left
