@@ -65,16 +65,6 @@ def _private_media(settings, _private_media_dir) -> None:
     settings.PRIVATE_MEDIA_ROOT = _private_media_dir
 
 
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    # Each test starts in the default language: a request's language stays active in the
-    # thread after the response (LocaleMiddleware activates it; nothing deactivates it), and
-    # a plain function's words and numbers would otherwise follow the previous test's reader.
-    translation.activate("en")
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def alice(db) -> Patient:
     return make_patient("alice", timezone="Europe/Amsterdam")
