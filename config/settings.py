@@ -465,5 +465,8 @@ LOGGING = {
     "loggers": {
         # Request bodies never reach the logs: diary contents are health data.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # matplotlib's PDF backend subsets fonts with fontTools, which logs each glyph a PDF
+        # uses at INFO: a hundred lines per visit summary, naming the letters of its text.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -4,6 +4,7 @@ and its acknowledgement, the changes, the medicines, on one page."""
 from __future__ import annotations
 
 import io
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -106,3 +107,13 @@ def test_a_heading_never_ends_a_page() -> None:
     blocks.append(Block(0.8, lambda fig, top: None))  # does not fit after it
     pages = paginate(blocks)
     assert len(pages) == 2 and pages[1][0][0] is blocks[10]
+
+
+def test_drawing_the_summary_writes_nothing_to_the_log_at_info(alice, lee_client, caplog):
+    # fontTools, under matplotlib's PDF backend, logs every glyph it subsets at INFO: the
+    # letters of the patient's summary, a hundred lines a download.
+    log_nights(alice, today_for(alice) - timedelta(days=14), [1, 0, 2, 0, 1, 0, 0] * 2)
+    with caplog.at_level(logging.INFO):
+        response = lee_client.get(reverse("insights:visit-summary", args=[alice.pk]))
+    assert response.status_code == 200
+    assert [r.name for r in caplog.records if r.name.startswith("fontTools")] == []
