@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from diary.models import CRAMP_ASSOCIATED_CATEGORIES
-from diary.words import day_month, number, percent
+from diary.words import day_month, day_month_year, number, percent
 from insights.analysis import (
     AttributedNight,
     Comparison,
@@ -298,8 +298,8 @@ def evaluate(data: PatientData, thresholds: Thresholds | None = None) -> LadderR
                 rates=recent_rates,
                 notes=(
                     recent_note,
-                    # Translators: %(date)s is an ISO date (2026-11-02).
-                    _("Cramps began on the night of %(date)s.") % {"date": onset.isoformat()},
+                    # Translators: %(date)s is a date in the reader's format (2 Nov 2026).
+                    _("Cramps began on the night of %(date)s.") % {"date": day_month_year(onset)},
                 ),
             ),
             since=onset,
