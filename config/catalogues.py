@@ -53,6 +53,14 @@ def placeholders(text: str) -> set[str]:
     return {a or b for a, b in PLACEHOLDER.findall(text)}
 
 
+def _formats(text: str, names: set[str]) -> bool:
+    try:
+        text % {name: 1 for name in names}
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
 def problems(catalogue: polib.POFile) -> list[str]:
     """What stops a catalogue from being complete: a message untranslated or fuzzy, a plural
     with fewer forms than the language has (Arabic has six), or a translation whose
@@ -87,6 +95,9 @@ def problems(catalogue: polib.POFile) -> list[str]:
             missing = expected - placeholders(translation) if last else set()
             if extra or missing:
                 found.append(f"placeholders {sorted(extra | missing)} differ: {label!r}")
+            elif "python-format" in entry.flags and not _formats(translation, expected):
+                # A lone "%" ("50 %" for "50%%") fails when the page is drawn.
+                found.append(f"the translation does not format: {label!r}")
     return found
 
 

@@ -15,9 +15,16 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 
+def localised(text: str) -> str:
+    """Python's formatted number with the locale's separator; "nan" and "inf" (a statistic
+    of no data) as Python writes them, since Django's number_format cannot take them."""
+    amount = Decimal(text)
+    return formats.number_format(amount) if amount.is_finite() else text
+
+
 def number(value: float, spec: str = "g") -> str:
     """`format(value, spec)` with the locale's decimal separator: number(1.25, ".1f")."""
-    return formats.number_format(Decimal(format(value, spec)))
+    return localised(format(value, spec))
 
 
 def percent(value: float, places: int = 0) -> str:
@@ -25,7 +32,7 @@ def percent(value: float, places: int = 0) -> str:
     digits = format(value, f".{places}%")[:-1]
     # Translators: a percentage; %(value)s is the number ("33"). Keep the sign, add a space
     # where your language writes one ("33 %").
-    return _("%(value)s%%") % {"value": formats.number_format(Decimal(digits))}
+    return _("%(value)s%%") % {"value": localised(digits)}
 
 
 def day_month(day: date) -> str:

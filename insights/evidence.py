@@ -271,8 +271,8 @@ RULE_SOURCE_NOTES = {
             "The source gives the reduction but not its cost: this flag is StimDiary's own "
             "clinical reasoning, that a reduction which takes the therapy with it is no win."
         ),
-    # xgettext:no-python-format
     "responder_lost": gettext_lazy(
+            # xgettext:no-python-format  (shown as it is, never %-formatted)
             "The source gives the change but not its cost: the responder definitions are the "
             "therapies' own (InSite for sacral bladder, 50% fewer bowel accidents, IMMPACT for "
             "pain), set out on the rules page."

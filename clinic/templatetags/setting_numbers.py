@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+
+from diary.words import localised
 
 register = template.Library()
 
@@ -17,4 +18,4 @@ def setting_number(value: object) -> object:
         amount = Decimal(str(value)).normalize()
     except (InvalidOperation, ValueError, TypeError):
         return value
-    return number_format(Decimal(format(amount, "f")))
+    return localised(format(amount, "f"))

@@ -96,5 +96,13 @@ def test_the_check_finds_a_plural_with_fewer_forms_than_the_language_has() -> No
     assert problems(arabic) == ["2 of 6 plural forms: '%(n)s night'"]
 
 
+def test_the_check_finds_a_lone_percent_sign_that_would_fail_the_page() -> None:
+    german = polib.pofile(
+        'msgid ""\nmsgstr ""\n\n#, python-format\nmsgid "%(value)s%%"\nmsgstr "%(value)s %"\n'
+        '\n#, python-format\nmsgid "%(n)s of 10"\nmsgstr "%(n)s von 10"\n'
+    )
+    assert problems(german) == ["the translation does not format: '%(value)s%%'"]
+
+
 def test_placeholders_of_python_and_templates() -> None:
     assert placeholders("%(n)s of %(total)d on {{ date }}") == {"n", "total", "date"}
