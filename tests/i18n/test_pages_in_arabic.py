@@ -42,8 +42,9 @@ NOT_DATA = {"insights.Flag"}  # its stored English is the record; pages must tra
 
 
 class VisibleText(HTMLParser):
-    """The page's text and visible attributes, less scripts and styles, and less what the
-    page itself says is English (lang="en": quotations of the English sources)."""
+    """The page's text and visible attributes, less scripts and styles, less what the page
+    itself says is English (lang="en": quotations of the English sources) and less what it
+    says is not language (translate="no": an authenticator key, recovery codes)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -52,7 +53,9 @@ class VisibleText(HTMLParser):
         self.open: list[bool] = []  # per open element: does it hide its content?
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        hides = tag in ("script", "style") or dict(attrs).get("lang") == "en"
+        given = dict(attrs)
+        hides = (tag in ("script", "style") or given.get("lang") == "en"
+                 or given.get("translate") == "no")
         if tag not in VOID_ELEMENTS:
             self.open.append(hides)
             self.hidden += hides
@@ -192,3 +195,18 @@ def test_the_log_in_page_in_arabic(client: Client) -> None:
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert not english_left(visible_text(response.content.decode()), [])
+
+
+def test_the_check_skips_what_the_page_marks_as_not_language() -> None:
+    # A random authenticator key once read "NO FK RT A": a word the check looks for.
+    html = '<p>مفتاح: <code translate="no" dir="ltr">OCMZ JNNL MUNO FKRT</code></p><p>the</p>'
+    assert visible_text(html) == "مفتاح: the"
+    assert english_left(visible_text(html), []) == ["the"]
+
+
+def test_the_authenticator_key_reads_left_to_right_on_an_arabic_page(seeded) -> None:
+    response = client_for(User.objects.get(username="dr.rivera")).get(
+        reverse("accounts:two-factor"))
+    assert response.status_code == 200
+    key = re.search(r'<code[^>]*>([A-Z2-7 ]+)</code>', response.content.decode())
+    assert key and 'translate="no"' in key.group(0) and 'dir="ltr"' in key.group(0)
