@@ -1,7 +1,9 @@
 """The audit log in the admin: read-only (auditlog's admin has no add, change or delete),
 filterable by patient, exportable as CSV by staff. Users in the admin: a password reset ends
 the user's other sessions, and staff unlock a locked-out log-in (audited). Staff of a clinic
-see its entries and accounts only; superusers every clinic's (diary.access.clinic_scoped)."""
+see its entries and accounts only; superusers every clinic's (diary.access.clinic_scoped).
+The same rule over the admins other packages register (authenticator devices, log-in
+attempts, task results, groups), at the end."""
 
 from __future__ import annotations
 
@@ -9,22 +11,36 @@ from typing import Any
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from accounts.audit import csv_lines
 from accounts.lockout import login_unlock
 from accounts.models import HospitalIdentity
 from accounts.sessions import sessions_end_others
-from diary.access import USER_CLINIC_PATHS, clinic_of, clinic_scoped, is_installation_wide
+from diary.access import (
+    USER_CLINIC_PATHS,
+    clinic_of,
+    clinic_scoped,
+    is_installation_wide,
+    user_clinic_paths,
+)
 from diary.admin import ClinicScopedAdmin
 from diary.models import Patient
 
@@ -181,3 +197,79 @@ class HospitalIdentityAdmin(ClinicScopedAdmin):
         super().delete_queryset(request, queryset)
         for user in users:
             sessions_end_others(user=user, request=request)
+
+
+# --- other packages' admins, under the same clinic rule ----------------------------------
+# Authenticator devices belong to a user, so to that user's clinic. Log-in attempts name a
+# username: staff see their clinic's accounts' attempts; attempts on names that are no account
+# (someone guessing) are installation-wide. Background task results carry patient ids in their
+# arguments and permission groups are shared by every clinic: superusers only.
+
+
+class ScopedTOTPDeviceAdmin(ClinicScopedAdmin, TOTPDeviceAdmin):
+    clinic_paths = user_clinic_paths("user")
+
+
+class ScopedStaticDeviceAdmin(ClinicScopedAdmin, StaticDeviceAdmin):
+    clinic_paths = user_clinic_paths("user")
+
+
+class UsernameScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = super().get_queryset(request)
+        if is_installation_wide(request.user):
+            return rows
+        accounts = clinic_scoped(request.user, User.objects.all(), USER_CLINIC_PATHS)
+        return rows.filter(username__in=accounts.values("username"))
+
+
+class ScopedAccessAttemptAdmin(UsernameScopedAdmin, AccessAttemptAdmin):
+    pass
+
+
+class ScopedAccessLogAdmin(UsernameScopedAdmin, AccessLogAdmin):
+    pass
+
+
+class ScopedAccessFailureLogAdmin(UsernameScopedAdmin, AccessFailureLogAdmin):
+    pass
+
+
+class InstallationOnlyAdmin(admin.ModelAdmin):
+    """Hidden from staff of a clinic, whatever permissions they were given."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_installation_wide(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_installation_wide(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_installation_wide(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_installation_wide(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_installation_wide(request.user) and super().has_delete_permission(request, obj)
+
+
+class InstallationTaskResultAdmin(InstallationOnlyAdmin, DBTaskResultAdmin):
+    pass
+
+
+class InstallationGroupAdmin(InstallationOnlyAdmin, GroupAdmin):
+    pass
+
+
+for model, model_admin in [
+    (TOTPDevice, ScopedTOTPDeviceAdmin),
+    (StaticDevice, ScopedStaticDeviceAdmin),
+    (AccessAttempt, ScopedAccessAttemptAdmin),
+    (AccessLog, ScopedAccessLogAdmin),
+    (AccessFailureLog, ScopedAccessFailureLogAdmin),
+    (DBTaskResult, InstallationTaskResultAdmin),
+    (Group, InstallationGroupAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

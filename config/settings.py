@@ -354,6 +354,9 @@ CLINICIAN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("CLINICIAN_IDLE_MI
 # Clinicians and staff must use two-factor log-in: on in production, off in development so the
 # demo accounts log in with a password alone.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+# The admin never shows an authenticator's secret or a recovery code (django-otp's QR code and
+# token views): they are shown once, to their owner, at set-up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -11,20 +11,25 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from clinic.models import Clinic, Clinician, StaffMembership, default_clinic
 from diary.access import visible_patients
 from diary.models import Patient
+from insights.tasks import refresh_ladder_state
 from notify.dispatch import active_flag_fingerprints
 from notify.models import Delivery
 from tests.clinic.test_onboarding import NEW_PATIENT
 from tests.conftest import client_for
-from tests.factories import local, log_cramp, make_clinician, make_patient
+from tests.factories import DATABASE_TASKS, local, log_cramp, make_clinician, make_patient
 from tests.security.sweep import (
     ALICE_MARKERS,
     KITCHEN_SINK_POST,
@@ -184,8 +189,19 @@ ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.lab
 
 
 def alice_rows(world: Any) -> dict[type, Any]:
-    """One of alice's rows for each admin that lists patient data."""
+    """One of alice's rows for each admin that lists patient data or her account's."""
+    user = world.patient.user
+    attempt = {"username": user.username, "ip_address": "192.0.2.7", "user_agent": "phone"}
+    with override_settings(TASKS=DATABASE_TASKS):
+        task = refresh_ladder_state.enqueue(world.patient.pk)
     return {
+        TOTPDevice: TOTPDevice.objects.create(user=user, name="alice's phone"),
+        StaticDevice: StaticDevice.objects.create(user=user, name="alice's recovery codes"),
+        AccessAttempt: AccessAttempt.objects.create(
+            **attempt, failures_since_start=1, get_data="", post_data="", path_info="/"),
+        AccessLog: AccessLog.objects.create(**attempt, path_info="/"),
+        AccessFailureLog: AccessFailureLog.objects.create(**attempt, path_info="/"),
+        DBTaskResult: DBTaskResult.objects.get(pk=task.id),
         type(world.patient): world.patient,
         type(world.night): world.night,
         type(world.episode): world.episode,
@@ -194,8 +210,8 @@ def alice_rows(world: Any) -> dict[type, Any]:
         type(world.record): world.record,
         type(world.flag): world.flag,
         type(world.visit): world.visit,
-        User: world.patient.user,
-        Delivery: Delivery.objects.get(user=world.patient.user),
+        User: user,
+        Delivery: Delivery.objects.get(user=user),
         LogEntry: LogEntry.objects.filter(additional_data__patient_id=world.patient.pk).first(),
     }
 
@@ -207,16 +223,46 @@ def test_staff_of_another_clinic_list_none_of_alices_rows(
     staff_b = client_for(staff_of(clinic_b, "staff.b"))
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    response = staff_b.get(url)
-    assert response.status_code == 200, url
-    assert_nothing_of_alice(response, "staff of clinic B", url)
     row = alice_rows(world).get(model)
+    response = staff_b.get(url)
+    if model in INSTALLATION_ONLY:
+        assert response.status_code == 403, url
+    else:
+        assert response.status_code == 200, url
+    assert_nothing_of_alice(response, "staff of clinic B", url)
     if row is not None:
         change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
         opened = staff_b.get(change)
         # Django's admin answers a row it cannot find with a redirect to the index.
-        assert opened.status_code in {302, 404}, f"{change}: {opened.status_code}"
+        assert opened.status_code in {302, 403, 404}, f"{change}: {opened.status_code}"
         assert_nothing_of_alice(opened, "staff of clinic B", change)
+
+
+# Shared by every clinic, or carrying patient ids in their arguments: superusers only.
+INSTALLATION_ONLY = {DBTaskResult, Group}
+
+
+def test_staff_of_alices_clinic_see_her_devices_and_log_ins_but_never_their_secrets(
+    world: Any,
+) -> None:
+    rows = alice_rows(world)
+    staff_a = client_for(staff_of(world.patient.clinic, "staff.a"))
+    for model in (TOTPDevice, StaticDevice, AccessAttempt, AccessLog, AccessFailureLog):
+        opts = model._meta
+        page = staff_a.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert page.status_code == 200 and "alice" in page.content.decode(), opts.label
+    device = rows[TOTPDevice]
+    for view in ("config", "qrcode"):
+        shown = staff_a.get(reverse(f"admin:otp_totp_totpdevice_{view}", args=[device.pk]))
+        assert shown.status_code == 403, view
+        assert device.key not in shown.content.decode()
+    opened = staff_a.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert opened.status_code == 200 and device.key not in opened.content.decode()
+    tasks = staff_a.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    assert tasks.status_code == 403
+    root = client_for(User.objects.create_superuser("root", password="x-root-pass-1"))
+    assert root.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).status_code == 200
+    assert root.get(reverse("admin:auth_group_changelist")).status_code == 200
 
 
 def test_staff_of_alices_clinic_and_superusers_see_her(world: Any) -> None:
