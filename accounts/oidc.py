@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,21 @@ TWO_FACTOR_ATTRIBUTE = "hospital_two_factor"
 
 def oidc_enabled() -> bool:
     return bool(getattr(settings, "OIDC_ENABLED", False))
+
+
+def provider_log_out_url(request: HttpRequest) -> str:
+    """Where log-out sends the browser after a hospital sign-in: the provider's end-session
+    endpoint (OpenID Connect RP-Initiated Logout 1.0), which ends the provider's own session
+    and sends the browser back to StimDiary's log-in page. Empty when the endpoint is not
+    configured. It names the client, not the user: no ID token is kept in the session."""
+    endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+    if not (oidc_enabled() and endpoint):
+        return ""
+    query = urlencode({
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGIN_URL)),
+    })
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def axes_leaves_alone(request: HttpRequest, credentials: dict | None = None) -> bool:

@@ -34,6 +34,9 @@ EPOCH_KEY = "stimdiary_session_epoch"
 # Set by a hospital sign-in whose ID token says the identity provider asked for a second factor
 # (accounts/oidc.py, provider_two_factor): it stands for StimDiary's own code in this session.
 PROVIDER_TWO_FACTOR_KEY = "stimdiary_provider_two_factor"
+# Set by a hospital sign-in: log-out then also ends the session at the identity provider
+# (accounts/oidc.py, provider_log_out_url), when the provider's end-session endpoint is set.
+HOSPITAL_SIGN_IN_KEY = "stimdiary_hospital_sign_in"
 # Refresh the idle clock at most this often, so a page view does not always write the session.
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -118,6 +121,7 @@ def start_session(request: HttpRequest, user: Any) -> None:
     request.session[EPOCH_KEY] = current_epoch(user.pk)
     # Every log-in starts without it; only the hospital sign-in's callback sets it, after.
     request.session.pop(PROVIDER_TWO_FACTOR_KEY, None)
+    request.session.pop(HOSPITAL_SIGN_IN_KEY, None)
     if has_idle_timeout(user):
         request.session[LAST_SEEN_KEY] = time.time()
         # Also expire the stored session itself, so the rule holds without the middleware.

@@ -36,6 +36,7 @@ from accounts.oidc import (
     SIGN_IN_FAILED,
     TWO_FACTOR_ATTRIBUTE,
     oidc_enabled,
+    provider_log_out_url,
 )
 from accounts.recovery import (
     LOW_WARNING_AT,
@@ -46,6 +47,7 @@ from accounts.recovery import (
 )
 from accounts.sessions import (
     OTP_REQUIRED_KEY,
+    HOSPITAL_SIGN_IN_KEY,
     PROVIDER_TWO_FACTOR_KEY,
     has_two_factor_device,
     sessions_end_others,
@@ -82,6 +84,19 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's log-out (POST only). After a hospital sign-in, when the provider's end-session
+    endpoint is configured, the browser goes on to the provider to end its session too, and
+    comes back to the log-in page: on a shared computer the next "Sign in with ..." asks for
+    the hospital password again."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from_hospital = bool(request.session.get(HOSPITAL_SIGN_IN_KEY))
+        response = super().post(request, *args, **kwargs)
+        provider = provider_log_out_url(request) if from_hospital else ""
+        return redirect(provider) if provider else response
+
+
 class HospitalCallbackView(OIDCAuthenticationCallbackView):
     """The identity provider sends the browser back here with a code. A refused or failed
     sign-in goes back to the log-in page with a message; logs name the reason, never a
@@ -110,6 +125,7 @@ class HospitalCallbackView(OIDCAuthenticationCallbackView):
         # refresh StimDiary does not use): the session rules start here, as after a password.
         next_url = self.request.session.pop("oidc_login_next", None)
         auth.login(self.request, self.user)
+        self.request.session[HOSPITAL_SIGN_IN_KEY] = True
         if getattr(self.user, TWO_FACTOR_ATTRIBUTE, False):
             self.request.session[PROVIDER_TWO_FACTOR_KEY] = True
         return redirect(next_url or home_url_for(self.user))

@@ -423,6 +423,9 @@ if any(_OIDC_REQUIRED.values()) and not OIDC_ENABLED:
     _missing = ", ".join(name for name, value in _OIDC_REQUIRED.items() if not value)
     raise ImproperlyConfigured(f"OpenID Connect sign-in is half configured: set {_missing}.")
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+# The provider's `end_session_endpoint` (optional): log-out after a hospital sign-in ends the
+# provider's session there too (accounts/oidc.py, provider_log_out_url).
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 # The identity provider's own two-factor counts as StimDiary's when its ID token says so: an

@@ -41,6 +41,7 @@ class LocalProvider:
     # Answer the authorization request with this error instead of a code.
     refuse_with: str = ""
     issued: list[str] = field(default_factory=list)  # codes and tokens, for the log check
+    sessions_ended: list[str] = field(default_factory=list)  # where each log-out went back to
     key: rsa.RSAPrivateKey = field(default_factory=_new_key)
     kid: str = "test-key-1"
 
@@ -71,6 +72,7 @@ class LocalProvider:
             "token_endpoint": f"{base}/token",
             "userinfo_endpoint": f"{base}/userinfo",
             "jwks_uri": f"{base}/jwks",
+            "end_session_endpoint": f"{base}/logout",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -133,6 +135,13 @@ class LocalProvider:
             "id_token": id_token,
         }
 
+    def end_session(self, query: dict[str, str]) -> str:
+        """RP-initiated log-out: the provider's session ends; the browser goes back to the
+        client's post_logout_redirect_uri."""
+        assert query["client_id"] == CLIENT_ID
+        self.sessions_ended.append(query["post_logout_redirect_uri"])
+        return query["post_logout_redirect_uri"]
+
     def userinfo(self, authorization: str) -> tuple[int, dict[str, Any]]:
         token = authorization.removeprefix("Bearer ")
         if token not in self._access:
@@ -170,6 +179,11 @@ def _handler_for(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
             elif url.path == "/authorize":
                 self.send_response(302)
                 self.send_header("Location", provider.authorize(query))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif url.path == "/logout":
+                self.send_response(302)
+                self.send_header("Location", provider.end_session(query))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             elif url.path == "/userinfo":
