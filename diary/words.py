@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -48,3 +50,18 @@ def day_month_year(day: date) -> str:
 def day(value: date, fmt: str = "j M Y") -> str:
     """A date in the active language, in Django's date format syntax ('j M Y': 6 Dec 2026)."""
     return formats.date_format(value, fmt)
+
+
+def settled(value: Any) -> Any:
+    """`value` with every lazy translation in it (through dicts, lists and tuples) made a plain
+    string in the active language: for a cache whose key names the language. A lazy string
+    read back from the cache rebuilds its proxy class, about as slow as rendering it."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: settled(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [settled(item) for item in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(settled(item) for item in value)
+    return value

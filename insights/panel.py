@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from diary.models import Patient
+from diary.words import settled
 from insights import charts
 from insights.analysis import ANALYSIS_SCHEMA, Analysis
 from insights.burden import VERDICT_MEASURE_WORDS, Burden, side_in_words
@@ -121,7 +122,7 @@ def analysis_panel(patient: Patient) -> dict[str, Any]:
     key = panel_cache_key(patient)
     panel = cache.get(key)
     if panel is None:
-        panel = panel_values(patient, cached_analysis(patient))
+        panel = settled(panel_values(patient, cached_analysis(patient)))
         panel["analysis_html"] = render_to_string("insights/_patient_analysis.html", {"i": panel})
         cache.set(key, panel)
     return panel

@@ -51,6 +51,7 @@ from django.dispatch import Signal
 from django.utils import timezone, translation
 
 from diary.models import Patient, next_night_end
+from diary.words import settled
 from insights.evidence import evidence_in_words
 from insights.ladder import DECISION_SUPPORT, LadderResult, evaluate, flag_title
 from insights.models import Flag, PatientSummary
@@ -290,10 +291,10 @@ def flag_words(patient: Patient, flags: Iterable[Flag]) -> dict[int, FlagWords]:
     )
     fresh = cache.get(key)
     if fresh is None:
-        fresh = {
+        fresh = settled({
             f.code: (f.title, f.explanation, evidence_in_words(f.evidence.as_json()))
             for f in ladder_for(patient).flags
-        }
+        })
         cache.set(key, fresh)
     words = {}
     for f in flags:

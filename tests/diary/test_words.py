@@ -31,3 +31,20 @@ def test_percent_in_english_reads_as_before() -> None:
     with translation.override("en"):
         assert percent(1 / 3) == "33%"
         assert percent(0.125, 1) == "12.5%"
+
+
+def test_settled_fixes_lazy_words_through_containers_in_the_active_language() -> None:
+    from collections import namedtuple
+
+    from django.utils.functional import Promise
+    from django.utils.translation import gettext_lazy
+
+    from diary.words import settled
+
+    Pair = namedtuple("Pair", "a b")
+    lazy = gettext_lazy("Settings")
+    with translation.override("de"):
+        value = settled({"rows": [{"label": lazy}], "both": (lazy, 1), "pair": Pair(1, 2)})
+    assert value == {"rows": [{"label": "Einstellungen"}], "both": ("Einstellungen", 1), "pair": Pair(1, 2)}
+    assert not isinstance(value["rows"][0]["label"], Promise)
+    assert isinstance(value["pair"], Pair)
