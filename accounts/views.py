@@ -46,8 +46,8 @@ from accounts.recovery import (
     recovery_codes_left,
 )
 from accounts.sessions import (
-    OTP_REQUIRED_KEY,
     HOSPITAL_SIGN_IN_KEY,
+    OTP_REQUIRED_KEY,
     PROVIDER_TWO_FACTOR_KEY,
     has_two_factor_device,
     sessions_end_others,

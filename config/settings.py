@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "diary.context_processors.colour_mode",
             ],
+            # Dates as the reader's language writes them: {{ value|day }} (diary.words).
+            "builtins": ["diary.templatetags.days"],
         },
     },
 ]

@@ -8,13 +8,14 @@ float's decimals, and the English sentences must read as they always have ("1.5"
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 def localised(text: str) -> str:
@@ -38,18 +39,31 @@ def percent(value: float, places: int = 0) -> str:
 
 
 def day_month(day: date) -> str:
-    """'6 Dec' in English."""
-    return formats.date_format(day, "j M")
+    """'6 Dec' in English, '6. Dez' in German."""
+    # Translators: how a day and its month are written, in Django's date syntax: j the day,
+    # M the short month ("Dec"), b the same in lower case ("dec"), F the month's whole name.
+    # German "j. M", Spanish "j b".
+    return formats.date_format(day, pgettext("date format", "j M"))
 
 
 def day_month_year(day: date) -> str:
-    """'6 Dec 2026' in English."""
-    return formats.date_format(day, "j M Y")
+    """'6 Dec 2026' in English, '6. Dez 2026' in German."""
+    # Translators: how a date is written, in Django's date syntax: j the day, M the short
+    # month ("Dec"), b the same in lower case ("dec"), F the month's whole name, Y the year.
+    # German "j. M Y", Spanish "j b Y".
+    return formats.date_format(day, pgettext("date format", "j M Y"))
 
 
-def day(value: date, fmt: str = "j M Y") -> str:
-    """A date in the active language, in Django's date format syntax ('j M Y': 6 Dec 2026)."""
-    return formats.date_format(value, fmt)
+def day_time(moment: datetime) -> str:
+    """'6 Dec 2026 21:40' in English: a moment already on the reader's wall clock."""
+    # Translators: a date and a time of day, in Django's date syntax (see "j M Y"); H:i is the
+    # 24-hour time. German "j. M Y, H:i".
+    return formats.date_format(moment, pgettext("date format", "j M Y H:i"))
+
+
+def day(value: date, fmt: str | None = None) -> str:
+    """A date in the active language: day_month_year's, or `fmt` in Django's date syntax."""
+    return formats.date_format(value, fmt) if fmt else day_month_year(value)
 
 
 def settled(value: Any) -> Any:

@@ -23,14 +23,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import matplotlib
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from diary.models import MEDICATION_CATEGORY_CHOICES, Patient
-from diary.words import day, number
+from diary.words import day, day_time, number
 from insights import charts
 from insights.analysis import Analysis, adherence_between, first_night_under
 from insights.association import association_sentences
@@ -65,8 +65,13 @@ TEXT_SCALES = (1.0, 0.95, 0.9, 0.85)
 _text_scale: ContextVar[float] = ContextVar("visit_summary_text_scale", default=1.0)
 
 
+# DejaVu Sans: a capital's height is 0.73 em; the accents above it reach about 0.93 em.
+ASCENT = 0.76
+
+
 def _line_height(size: float) -> float:
-    return size * 1.3 / 72
+    # Arabic's marks above and below the letters need more room between lines.
+    return size * (1.4 if right_to_left() else 1.3) / 72
 
 
 def _wrap(text: str, width_in: float, size: float, minimum: int = 12) -> list[str]:
@@ -105,8 +110,12 @@ def _text(fig: Figure, x_in: float, y_in: float, text: str, *, size: float = BOD
     right-to-left language."""
     rtl = right_to_left()
     x = (A4[0] - x_in if rtl else x_in) / A4[0]
-    fig.text(x, 1 - y_in / A4[1], text, fontsize=size, fontweight=weight, color=colour,
-             va="top", ha="right" if rtl else "left")
+    # On a baseline one ascent below `y_in`, not by the top of each line's own ink: a line
+    # with a tall mark (Arabic's hamza and damma, "أُ") would otherwise sit lower than its
+    # neighbours and run into the next line.
+    baseline = y_in + ASCENT * size / 72
+    fig.text(x, 1 - baseline / A4[1], text, fontsize=size, fontweight=weight, color=colour,
+             va="baseline", ha="right" if rtl else "left")
 
 
 def _heading(text: str) -> Block:
@@ -216,7 +225,7 @@ def _d(value: date | None) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return formats.date_format(moment, "j M Y H:i")
+    return day_time(moment)
 
 
 def summary_blocks(patient: Patient, analysis: Analysis, flags: Sequence[Any],

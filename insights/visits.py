@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-from diary.words import number
+from diary.words import day_month, day_month_year, number
 from insights.analysis import VisitRecord, VisitRow
 from programming.models import SACRAL_LEG_RESPONSES, SACRAL_S3_RESPONSES, response_labels
 
@@ -39,11 +38,11 @@ def electrodes_key(text: str) -> str:
 
 
 def visit_dates_in_words(before: date, after: date) -> str:
-    first = formats.date_format(before, "j M" if before.year == after.year else "j M Y")
+    first = day_month(before) if before.year == after.year else day_month_year(before)
     # Translators: ends a sentence: "... rose from 1.2 to 3 mA between the visits of 4 Mar and
     # 9 Sep 2026."
     return _("between the visits of %(first)s and %(second)s") % {
-        "first": first, "second": formats.date_format(after, "j M Y"),
+        "first": first, "second": day_month_year(after),
     }
 
 

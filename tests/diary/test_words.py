@@ -45,6 +45,8 @@ def test_settled_fixes_lazy_words_through_containers_in_the_active_language() ->
     lazy = gettext_lazy("Settings")
     with translation.override("de"):
         value = settled({"rows": [{"label": lazy}], "both": (lazy, 1), "pair": Pair(1, 2)})
-    assert value == {"rows": [{"label": "Einstellungen"}], "both": ("Einstellungen", 1), "pair": Pair(1, 2)}
+    assert value == {
+        "rows": [{"label": "Einstellungen"}], "both": ("Einstellungen", 1), "pair": Pair(1, 2)
+    }
     assert not isinstance(value["rows"][0]["label"], Promise)
     assert isinstance(value["pair"], Pair)

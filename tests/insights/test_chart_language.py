@@ -62,7 +62,12 @@ def test_numbers_and_dates_follow_the_language() -> None:
         assert day(date(2026, 12, 6)) == "6 Dec 2026"
     with translation.override("de"):
         assert number(1.5) == "1,5"
-        assert day(date(2026, 12, 6)) == "6 Dez 2026"
+        assert day(date(2026, 12, 6)) == "6. Dez 2026"
+    # Each language writes a date its own way (the catalogues' "date format" entries).
+    with translation.override("fr"):
+        assert day(date(2026, 6, 6)) == "6 juin 2026"
+    with translation.override("es"):
+        assert day(date(2026, 12, 6)) == "6 dic 2026"
 
 
 def ticks(formatter: mdates.DateFormatter, first: date, last: date) -> list[str]:
