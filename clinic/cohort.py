@@ -32,8 +32,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from diary import words
 from diary.access import visible_patients
 from diary.models import CrampEpisode, Night, Patient, last_completed_night
 from insights.ladder import step_label
@@ -305,7 +305,7 @@ def page_rows(ids: list[int], window: Window) -> list[CohortRow]:
     for row in rows:
         if row.last_night is not None:
             if row.last_night not in labels:
-                labels[row.last_night] = date_format(row.last_night, "D j M")
+                labels[row.last_night] = words.day(row.last_night, "D j M")
             row.last_night_label = labels[row.last_night]
             row.days_since_entry = max((window.last - row.last_night).days, 0)
     return rows

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.formats import date_format
 from django.utils.http import urlencode, urlsafe_base64_decode
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from clinic.forms import (
     PatientOnboardForm,
 )
 from clinic.services import patient_onboard, set_password_path
+from diary import words
 from diary.access import (
     clinician_required,
     get_patient_or_404,
@@ -222,7 +222,7 @@ def render_patient_record(patient: Patient, page_number: int) -> dict[str, str]:
         night_rows.append({
             "night": night,
             "settings": in_effect,
-            "title": date_format(night.date, "D j M Y"),
+            "title": words.day(night.date, "D j M Y"),
             "zone": zone,
             "settings_html": settings_html(in_effect),
             "facts": night_facts(night, night.live_episodes, patient.timezone),

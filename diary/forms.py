@@ -10,11 +10,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from diary import words
 from diary.decimals import DecimalCommaField
 from diary.models import (
     LEVEL_CHOICES,
@@ -122,7 +123,7 @@ PAST_NIGHT_DEFAULT_HOUR = 3
 def night_words(night_date: date) -> str:
     """The night's date as its sentences name it ("Sunday 6 December 2026"), in the reader's
     language."""
-    return date_format(night_date, "l j F Y")
+    return words.day(night_date, "l j F Y")
 
 
 def past_night_placeholder(night_date: date, patient: Patient) -> datetime:
@@ -212,8 +213,8 @@ def night_bounds_message(night_date: date) -> str:
     ) % {
         "night": night_words(night_date),
         "noon": time_format(time(settings.NIGHT_BOUNDARY_HOUR), "H:i"),
-        "evening": date_format(night_date, "l j F"),
-        "morning": date_format(night_date + timedelta(days=1), "l j F"),
+        "evening": words.day(night_date, "l j F"),
+        "morning": words.day(night_date + timedelta(days=1), "l j F"),
     }
 
 

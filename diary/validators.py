@@ -19,8 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from diary import words
 
 # A phone's clock may run a little ahead of the server's.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -40,7 +41,7 @@ def latest_date() -> date:
 
 
 def _long(day: date) -> str:
-    return date_format(day, "j F Y")
+    return words.day(day, "j F Y")
 
 
 # One whole sentence for each kind of value checked (`what`), so a translator sees each one.

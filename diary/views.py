@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from diary import services
+from diary import services, words
 from diary.access import get_scoped_or_404, home_url_for, patient_required
 from diary.forms import (
     PGIC_INTERVAL_DAYS,
@@ -370,7 +370,7 @@ def no_cramps(request: HttpRequest) -> HttpResponse:
 def no_cramps_saved(night_date: date) -> str:
     # Translators: %(night)s is a date, for example "Sunday 6 December".
     return _("Saved: no cramps on the night of %(night)s.") % {
-        "night": date_format(night_date, "l j F")
+        "night": words.day(night_date, "l j F")
     }
 
 
@@ -572,7 +572,7 @@ def remote_undo(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_scoped_or_404(
         request.user, SettingsRecord.objects.all(), record_id, patient_path="device__patient"
     )
-    when = date_format(local_moment(record.effective_at, patient.tz), "D j M, H:i")
+    when = words.day(local_moment(record.effective_at, patient.tz), "D j M, H:i")
     already = SettingsRecord.objects.filter(
         corrects=record, source="patient_remote", recorded_by=request.user
     ).exists()

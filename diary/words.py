@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 
 def localised(text: str) -> str:
@@ -38,32 +38,73 @@ def percent(value: float, places: int = 0) -> str:
     return _("%(value)s%%") % {"value": localised(digits)}
 
 
-def day_month(day: date) -> str:
+# Every way a page writes a date, in Django's date syntax: j the day, M the short month
+# ("Dec"), b the same in lower case, F the month's whole name, D and l the weekday short and
+# whole, Y the year, H:i the time. Each is a catalogue entry, so each language writes its own
+# order and punctuation ("Montag, 6. Dezember"); a page names one of these, never its own.
+DATE_FORMATS = {
+    # Translators: a date format in Django's date syntax (j day, M short month, b the same in
+    # lower case, F whole month, D short weekday, l whole weekday, Y year, H:i time of day).
+    # Write your language's own order and punctuation: German "j. M", Spanish "j b".
+    "j M": pgettext_lazy("date format", "j M"),
+    # Translators: a date format (see "j M"): "6 Dec 2026". German "j. M Y".
+    "j M Y": pgettext_lazy("date format", "j M Y"),
+    # Translators: a date format (see "j M"): "6 Dec 2026 21:40". German "j. M Y, H:i".
+    "j M Y H:i": pgettext_lazy("date format", "j M Y H:i"),
+    # Translators: a date format (see "j M"): "6 December". German "j. F", Spanish "j \d\e F".
+    "j F": pgettext_lazy("date format", "j F"),
+    # Translators: a date format (see "j M"): "6 December 2026". German "j. F Y".
+    "j F Y": pgettext_lazy("date format", "j F Y"),
+    # Translators: a date format (see "j M"): "Sunday 6 December". German "l, j. F".
+    "l j F": pgettext_lazy("date format", "l j F"),
+    # Translators: a date format (see "j M"): "Sunday 6 December 2026". German "l, j. F Y".
+    "l j F Y": pgettext_lazy("date format", "l j F Y"),
+    # Translators: a date format (see "j M"): "Sun 6 Dec". German "D, j. M".
+    "D j M": pgettext_lazy("date format", "D j M"),
+    # Translators: a date format (see "j M"): "Sun 6 Dec 2026". German "D, j. M Y".
+    "D j M Y": pgettext_lazy("date format", "D j M Y"),
+    # Translators: a date format (see "j M"): "Sun 6 Dec, 21:40". German "D, j. M, H:i".
+    "D j M, H:i": pgettext_lazy("date format", "D j M, H:i"),
+    # Translators: a date format for a chart's axis and tables (see "j M"), d the day with a
+    # leading zero: "06 Dec". German "d. M".
+    "d M": pgettext_lazy("date format", "d M"),
+    # Translators: a date format for a chart's table (see "j M"), y the year's last two
+    # digits: "06 Dec 26". German "d. M y".
+    "d M y": pgettext_lazy("date format", "d M y"),
+    # Translators: a date format for a chart (see "j M"): "06 Dec 2026". German "d. M Y".
+    "d M Y": pgettext_lazy("date format", "d M Y"),
+    # Translators: a month and its year on a chart's axis (see "j M"): "Dec 2026".
+    "M Y": pgettext_lazy("date format", "M Y"),
+    # Translators: the year and month beside a chart's axis, as matplotlib writes it in
+    # English (see "j M"): "2026-Dec". Your language may prefer "M Y".
+    "Y-M": pgettext_lazy("date format", "Y-M"),
+}
+# A format of one part (a year, a month's name, a day's number) has no order to translate.
+ONE_PART = frozenset({"Y", "y", "M", "b", "F", "N", "d", "j", "D", "l"})
+
+
+def day(value: date, fmt: str = "j M Y") -> str:
+    """A date (or a moment already on the reader's wall clock) as the active language writes
+    it; `fmt` names one of DATE_FORMATS (or is one part, ONE_PART): day(d) is '6 Dec 2026' in
+    English, '6. Dez 2026' in German."""
+    if fmt in ONE_PART:
+        return formats.date_format(value, fmt)
+    return formats.date_format(value, str(DATE_FORMATS[fmt]))
+
+
+def day_month(value: date) -> str:
     """'6 Dec' in English, '6. Dez' in German."""
-    # Translators: how a day and its month are written, in Django's date syntax: j the day,
-    # M the short month ("Dec"), b the same in lower case ("dec"), F the month's whole name.
-    # German "j. M", Spanish "j b".
-    return formats.date_format(day, pgettext("date format", "j M"))
+    return day(value, "j M")
 
 
-def day_month_year(day: date) -> str:
+def day_month_year(value: date) -> str:
     """'6 Dec 2026' in English, '6. Dez 2026' in German."""
-    # Translators: how a date is written, in Django's date syntax: j the day, M the short
-    # month ("Dec"), b the same in lower case ("dec"), F the month's whole name, Y the year.
-    # German "j. M Y", Spanish "j b Y".
-    return formats.date_format(day, pgettext("date format", "j M Y"))
+    return day(value)
 
 
 def day_time(moment: datetime) -> str:
     """'6 Dec 2026 21:40' in English: a moment already on the reader's wall clock."""
-    # Translators: a date and a time of day, in Django's date syntax (see "j M Y"); H:i is the
-    # 24-hour time. German "j. M Y, H:i".
-    return formats.date_format(moment, pgettext("date format", "j M Y H:i"))
-
-
-def day(value: date, fmt: str | None = None) -> str:
-    """A date in the active language: day_month_year's, or `fmt` in Django's date syntax."""
-    return formats.date_format(value, fmt) if fmt else day_month_year(value)
+    return day(moment, "j M Y H:i")
 
 
 def settled(value: Any) -> Any:

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from diary import words
 from diary.models import Patient, field_errors
 from diary.validators import check_date, check_settings_moment, earliest_date, latest_date
 
@@ -305,7 +306,7 @@ def planned_trial_errors(
         if not isinstance(day, date):
             continue
         if day < earliest:
-            values = {"date": date_format(earliest, "j F Y")}
+            values = {"date": words.day(earliest, "j F Y")}
             if implanted_on and earliest == implanted_on:
                 errors[name] = gettext("That night is before %(date)s, the implant date.") % values
             else:

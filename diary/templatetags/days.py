@@ -1,7 +1,7 @@
-"""`{{ value|day }}` ('6 Dec 2026'), `{{ value|day_month }}` ('6 Dec'), `{{ moment|day_time }}`
-('6 Dec 2026 21:40'): dates as each language writes them (diary.words), where a template
-would otherwise fix one order for every language with `|date:"j M Y"`. A built-in library
-(config/settings.py TEMPLATES), like Django's own `date`, whose time-zone handling it shares."""
+"""`{{ value|day }}` ('6 Dec 2026'), `{{ value|day:"l j F" }}` ('Sunday 6 December'): a date as
+the reader's language writes it, the format named from diary.words.DATE_FORMATS, where Django's
+`date` filter given a format would fix one order for every language. A built-in library
+(config/settings.py TEMPLATES) that converts aware moments like Django's own `date`."""
 
 from __future__ import annotations
 
@@ -14,24 +14,12 @@ from diary import words
 register = template.Library()
 
 
-def _shown(value: object, write: object) -> str:
+@register.filter(expects_localtime=True)
+def day(value: object, fmt: str = "j M Y") -> str:
+    """Nothing for no date, so `|default:"—"` can follow; a day alone where a moment's format
+    was asked for a date that has no time."""
     if not isinstance(value, date):
         return ""
-    return write(value)  # type: ignore[operator]
-
-
-@register.filter(expects_localtime=True)
-def day(value: object) -> str:
-    return _shown(value, words.day_month_year)
-
-
-@register.filter(expects_localtime=True)
-def day_month(value: object) -> str:
-    return _shown(value, words.day_month)
-
-
-@register.filter(expects_localtime=True)
-def day_time(value: object) -> str:
-    if not isinstance(value, datetime):
-        return _shown(value, words.day_month_year)
-    return words.day_time(value)
+    if not isinstance(value, datetime) and "H" in fmt:
+        fmt = "j M Y"
+    return words.day(value, fmt)

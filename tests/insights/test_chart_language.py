@@ -93,7 +93,7 @@ def test_date_ticks_name_the_months_in_the_readers_language() -> None:
                                zero_formats=("", "Y", "M Y"), show_offset=False)
     with translation.override("de"):
         labels = ticks(local, date(2025, 12, 1), date(2026, 2, 1))
-    assert "Dez 2025" in labels and "Jan 2026" in labels and "15 Jan" in labels
+    assert "Dez 2025" in labels and "Jan 2026" in labels and "15. Jan" in labels
 
 
 def test_the_chart_cache_key_names_the_language(alice: Patient) -> None:
