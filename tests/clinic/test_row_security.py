@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +24,7 @@ from insights.models import Flag
 from programming.models import Device, SettingsRecord
 from tests.conftest import client_for
 from tests.factories import PASSWORD, local, log_cramp, make_clinician, make_patient
+from tests.security.sweep import ALICE_MARKERS, all_routes, body, build_alice_world, url_for
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -189,3 +191,40 @@ def test_a_patient_signs_in_and_is_sent_to_their_diary(
     )
     assert response.redirect_chain[-1][0] == reverse("diary:home")
     assert response.status_code == 200 and "bela" in response.content.decode()
+
+
+# --- every page, as the app's role ----------------------------------------------------------
+
+
+def every_page(world: Any, patient: Client, clinician: Client) -> dict[str, tuple[int, bool]]:
+    """Each private page's answer to its own user (alice or her clinician): the status, and
+    whether it showed alice's data. Caches are emptied first, so each page reads the database."""
+    cache.clear()
+    answers = {}
+    for route in all_routes():
+        if route.is_public or route.route.startswith("accounts/oidc/"):
+            continue
+        url = url_for(route, world)
+        response = (patient if route.audience == "patient" else clinician).get(url)
+        text = body(response).decode(errors="replace")
+        answers[url] = (response.status_code, any(mark in text for mark in ALICE_MARKERS))
+    return answers
+
+
+def test_every_page_answers_the_same_under_the_app_role(
+    alice: Patient, dr_lee: Any, row_security: None
+) -> None:
+    """Row-level security must never take from a user what is theirs: every page and export,
+    with the per-request clinic, answers the app's role exactly as it answers a superuser."""
+    world = build_alice_world(alice)
+    patient, clinician = client_for(alice.user), client_for(dr_lee)
+    as_superuser = every_page(world, patient, clinician)
+    with connection.cursor() as cursor:
+        for statement in tenancy.app_role_statements(APP_ROLE, connection.settings_dict["NAME"]):
+            cursor.execute(statement)
+        cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+
+    as_app_role = every_page(world, patient, clinician)
+
+    assert as_app_role == as_superuser
+    assert sum(shown for _status, shown in as_app_role.values()) >= 10
