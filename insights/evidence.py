@@ -323,6 +323,75 @@ def rule_headings(text: str) -> dict[str, str]:
     return found
 
 
+
+# Each rule's condition as docs/management-ladder.md writes it in its rule table (the English
+# record; tests/insights/test_evidence.py fails when the two differ), marked so the
+# rules page reads it in the clinician's language.
+RULE_CONDITION_WORDS = {
+    # Translators: when the ladder rule "reduce_amplitude" raises a flag.
+    # Keep every number and threshold exactly.
+    "reduce_amplitude": gettext_lazy(
+        "active cramps, and the amplitude has not been reduced since the cramps began"
+    ),
+    # Translators: when the ladder rule "reprogram" raises a flag.
+    # Keep every number and threshold exactly.
+    "reprogram": gettext_lazy(
+        "the amplitude was reduced after the cramps began, at least 7 logged nights have "
+        "passed, the cramps have not improved, and pulse width and frequency have not been "
+        "changed since"
+    ),
+    # Translators: when the ladder rule "possible_lead_migration" raises a flag.
+    # Keep every number and threshold exactly.
+    "possible_lead_migration": gettext_lazy(
+        "any of: (a) cramps not improved after both an amplitude reduction and a pulse width or"
+        " frequency change; (b) stimulation felt in a different location on 2 or more of the "
+        "last 14 logged nights; (c) cramps start after 28 or more cramp-free logged nights with"
+        " unchanged settings; (d) sacral devices: a new calf or thigh/hip movement on 2 or more"
+        " of the last 14 logged nights; (e) at the latest programming visit, a sensory or motor"
+        " threshold on the same electrodes at least 2 times what it was at the previous visit "
+        "that tested them; (f) sacral devices: at the latest programming visit, a motor "
+        "response on the same electrodes that moved from bellows or great toe to whole "
+        "foot/calf or leg rotation"
+    ),
+    # Translators: when the ladder rule "device_off_relief" raises a flag.
+    # Keep every number and threshold exactly.
+    "device_off_relief": gettext_lazy(
+        "2 or more episodes relieved by turning the device off"
+    ),
+    # Translators: when the ladder rule "rule_out_other_causes" raises a flag.
+    # Keep every number and threshold exactly.
+    "rule_out_other_causes": gettext_lazy(
+        "cramps on 3 or more nights while stimulation was off; cramps beginning within 14 days "
+        "after starting a steroid, diuretic or statin; while cramps are active, the cramp-night"
+        " rate with lumbar support in bed at most half the rate without it, or the rate after "
+        "less active days at least twice the rate after usual or more active days (5 or more "
+        "logged nights on each side)"
+    ),
+    # Translators: when the ladder rule "trial_phase" raises a flag.
+    # Keep every number and threshold exactly.
+    "trial_phase": gettext_lazy(
+        "the device is in its trial phase and cramps are active"
+    ),
+    # Translators: when the ladder rule "therapy_loss" raises a flag.
+    # Keep every number and threshold exactly.
+    # xgettext:no-python-format
+    "therapy_loss": gettext_lazy(
+        "after an amplitude reduction, the therapy's own outcome (logged by the day) over the "
+        "settings period since is worse than over the period before it by 50% (pain: 30%) or "
+        "lost its responder status, where at least 3 days are logged each side; otherwise the "
+        "mean therapy benefit over the latest 7 to 14 scored nights since is at least 2 points "
+        "or 30% below the 14 scored nights before it"
+    ),
+    # Translators: when the ladder rule "responder_lost" raises a flag.
+    # Keep every number and threshold exactly.
+    "responder_lost": gettext_lazy(
+        "a settings change whose before/after verdict is \"improved\" (it cured or eased the "
+        "cramps), and whose settings period no longer meets the therapy's responder definition "
+        "that the period before it met (at least 3 outcome days each side)"
+    ),
+}
+
+
 def rule_conditions() -> dict[str, tuple[str, str]]:
     """Each rule's step and when it fires, in words, from the rule table of the ladder
     document (one place for both)."""

@@ -23,6 +23,7 @@ from insights.evidence import (
     INFORMATION_RULES,
     OVERVIEW_PENDING_REVIEW,
     REFERENCES,
+    RULE_CONDITION_WORDS,
     RULE_SOURCE_NOTES,
     rule_anchor,
     rule_conditions,
@@ -185,7 +186,10 @@ def ladder_rules_list() -> list[dict[str, Any]]:
             else _("Information: %(rule)s") % {
                 "rule": INFORMATION_RULES.get(code, code.replace("_", " ")),
             },
-            "fires_when": fires_when,
+            # The document's words are the record; a rule it has that the code has no words
+            # for yet is shown as written there (tests keep the two in step).
+            "fires_when": RULE_CONDITION_WORDS.get(code, fires_when),
+            "in_english": code not in RULE_CONDITION_WORDS,
             "quotes": rule_sources(code),
             "note": str(RULE_SOURCE_NOTES.get(code, "")),
         })

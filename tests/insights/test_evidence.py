@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from insights.evidence import (
+    RULE_CONDITION_WORDS,
     RULE_SOURCES,
     dates_in_words,
     evidence_in_words,
@@ -79,6 +81,26 @@ def test_each_rule_quotes_for_clinicians_what_the_document_quotes() -> None:
         assert quotes, code
         for quote in quotes:
             assert " ".join(quote.text.split()) in text, f"{code}: {quote.text[:40]}"
+
+
+def test_each_rules_condition_in_the_code_is_the_documents_word_for_word() -> None:
+    # The document's rule table is the record; the code's copy is what gets translated.
+    with translation.override("en"):
+        in_code = {code: str(words) for code, words in RULE_CONDITION_WORDS.items()}
+    assert in_code == {code: when for code, (_step, when) in rule_conditions().items()}
+
+
+@pytest.mark.django_db
+def test_the_rules_page_states_each_condition_in_the_readers_language(lee_client) -> None:
+    lee_client.cookies["django_language"] = "de"
+    response = lee_client.get(reverse("insights:ladder-rules"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "aktive Krämpfe, und die Amplitude wurde seit Beginn der Krämpfe nicht" in page
+    with translation.override("en"):
+        english = [str(words) for words in RULE_CONDITION_WORDS.values()]
+    assert not [text[:40] for text in english if text in page]
+    assert 'lang="en"' not in page
 
 
 @pytest.mark.django_db
