@@ -15,6 +15,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -60,7 +61,9 @@ def bela(clinic_b: Clinic) -> Patient:
 @pytest.fixture
 def dr_nowak(clinic_b: Clinic, alice: Patient, bela: Patient) -> User:
     doctor = make_clinician("dr.nowak", clinic=clinic_b, patients=(bela,))
-    alice.care_team.add(doctor)  # wrongly: the forms refuse this link (tests below)
+    # Wrongly, behind every guard's back (the forms and the care-team signal refuse this link,
+    # tests below): what a missed rule or an old row would leave.
+    Patient.care_team.through.objects.create(patient=alice, user=doctor)
     return doctor
 
 
@@ -263,6 +266,21 @@ def test_staff_of_alices_clinic_see_her_devices_and_log_ins_but_never_their_secr
     root = client_for(User.objects.create_superuser("root", password="x-root-pass-1"))
     assert root.get(tasks).status_code == 200
     assert root.get(reverse("admin:auth_group_changelist")).status_code == 200
+
+
+def test_no_code_path_links_a_care_team_across_clinics(
+    alice: Patient, bela: Patient, clinic_b: Clinic
+) -> None:
+    doctor_b = make_clinician("dr.b", clinic=clinic_b)
+    with pytest.raises(IntegrityError, match="across clinics"), transaction.atomic():
+        alice.care_team.add(doctor_b)
+    with pytest.raises(IntegrityError, match="across clinics"), transaction.atomic():
+        doctor_b.patients_in_care.add(alice)
+    with pytest.raises(IntegrityError, match="across clinics"), transaction.atomic():
+        alice.care_team.set([doctor_b])
+    assert not alice.care_team.filter(pk=doctor_b.pk).exists()
+    doctor_b.patients_in_care.add(bela)  # within the clinic: linked
+    assert list(bela.care_team.all()) == [doctor_b]
 
 
 def test_staff_of_alices_clinic_and_superusers_see_her(world: Any) -> None:
