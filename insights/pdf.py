@@ -128,12 +128,35 @@ def _gap(inches: float) -> Block:
     return Block(inches, lambda fig, top: None)
 
 
+def _fitted_widths(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
+                   size: float) -> list[float]:
+    """The columns' widths, each narrower column widened to hold its longest word (heading or
+    cell) whole, taken from the widest column, which keeps at least half its width: German's
+    "Schweregrad" and French's "amélioration" are not broken where the English words fit."""
+    widths = [w for _, w in columns]
+    widest = widths.index(max(widths))
+    spare = widths[widest] / 2
+    em = size / 72
+    for k, (heading, _width) in enumerate(columns):
+        if k == widest:
+            continue
+        # A character is under 0.54 em on average (as _wrap counts), a bold heading's 0.62; a
+        # heading's lines as its translator broke them ("Noches con\ndespertar") stay whole.
+        cells = max((len(w) for row in rows for w in str(row[k]).split()), default=0) * 0.54
+        bold = max((len(line) for line in str(heading).split("\n")), default=0) * 0.62
+        grow = min(max(0.0, max(cells, bold) * em + 0.09 - widths[k]), spare)
+        widths[k] += grow
+        widths[widest] -= grow
+        spare -= grow
+    return widths
+
+
 def _table(columns: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]],
            size: float = SMALL_PT) -> list[Block]:
     """A header block and one block per row; each cell wraps within its column."""
     size *= _text_scale.get()
     step = _line_height(size)
-    widths = [w for _, w in columns]
+    widths = _fitted_widths(columns, rows, size)
     lefts = [MARGIN + sum(widths[:k]) for k in range(len(widths))]
 
     def row_block(cells: Sequence[str], weight: str, minimum: int = 12) -> Block:

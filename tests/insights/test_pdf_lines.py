@@ -37,3 +37,21 @@ def test_consecutive_lines_never_touch(language: str, lines: list[str]) -> None:
     for k in range(len(lines) - 1):
         touching = int((drawn[k] & drawn[k + 1]).sum())
         assert touching == 0, f"{language}: line {k + 1} touches line {k + 2} in {touching} px"
+
+
+def test_a_table_widens_a_narrow_column_so_no_word_is_broken() -> None:
+    # The before/after table's columns (as in insights.pdf) with German headings and French
+    # and German verdicts: each narrow column takes room from the widest for its longest word.
+    columns = [("Erste Nacht: Änderung", pdf.WIDTH - 4.6), ("Krampfnächte", 1.0),
+               ("Krämpfe\npro Nacht", 0.55), ("Höchster\nSchweregrad", 0.55),
+               ("Schlaf-\nstörung", 0.75), ("Nächte mit\nAufwachen", 0.5), ("Bewertung", 0.7)]
+    rows = [["17. Nov 2026: Impulsbreite 210 → 180 µs", "vorher 10 von 14", "1,21", "6,5", "—",
+             "9 von 14", "Pas d'amélioration"]]
+    widths = pdf._fitted_widths(columns, rows, pdf.SMALL_PT)
+    assert sum(widths) == pytest.approx(sum(width for _name, width in columns))
+    assert widths[0] >= (pdf.WIDTH - 4.6) / 2
+    for k, (heading, _width) in enumerate(columns):
+        for text in (heading, rows[0][k]):
+            for part in text.split("\n"):
+                lines = pdf._wrap(part, widths[k] - 0.08, pdf.SMALL_PT, 4)
+                assert " ".join(lines).split() == part.split(), (heading, lines)
